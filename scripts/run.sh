@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Starts TenantAtlas with demo data on http://127.0.0.1:5080 (override: TENANTATLAS_URL=http://127.0.0.1:PORT).
+# Database: TENANTATLAS_DB when set; otherwise a project-local PostgreSQL in .data/postgres (persistent, fsync on,
+# 127.0.0.1 only, port 55432), installed from Debian's packages when missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. scripts/lib.sh
+
+url=${TENANTATLAS_URL:-http://127.0.0.1:5080}
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Demo}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ -z "${TENANTATLAS_DB:-}" ]; then
+  port=${TENANTATLAS_PG_PORT:-55432}
+  pwfile=.data/postgres.password
+  mkdir -p .data
+  [ -f "$pwfile" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$pwfile")
+  ta_pg_start "$root/.data/postgres" "$port" "$(cat "$pwfile")" durable
+  export TENANTATLAS_DB="Host=127.0.0.1;Port=$port;Username=postgres;Password=$(cat "$pwfile");Database=tenantatlas"
+  bin=$(ta_pg_bin)
+  if ! ta_pg_run "$bin/psql" -h "$root/.data/postgres" -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='tenantatlas'" | grep -q 1; then
+    ta_pg_run "$bin/createdb" -h "$root/.data/postgres" -p "$port" -U postgres tenantatlas
+  fi
+fi
+
+ta_log "Building"
+dotnet build src/TenantAtlas.Web -c Release -v quiet -nologo >/dev/null
+cd src/TenantAtlas.Web
+dll=bin/Release/net10.0/TenantAtlas.Web.dll
+ta_log "Applying migrations"
+dotnet "$dll" migrate
+ta_log "Seeding demo data (idempotent)"
+dotnet "$dll" seed-demo
+ta_log "TenantAtlas on $url — sign in as owner@demo.test / Demo!2345 (demo only)"
+exec dotnet "$dll" --urls "$url" "$@"

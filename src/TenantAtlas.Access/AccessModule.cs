@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TenantAtlas.Access.Account;
+using TenantAtlas.Access.Audit;
+using TenantAtlas.Access.Authorization;
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.Access.Data;
+using TenantAtlas.Access.Users;
+using TenantAtlas.Access.Workspaces;
+using TenantAtlas.BuildingBlocks.Database;
+
+namespace TenantAtlas.Access;
+
+public static class AccessModule
+{
+    public static IServiceCollection AddAccess(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddModuleDbContext<AccessDbContext>("Access", AccessDbContext.Schema);
+        // Identity's stores want a scoped context; it is only used inside one request or one scope.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AccessDbContext>>().CreateDbContext());
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<AccessDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/Account/Login";
+            options.LogoutPath = "/Account/Logout";
+            options.AccessDeniedPath = "/forbidden";
+            options.Cookie.Name = "TenantAtlas.Auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            // Production always marks cookies Secure; dev, demo and tests run on plain http loopback.
+            options.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            // APIs answer 401/403, never a redirect to a sign-in page.
+            options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+            // A signed-in user without the right gets a real 403 (the status page renders the friendly text), never a redirect.
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AccessPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformAdminRequirement()));
+        services.Configure<AuthorizationOptions>(options =>
+        {
+            foreach (var capability in Capability.All)
+            {
+                options.AddPolicy(capability.PolicyName, p => p.RequireAuthenticatedUser().AddRequirements(new CapabilityRequirement(capability)));
+            }
+        });
+        services.AddScoped<IAuthorizationHandler, CapabilityHandler>();
+        services.AddScoped<IAuthorizationHandler, PlatformAdminHandler>();
+
+        services.AddSingleton<IAccessService, AccessService>();
+        services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<IWorkspaceMembers, WorkspaceMembers>();
+        services.AddScoped<IAccessAdministration, AccessAdministration>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder endpoints)
+    {
+        var account = endpoints.MapGroup("/Account");
+        // A form post: antiforgery is validated by the middleware for [FromForm] endpoints.
+        account.MapPost("/Logout", async (SignInManager<AppUser> signIn, [FromForm] string? returnUrl) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect(SignInRedirects.SafeLocal(returnUrl, "/Account/Login"));
+        });
+        return endpoints;
+    }
+
+    private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+namespace TenantAtlas.Access.Contracts;
+
+/// <summary>
+/// The one access service. Reads memberships from the database on every call, so a role change applies at once,
+/// also inside open circuits. Pages ask it to decide 404/403; services that act ask it again.
+/// </summary>
+public interface IAccessService
+{
+    /// <summary>Not a member → <see cref="AccessDecision.NotFound"/>; member without the capability → Forbidden.</summary>
+    Task<AccessDecision> CheckAsync(Guid userId, Guid workspaceId, Capability capability, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's role in a workspace, or null when not a member.</summary>
+    Task<WorkspaceRole?> GetRoleAsync(Guid userId, Guid workspaceId, CancellationToken cancellationToken = default);
+
+    /// <summary>All workspaces the user belongs to, with the role held in each.</summary>
+    Task<IReadOnlyList<WorkspaceMembershipInfo>> ListMembershipsAsync(Guid userId, CancellationToken cancellationToken = default);
+
+    Task<bool> IsPlatformAdminAsync(Guid userId, CancellationToken cancellationToken = default);
+}
+
+public sealed record WorkspaceMembershipInfo(Guid WorkspaceId, string WorkspaceName, WorkspaceRole Role)
+{
+    public bool Has(Capability capability) => Role.Grants(capability);
+}

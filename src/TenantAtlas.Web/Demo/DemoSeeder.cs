@@ -1,0 +1,46 @@
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.Tenants.Contracts;
+
+namespace TenantAtlas.Web.Demo;
+
+/// <summary>
+/// Idempotent demo data: Contoso (two tenants) and Fabrikam (one), and the five demo accounts.
+/// The password is for demos only and is stated as such in the README.
+/// </summary>
+internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, IConfiguration configuration, ILogger<DemoSeeder> logger)
+{
+    public const string Password = "Demo!2345";
+
+    public static readonly Guid ContosoEuEntraId = Guid.Parse("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1");
+    public static readonly Guid ContosoUsEntraId = Guid.Parse("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+    public static readonly Guid FabrikamEntraId = Guid.Parse("2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
+    public static readonly Guid DemoAppId = Guid.Parse("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f");
+
+    public async Task<DemoIds> SeedAsync(CancellationToken cancellationToken = default)
+    {
+        var owner = await access.EnsureUserAsync("owner@demo.test", Password, false, cancellationToken);
+        var @operator = await access.EnsureUserAsync("operator@demo.test", Password, false, cancellationToken);
+        var reader = await access.EnsureUserAsync("readonly@demo.test", Password, false, cancellationToken);
+        var outsider = await access.EnsureUserAsync("outsider@demo.test", Password, false, cancellationToken);
+        var admin = await access.EnsureUserAsync("admin@demo.test", Password, true, cancellationToken);
+
+        var contoso = await access.EnsureWorkspaceAsync("Contoso", cancellationToken);
+        var fabrikam = await access.EnsureWorkspaceAsync("Fabrikam", cancellationToken);
+        await access.EnsureMembershipAsync(contoso, owner, WorkspaceRole.Owner, cancellationToken);
+        await access.EnsureMembershipAsync(contoso, @operator, WorkspaceRole.Operator, cancellationToken);
+        await access.EnsureMembershipAsync(contoso, reader, WorkspaceRole.Readonly, cancellationToken);
+        await access.EnsureMembershipAsync(fabrikam, outsider, WorkspaceRole.Owner, cancellationToken);
+
+        var graph = configuration["Demo:GraphBaseUrl"] is { Length: > 0 } g ? new Uri(g) : GraphDefaults.GraphBaseUrl;
+        var authority = configuration["Demo:AuthorityHost"] is { Length: > 0 } a ? new Uri(a) : GraphDefaults.AuthorityHost;
+        var contosoEu = await tenants.EnsureTenantAsync(contoso, "Contoso-EU", ContosoEuEntraId, DemoAppId, "demo-secret-contoso-eu", graph, authority, cancellationToken);
+        var contosoUs = await tenants.EnsureTenantAsync(contoso, "Contoso-US", ContosoUsEntraId, DemoAppId, "demo-secret-contoso-us", graph, authority, cancellationToken);
+        var fabrikamMain = await tenants.EnsureTenantAsync(fabrikam, "Fabrikam", FabrikamEntraId, DemoAppId, "demo-secret-fabrikam", graph, authority, cancellationToken);
+        logger.LogInformation("Demo data ready: workspaces Contoso and Fabrikam, 3 tenants, 5 demo users.");
+        return new DemoIds(contoso, fabrikam, contosoEu, contosoUs, fabrikamMain, owner, @operator, reader, outsider, admin);
+    }
+}
+
+public sealed record DemoIds(
+    Guid Contoso, Guid Fabrikam, Guid ContosoEu, Guid ContosoUs, Guid FabrikamTenant,
+    Guid Owner, Guid Operator, Guid Readonly, Guid Outsider, Guid Admin);

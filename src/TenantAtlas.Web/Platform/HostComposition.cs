@@ -1,0 +1,130 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using TenantAtlas.Access;
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Tenants;
+using TenantAtlas.Web.Components;
+using TenantAtlas.Web.Demo;
+
+namespace TenantAtlas.Web.Platform;
+
+/// <summary>Wiring only: every module adds itself; the host picks the role and the pipeline.</summary>
+internal static class HostComposition
+{
+    public static void AddTenantAtlas(this WebApplicationBuilder builder, HostRole role)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var connectionString = configuration.GetTenantAtlasConnectionString();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails();
+
+        // Data Protection: one application name and one key ring in PostgreSQL, so every web and worker process
+        // (started from any folder) can read what another protected.
+        services.AddDbContext<KeysDbContext>(o => ModuleDatabaseRegistration.ConfigureNpgsql(o, connectionString, KeysDbContext.Schema));
+        services.AddSingleton<IModuleDatabase>(sp => new KeysDatabase(sp));
+        var dataProtection = services.AddDataProtection().SetApplicationName("TenantAtlas").PersistKeysToDbContext<KeysDbContext>();
+        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            // Production: the key ring itself is encrypted with a certificate from configuration.
+            dataProtection.ProtectKeysWithCertificate(
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                    certificatePath, configuration["DataProtection:CertificatePassword"]));
+        }
+
+        services.AddAccess(builder.Environment);
+        services.AddTenants();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddHangfire(cfg => cfg
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                o => o.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+        if (role.RunsJobs() && configuration.GetValue("Hangfire:Server:Enabled", true))
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Min(20, Environment.ProcessorCount * 5));
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(configuration.GetValue("Hangfire:SchedulePollingSeconds", 5));
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{role.ToString().ToLowerInvariant()}";
+            });
+        }
+
+        services.AddScoped<DemoSeeder>();
+    }
+
+    public static void UseTenantAtlas(this WebApplication app, HostRole role)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        if (!role.ServesWeb())
+        {
+            return;
+        }
+
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        else
+        {
+            // Friendly 500 page, no stack traces.
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        // Friendly 404/403 pages for browsers; APIs keep their ProblemDetails bodies.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .AddAdditionalAssemblies(ModuleAssemblies.Pages);
+        app.MapAccess();
+
+        // The dashboard's own filter answers 401; protect the endpoint with our policy instead (sign-in redirect, 403).
+        app.MapHangfireDashboard("/admin/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            AppPath = "/admin",
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "TenantAtlas · Hangfire",
+        }).RequireAuthorization(AccessPolicies.PlatformAdmin);
+    }
+
+    private sealed class KeysDatabase(IServiceProvider services) : IModuleDatabase
+    {
+        public string Module => "Platform";
+
+        public async Task MigrateAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<KeysDbContext>().Database.MigrateAsync(cancellationToken);
+        }
+    }
+}
+
+internal static class ModuleAssemblies
+{
+    /// <summary>Assemblies whose routable pages the router knows, besides the host's own.</summary>
+    public static readonly System.Reflection.Assembly[] Pages =
+    [
+        typeof(AccessModule).Assembly,
+        typeof(TenantsModule).Assembly,
+    ];
+}
