@@ -23,6 +23,13 @@ internal sealed class AccessDbContext(DbContextOptions<AccessDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.HasDefaultSchema(Schema);
+        builder.Entity<AppUser>().ToTable("users");
+        builder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
 
         builder.Entity<Workspace>(e =>
         {

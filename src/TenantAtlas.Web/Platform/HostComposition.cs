@@ -87,6 +87,8 @@ internal static class HostComposition
             context => !context.Request.Path.StartsWithSegments("/api"),
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
 
+        // Routing after the status-code pages, so a re-executed request (/status/403) is routed again.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -16,7 +16,28 @@ namespace TenantAtlas.Access.Data.Migrations
                 name: "access");
 
             migrationBuilder.CreateTable(
-                name: "AspNetRoles",
+                name: "audit_entries",
+                schema: "access",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    actor_user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    actor_label = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    workspace_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    summary = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    operation_run_id = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "roles",
                 schema: "access",
                 columns: table => new
                 {
@@ -27,11 +48,11 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_roles", x => x.id);
+                    table.PrimaryKey("pk_roles", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
-                name: "AspNetUsers",
+                name: "users",
                 schema: "access",
                 columns: table => new
                 {
@@ -55,28 +76,7 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_users", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "audit_entries",
-                schema: "access",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    actor_user_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    actor_label = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    workspace_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    tenant_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    summary = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    operation_run_id = table.Column<long>(type: "bigint", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_audit_entries", x => x.id);
+                    table.PrimaryKey("pk_users", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -94,7 +94,7 @@ namespace TenantAtlas.Access.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "AspNetRoleClaims",
+                name: "role_claims",
                 schema: "access",
                 columns: table => new
                 {
@@ -106,18 +106,18 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_role_claims", x => x.id);
+                    table.PrimaryKey("pk_role_claims", x => x.id);
                     table.ForeignKey(
-                        name: "fk_asp_net_role_claims_asp_net_roles_role_id",
+                        name: "fk_role_claims_roles_role_id",
                         column: x => x.role_id,
                         principalSchema: "access",
-                        principalTable: "AspNetRoles",
+                        principalTable: "roles",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "AspNetUserClaims",
+                name: "user_claims",
                 schema: "access",
                 columns: table => new
                 {
@@ -129,18 +129,18 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_user_claims", x => x.id);
+                    table.PrimaryKey("pk_user_claims", x => x.id);
                     table.ForeignKey(
-                        name: "fk_asp_net_user_claims_asp_net_users_user_id",
+                        name: "fk_user_claims_users_user_id",
                         column: x => x.user_id,
                         principalSchema: "access",
-                        principalTable: "AspNetUsers",
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "AspNetUserLogins",
+                name: "user_logins",
                 schema: "access",
                 columns: table => new
                 {
@@ -151,18 +151,18 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_user_logins", x => new { x.login_provider, x.provider_key });
+                    table.PrimaryKey("pk_user_logins", x => new { x.login_provider, x.provider_key });
                     table.ForeignKey(
-                        name: "fk_asp_net_user_logins_asp_net_users_user_id",
+                        name: "fk_user_logins_users_user_id",
                         column: x => x.user_id,
                         principalSchema: "access",
-                        principalTable: "AspNetUsers",
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "AspNetUserRoles",
+                name: "user_roles",
                 schema: "access",
                 columns: table => new
                 {
@@ -171,25 +171,25 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_user_roles", x => new { x.user_id, x.role_id });
+                    table.PrimaryKey("pk_user_roles", x => new { x.user_id, x.role_id });
                     table.ForeignKey(
-                        name: "fk_asp_net_user_roles_asp_net_roles_role_id",
+                        name: "fk_user_roles_roles_role_id",
                         column: x => x.role_id,
                         principalSchema: "access",
-                        principalTable: "AspNetRoles",
+                        principalTable: "roles",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "fk_asp_net_user_roles_asp_net_users_user_id",
+                        name: "fk_user_roles_users_user_id",
                         column: x => x.user_id,
                         principalSchema: "access",
-                        principalTable: "AspNetUsers",
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "AspNetUserTokens",
+                name: "user_tokens",
                 schema: "access",
                 columns: table => new
                 {
@@ -200,12 +200,12 @@ namespace TenantAtlas.Access.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_asp_net_user_tokens", x => new { x.user_id, x.login_provider, x.name });
+                    table.PrimaryKey("pk_user_tokens", x => new { x.user_id, x.login_provider, x.name });
                     table.ForeignKey(
-                        name: "fk_asp_net_user_tokens_asp_net_users_user_id",
+                        name: "fk_user_tokens_users_user_id",
                         column: x => x.user_id,
                         principalSchema: "access",
-                        principalTable: "AspNetUsers",
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -225,10 +225,10 @@ namespace TenantAtlas.Access.Data.Migrations
                     table.PrimaryKey("pk_memberships", x => new { x.workspace_id, x.user_id });
                     table.CheckConstraint("ck_memberships_role", "role IN ('Owner','Manager','Operator','Readonly')");
                     table.ForeignKey(
-                        name: "fk_memberships_asp_net_users_user_id",
+                        name: "fk_memberships_users_user_id",
                         column: x => x.user_id,
                         principalSchema: "access",
-                        principalTable: "AspNetUsers",
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
@@ -239,50 +239,6 @@ namespace TenantAtlas.Access.Data.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_asp_net_role_claims_role_id",
-                schema: "access",
-                table: "AspNetRoleClaims",
-                column: "role_id");
-
-            migrationBuilder.CreateIndex(
-                name: "RoleNameIndex",
-                schema: "access",
-                table: "AspNetRoles",
-                column: "normalized_name",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_asp_net_user_claims_user_id",
-                schema: "access",
-                table: "AspNetUserClaims",
-                column: "user_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_asp_net_user_logins_user_id",
-                schema: "access",
-                table: "AspNetUserLogins",
-                column: "user_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_asp_net_user_roles_role_id",
-                schema: "access",
-                table: "AspNetUserRoles",
-                column: "role_id");
-
-            migrationBuilder.CreateIndex(
-                name: "EmailIndex",
-                schema: "access",
-                table: "AspNetUsers",
-                column: "normalized_email");
-
-            migrationBuilder.CreateIndex(
-                name: "UserNameIndex",
-                schema: "access",
-                table: "AspNetUsers",
-                column: "normalized_user_name",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_entries_operation_run_id",
@@ -303,6 +259,50 @@ namespace TenantAtlas.Access.Data.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_role_claims_role_id",
+                schema: "access",
+                table: "role_claims",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                schema: "access",
+                table: "roles",
+                column: "normalized_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_claims_user_id",
+                schema: "access",
+                table: "user_claims",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_logins_user_id",
+                schema: "access",
+                table: "user_logins",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_roles_role_id",
+                schema: "access",
+                table: "user_roles",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                schema: "access",
+                table: "users",
+                column: "normalized_email");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                schema: "access",
+                table: "users",
+                column: "normalized_user_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_workspaces_name",
                 schema: "access",
                 table: "workspaces",
@@ -314,26 +314,6 @@ namespace TenantAtlas.Access.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "AspNetRoleClaims",
-                schema: "access");
-
-            migrationBuilder.DropTable(
-                name: "AspNetUserClaims",
-                schema: "access");
-
-            migrationBuilder.DropTable(
-                name: "AspNetUserLogins",
-                schema: "access");
-
-            migrationBuilder.DropTable(
-                name: "AspNetUserRoles",
-                schema: "access");
-
-            migrationBuilder.DropTable(
-                name: "AspNetUserTokens",
-                schema: "access");
-
-            migrationBuilder.DropTable(
                 name: "audit_entries",
                 schema: "access");
 
@@ -342,15 +322,35 @@ namespace TenantAtlas.Access.Data.Migrations
                 schema: "access");
 
             migrationBuilder.DropTable(
-                name: "AspNetRoles",
+                name: "role_claims",
                 schema: "access");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers",
+                name: "user_claims",
+                schema: "access");
+
+            migrationBuilder.DropTable(
+                name: "user_logins",
+                schema: "access");
+
+            migrationBuilder.DropTable(
+                name: "user_roles",
+                schema: "access");
+
+            migrationBuilder.DropTable(
+                name: "user_tokens",
                 schema: "access");
 
             migrationBuilder.DropTable(
                 name: "workspaces",
+                schema: "access");
+
+            migrationBuilder.DropTable(
+                name: "roles",
+                schema: "access");
+
+            migrationBuilder.DropTable(
+                name: "users",
                 schema: "access");
         }
     }

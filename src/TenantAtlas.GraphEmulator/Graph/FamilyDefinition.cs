@@ -1,0 +1,75 @@
+namespace TenantAtlas.GraphEmulator.Graph;
+
+internal enum AssignReply
+{
+    /// <summary>200 with the new assignment set as a collection (device configurations, settings catalog…).</summary>
+    Collection,
+
+    /// <summary>204 No Content (scripts, app configuration and protection).</summary>
+    NoContent,
+}
+
+internal enum IdStyle
+{
+    Guid,
+
+    /// <summary>"0", "1", "2"… (scope tags; "0" is Default).</summary>
+    Sequential,
+}
+
+/// <summary>How one resource family behaves: where it lives, who may read it, how it pages and how it is written.</summary>
+internal sealed record FamilyDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>"deviceManagement", "deviceAppManagement" or "" for directory objects at the root.</summary>
+    public required string Parent { get; init; }
+
+    /// <summary>Base entity type, e.g. microsoft.graph.deviceConfiguration.</summary>
+    public required string EntityType { get; init; }
+
+    public string? AssignmentType { get; init; }
+
+    public required bool InV1 { get; init; }
+
+    public bool IsDirectory { get; init; }
+
+    /// <summary>List answers carry @odata.type per item, and a create must name the concrete type.</summary>
+    public bool Polymorphic { get; init; }
+
+    public required IReadOnlyList<string> ReadPermissions { get; init; }
+
+    public required IReadOnlyList<string> WritePermissions { get; init; }
+
+    public int DefaultPageSize { get; init; } = 100;
+
+    public int MaxPageSize { get; init; } = 1000;
+
+    public bool HasAssignments { get; init; }
+
+    public AssignReply AssignReply { get; init; } = AssignReply.Collection;
+
+    /// <summary>The property the /assign action expects the set in (scripts use their own name; "assignments" is accepted too).</summary>
+    public string AssignBodyProperty { get; init; } = "assignments";
+
+    public bool UpdateWithPut { get; init; }
+
+    public bool HasVersion { get; init; }
+
+    public string NameProperty { get; init; } = "displayName";
+
+    public IdStyle IdStyle { get; init; } = IdStyle.Guid;
+
+    /// <summary>Properties of the base type: what $select and an untyped PATCH may name.</summary>
+    public required IReadOnlySet<string> BaseProperties { get; init; }
+
+    /// <summary>Navigation properties that $expand may name (besides assignments).</summary>
+    public IReadOnlySet<string> Navigations { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Properties the list call answers with null (scripts' content comes only from a GET by id).</summary>
+    public IReadOnlySet<string> OmittedFromList { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public string CollectionPath => Parent.Length == 0 ? Name : $"{Parent}/{Name}";
+
+    public bool IsIntune => !IsDirectory;
+}

@@ -1,0 +1,231 @@
+namespace TenantAtlas.GraphEmulator.Graph;
+
+internal static class FamilyRegistry
+{
+    private static readonly string[] ConfigRead =
+    [
+        GraphPermissions.DeviceManagementConfigurationRead,
+        GraphPermissions.DeviceManagementConfigurationReadWrite,
+    ];
+
+    private static readonly string[] ConfigWrite = [GraphPermissions.DeviceManagementConfigurationReadWrite];
+
+    private static readonly FamilyDefinition[] All =
+    [
+        new()
+        {
+            Name = GraphFamilies.Groups,
+            Parent = "",
+            EntityType = "microsoft.graph.group",
+            InV1 = true,
+            IsDirectory = true,
+            ReadPermissions =
+            [
+                GraphPermissions.GroupRead, GraphPermissions.GroupReadWrite, GraphPermissions.GroupMemberRead,
+                GraphPermissions.GroupMemberReadWrite, GraphPermissions.DirectoryRead, GraphPermissions.DirectoryReadWrite,
+            ],
+            WritePermissions = [GraphPermissions.GroupReadWrite, GraphPermissions.DirectoryReadWrite],
+            DefaultPageSize = 100,
+            MaxPageSize = 999,
+            BaseProperties = Set(
+                "id", "deletedDateTime", "classification", "createdDateTime", "creationOptions", "description", "displayName",
+                "expirationDateTime", "groupTypes", "isAssignableToRole", "mail", "mailEnabled", "mailNickname", "membershipRule",
+                "membershipRuleProcessingState", "onPremisesDomainName", "onPremisesLastSyncDateTime", "onPremisesNetBiosName",
+                "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "preferredDataLocation",
+                "preferredLanguage", "proxyAddresses", "renewedDateTime", "resourceBehaviorOptions", "resourceProvisioningOptions",
+                "securityEnabled", "securityIdentifier", "theme", "uniqueName", "visibility", "onPremisesProvisioningErrors",
+                "serviceProvisioningErrors"),
+        },
+        new()
+        {
+            Name = GraphFamilies.DeviceConfigurations,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceConfiguration",
+            AssignmentType = "microsoft.graph.deviceConfigurationAssignment",
+            InV1 = true,
+            Polymorphic = true,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            HasVersion = true,
+            BaseProperties = Set(
+                "id", "lastModifiedDateTime", "roleScopeTagIds", "supportsScopeTags", "deviceManagementApplicabilityRuleOsEdition",
+                "deviceManagementApplicabilityRuleOsVersion", "deviceManagementApplicabilityRuleDeviceMode", "createdDateTime",
+                "description", "displayName", "version"),
+        },
+        new()
+        {
+            Name = GraphFamilies.DeviceCompliancePolicies,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceCompliancePolicy",
+            AssignmentType = "microsoft.graph.deviceCompliancePolicyAssignment",
+            InV1 = true,
+            Polymorphic = true,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            HasVersion = true,
+            BaseProperties = Set("id", "createdDateTime", "description", "lastModifiedDateTime", "displayName", "version", "roleScopeTagIds"),
+            Navigations = Set("scheduledActionsForRule"),
+        },
+        new()
+        {
+            Name = GraphFamilies.ConfigurationPolicies,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementConfigurationPolicy",
+            AssignmentType = "microsoft.graph.deviceManagementConfigurationPolicyAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            DefaultPageSize = 25,
+            MaxPageSize = 25,
+            HasAssignments = true,
+            UpdateWithPut = true,
+            NameProperty = "name",
+            BaseProperties = Set(
+                "id", "name", "description", "platforms", "technologies", "createdDateTime", "lastModifiedDateTime", "settingCount",
+                "creationSource", "roleScopeTagIds", "isAssigned", "templateReference", "priorityMetaData"),
+            Navigations = Set("settings"),
+        },
+        new()
+        {
+            Name = GraphFamilies.GroupPolicyConfigurations,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.groupPolicyConfiguration",
+            AssignmentType = "microsoft.graph.groupPolicyConfigurationAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            BaseProperties = Set(
+                "id", "displayName", "description", "roleScopeTagIds", "policyConfigurationIngestionType", "createdDateTime",
+                "lastModifiedDateTime"),
+            Navigations = Set("definitionValues"),
+        },
+        new()
+        {
+            Name = GraphFamilies.DeviceManagementScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementScript",
+            AssignmentType = "microsoft.graph.deviceManagementScriptAssignment",
+            InV1 = false,
+            ReadPermissions =
+            [
+                .. ConfigRead, GraphPermissions.DeviceManagementScriptsRead, GraphPermissions.DeviceManagementScriptsReadWrite,
+            ],
+            WritePermissions = [.. ConfigWrite, GraphPermissions.DeviceManagementScriptsReadWrite],
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            BaseProperties = Set(
+                "id", "displayName", "description", "scriptContent", "createdDateTime", "lastModifiedDateTime", "runAsAccount",
+                "enforceSignatureCheck", "fileName", "roleScopeTagIds", "runAs32Bit"),
+            OmittedFromList = Set("scriptContent"),
+        },
+        new()
+        {
+            Name = GraphFamilies.MobileAppConfigurations,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.managedDeviceMobileAppConfiguration",
+            AssignmentType = "microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
+            InV1 = true,
+            Polymorphic = true,
+            ReadPermissions = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite],
+            WritePermissions = [GraphPermissions.DeviceManagementAppsReadWrite],
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            BaseProperties = Set(
+                "id", "targetedMobileApps", "roleScopeTagIds", "createdDateTime", "description", "lastModifiedDateTime", "displayName",
+                "version"),
+        },
+        new()
+        {
+            Name = GraphFamilies.ManagedAppPolicies,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.managedAppPolicy",
+            AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
+            InV1 = true,
+            Polymorphic = true,
+            ReadPermissions = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite],
+            WritePermissions = [GraphPermissions.DeviceManagementAppsReadWrite],
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            BaseProperties = Set("id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "version"),
+        },
+        new()
+        {
+            Name = GraphFamilies.WindowsAutopilotDeploymentProfiles,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.windowsAutopilotDeploymentProfile",
+            AssignmentType = "microsoft.graph.windowsAutopilotDeploymentProfileAssignment",
+            InV1 = false,
+            Polymorphic = true,
+            ReadPermissions =
+            [
+                GraphPermissions.DeviceManagementServiceConfigRead, GraphPermissions.DeviceManagementServiceConfigReadWrite,
+            ],
+            WritePermissions = [GraphPermissions.DeviceManagementServiceConfigReadWrite],
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            BaseProperties = Set(
+                "id", "displayName", "description", "language", "locale", "createdDateTime", "lastModifiedDateTime",
+                "outOfBoxExperienceSettings", "enrollmentStatusScreenSettings", "extractHardwareHash", "deviceNameTemplate",
+                "deviceType", "enableWhiteGlove", "preprovisioningAllowed", "roleScopeTagIds", "managementServiceAppId"),
+        },
+        new()
+        {
+            Name = GraphFamilies.AssignmentFilters,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceAndAppManagementAssignmentFilter",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            BaseProperties = Set(
+                "id", "createdDateTime", "lastModifiedDateTime", "displayName", "description", "platform", "rule", "roleScopeTags",
+                "payloads", "assignmentFilterManagementType"),
+        },
+        new()
+        {
+            Name = GraphFamilies.RoleScopeTags,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.roleScopeTag",
+            InV1 = false,
+            ReadPermissions = [GraphPermissions.DeviceManagementRbacRead, GraphPermissions.DeviceManagementRbacReadWrite],
+            WritePermissions = [GraphPermissions.DeviceManagementRbacReadWrite],
+            IdStyle = IdStyle.Sequential,
+            BaseProperties = Set("id", "displayName", "description", "isBuiltIn"),
+        },
+        new()
+        {
+            Name = GraphFamilies.RoleDefinitions,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.roleDefinition",
+            InV1 = true,
+            Polymorphic = true,
+            ReadPermissions = [GraphPermissions.DeviceManagementRbacRead, GraphPermissions.DeviceManagementRbacReadWrite],
+            WritePermissions = [GraphPermissions.DeviceManagementRbacReadWrite],
+            BaseProperties = Set(
+                "id", "displayName", "description", "rolePermissions", "permissions", "isBuiltIn", "isBuiltInRoleDefinition",
+                "roleScopeTagIds"),
+        },
+    ];
+
+    private static readonly Dictionary<string, FamilyDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    public static IReadOnlyList<FamilyDefinition> Families => All;
+
+    public static FamilyDefinition Get(string name) =>
+        ByName.TryGetValue(name, out var family) ? family : throw new ArgumentException($"Unknown family '{name}'.", nameof(name));
+
+    public static bool TryGet(string name, out FamilyDefinition family) => ByName.TryGetValue(name, out family!);
+
+    /// <summary>Finds the family served at {parent}/{segment}, ignoring case like Graph does.</summary>
+    public static FamilyDefinition? Find(string parent, string segment) =>
+        All.FirstOrDefault(f =>
+            string.Equals(f.Parent, parent, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(f.Name, segment, StringComparison.OrdinalIgnoreCase));
+
+    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+}

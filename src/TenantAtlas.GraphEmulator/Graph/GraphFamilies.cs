@@ -1,0 +1,40 @@
+namespace TenantAtlas.GraphEmulator.Graph;
+
+/// <summary>Names of the resource families the emulator serves (the last path segment of their collection).</summary>
+public static class GraphFamilies
+{
+    public const string Groups = "groups";
+    public const string DeviceConfigurations = "deviceConfigurations";
+    public const string DeviceCompliancePolicies = "deviceCompliancePolicies";
+    public const string ConfigurationPolicies = "configurationPolicies";
+    public const string GroupPolicyConfigurations = "groupPolicyConfigurations";
+    public const string DeviceManagementScripts = "deviceManagementScripts";
+    public const string MobileAppConfigurations = "mobileAppConfigurations";
+    public const string ManagedAppPolicies = "managedAppPolicies";
+    public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
+    public const string AssignmentFilters = "assignmentFilters";
+    public const string RoleScopeTags = "roleScopeTags";
+    public const string RoleDefinitions = "roleDefinitions";
+
+    /// <summary>The policy families (what "policies" in a tenant spec are spread over).</summary>
+    public static IReadOnlyList<string> Policies { get; } =
+    [
+        DeviceConfigurations,
+        DeviceCompliancePolicies,
+        ConfigurationPolicies,
+        GroupPolicyConfigurations,
+        DeviceManagementScripts,
+        MobileAppConfigurations,
+        ManagedAppPolicies,
+        WindowsAutopilotDeploymentProfiles,
+    ];
+
+    /// <summary>Every Intune family, policies and their dependencies.</summary>
+    public static IReadOnlyList<string> Intune { get; } =
+    [
+        .. Policies,
+        AssignmentFilters,
+        RoleScopeTags,
+        RoleDefinitions,
+    ];
+}

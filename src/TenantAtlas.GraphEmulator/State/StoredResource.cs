@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace TenantAtlas.GraphEmulator.State;
+
+/// <summary>One stored Graph object: its own properties plus the navigation collections Graph serves beside it.</summary>
+internal sealed class StoredResource
+{
+    public StoredResource(JsonObject data)
+    {
+        Data = data;
+        Id = data["id"]?.GetValue<string>() ?? throw new ArgumentException("A stored resource needs an id.", nameof(data));
+    }
+
+    public string Id { get; }
+
+    public JsonObject Data { get; set; }
+
+    public List<JsonObject> Assignments { get; } = [];
+
+    /// <summary>Settings catalog: deviceManagementConfigurationSetting items.</summary>
+    public List<JsonObject> Settings { get; } = [];
+
+    /// <summary>Administrative templates: each value holds its "definition" and "presentationValues", served only when expanded or asked for.</summary>
+    public List<JsonObject> DefinitionValues { get; } = [];
+
+    /// <summary>Compliance: scheduledActionsForRule, each with its "scheduledActionConfigurations".</summary>
+    public List<JsonObject> ScheduledActionsForRule { get; } = [];
+
+    public StoredResource DeepClone()
+    {
+        var copy = new StoredResource((JsonObject)Data.DeepClone());
+        copy.Assignments.AddRange(Assignments.Select(a => (JsonObject)a.DeepClone()));
+        copy.Settings.AddRange(Settings.Select(s => (JsonObject)s.DeepClone()));
+        copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
+        copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
+        return copy;
+    }
+}
