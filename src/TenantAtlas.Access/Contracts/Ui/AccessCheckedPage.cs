@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http;
 
 namespace TenantAtlas.Access.Contracts.Ui;
 
@@ -11,6 +12,8 @@ namespace TenantAtlas.Access.Contracts.Ui;
 public abstract class AccessCheckedPage : ComponentBase
 {
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [CascadingParameter] protected HttpContext? HttpContext { get; set; }
 
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
 
@@ -36,7 +39,15 @@ public abstract class AccessCheckedPage : ComponentBase
         Decision = await DecideAsync(userId);
         if (Decision == AccessDecision.NotFound)
         {
-            Navigation.NotFound();
+            if (HttpContext is { Response.HasStarted: false } http && HttpMethods.IsPost(http.Request.Method))
+            {
+                // A static form POST: NavigationManager.NotFound() would drop the named form and Blazor would answer 400.
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+            else
+            {
+                Navigation.NotFound();
+            }
         }
     }
 

@@ -1,0 +1,779 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TenantAtlas.GraphEmulator.Graph;
+using TenantAtlas.GraphEmulator.State;
+
+namespace TenantAtlas.GraphEmulator.Seeding;
+
+/// <summary>Intune objects in the JSON shapes the beta endpoints answer with, one generator per family.</summary>
+internal static class IntuneShapes
+{
+    public const string AllDevicesTargetId = "adadadad-808e-44e2-905a-0b7873a8a531";
+    public const string AllUsersTargetId = "acacacac-9df4-4c7d-9d50-4ef0226f57a9";
+
+    private static readonly string[] Rings = ["Pilot", "Ring 1", "Ring 2", "Broad", "Finance", "HR", "Sales", "Kiosk", "Executives", "Contractors"];
+
+    public static StoredResource Create(string family, SeedRandom rng, SeedContext ctx, int index, string? displayName = null, string? odataType = null)
+    {
+        var id = rng.Guid();
+        var created = rng.Before(ctx.Anchor, 900);
+        var modified = created.AddSeconds(rng.Next((int)Math.Max(1, (ctx.Anchor - created).TotalSeconds)));
+        var times = (SeedRandom.IntuneTime(created), SeedRandom.IntuneTime(modified));
+        var resource = family switch
+        {
+            GraphFamilies.DeviceConfigurations => DeviceConfiguration(rng, ctx, id, index, times, odataType),
+            GraphFamilies.DeviceCompliancePolicies => CompliancePolicy(rng, ctx, id, index, times, odataType),
+            GraphFamilies.ConfigurationPolicies => SettingsCatalogPolicy(rng, ctx, id, index, times),
+            GraphFamilies.GroupPolicyConfigurations => AdministrativeTemplate(rng, ctx, id, index, times),
+            GraphFamilies.DeviceManagementScripts => Script(rng, ctx, id, index, times),
+            GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
+            GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
+            GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
+            GraphFamilies.AssignmentFilters => AssignmentFilter(rng, id, index, times),
+            GraphFamilies.RoleDefinitions => CustomRoleDefinition(rng, ctx, id, index),
+            _ => throw new ArgumentException($"The emulator cannot generate '{family}' objects.", nameof(family)),
+        };
+
+        if (displayName is not null)
+        {
+            resource.Data[FamilyRegistry.Get(family).NameProperty] = displayName;
+        }
+
+        if (FamilyRegistry.Get(family).HasAssignments)
+        {
+            resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
+        }
+
+        if (family == GraphFamilies.ConfigurationPolicies)
+        {
+            resource.Data["isAssigned"] = resource.Assignments.Count > 0;
+        }
+
+        return resource;
+    }
+
+    private static JsonArray ScopeTags(SeedRandom rng, SeedContext ctx)
+    {
+        if (ctx.ScopeTagIds.Count == 0 || rng.Chance(0.7))
+        {
+            return Json.Strings(["0"]);
+        }
+
+        return rng.Chance(0.5) ? Json.Strings(["0", rng.Pick(ctx.ScopeTagIds)]) : Json.Strings([rng.Pick(ctx.ScopeTagIds)]);
+    }
+
+    private static StoredResource DeviceConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    {
+        string[] types =
+        [
+            "windows10GeneralConfiguration", "windows10CustomConfiguration", "windows10EndpointProtectionConfiguration",
+            "windowsUpdateForBusinessConfiguration", "iosGeneralDeviceConfiguration", "androidWorkProfileGeneralDeviceConfiguration",
+            "macOSGeneralDeviceConfiguration",
+        ];
+        var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var (prefix, purpose) = type switch
+        {
+            "windows10GeneralConfiguration" => ("WIN", rng.Pick(["Device Restrictions", "Edge Settings", "Start Menu", "Privacy"])),
+            "windows10CustomConfiguration" => ("WIN", rng.Pick(["Custom OMA-URI", "Delivery Optimization", "Credential Guard"])),
+            "windows10EndpointProtectionConfiguration" => ("WIN", rng.Pick(["Endpoint Protection", "BitLocker", "Firewall"])),
+            "windowsUpdateForBusinessConfiguration" => ("WIN", "Update Ring"),
+            "iosGeneralDeviceConfiguration" => ("iOS", rng.Pick(["Device Restrictions", "Passcode", "App Store"])),
+            "androidWorkProfileGeneralDeviceConfiguration" => ("AND", rng.Pick(["Work Profile Restrictions", "Work Profile Passcode"])),
+            _ => ("MAC", rng.Pick(["Device Restrictions", "Password", "Gatekeeper"])),
+        };
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{type}",
+            ["id"] = id,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["supportsScopeTags"] = true,
+            ["deviceManagementApplicabilityRuleOsEdition"] = null,
+            ["deviceManagementApplicabilityRuleOsVersion"] = null,
+            ["deviceManagementApplicabilityRuleDeviceMode"] = null,
+            ["createdDateTime"] = times.Created,
+            ["description"] = rng.Chance(0.6) ? $"{purpose} for {rng.Pick(Rings)} devices" : "",
+            ["displayName"] = $"{prefix} - {purpose} - {rng.Pick(Rings)} {index:D4}",
+            ["version"] = rng.Between(1, 12),
+        };
+        switch (type)
+        {
+            case "windows10GeneralConfiguration":
+                data["passwordRequired"] = rng.Chance(0.7);
+                data["passwordMinimumLength"] = rng.Between(6, 14);
+                data["passwordRequiredType"] = "alphanumeric";
+                data["screenCaptureBlocked"] = rng.Chance(0.3);
+                data["cameraBlocked"] = rng.Chance(0.2);
+                data["defenderRequireRealTimeMonitoring"] = true;
+                data["defenderScanType"] = "quick";
+                data["edgeHomepageUrls"] = Json.Strings(["https://intranet.contoso.com"]);
+                data["startMenuHideShutDown"] = false;
+                break;
+            case "windows10CustomConfiguration":
+                data["omaSettings"] = Json.Array(
+                [
+                    new JsonObject
+                    {
+                        ["@odata.type"] = "#microsoft.graph.omaSettingInteger",
+                        ["displayName"] = "DODownloadMode",
+                        ["description"] = null,
+                        ["omaUri"] = "./Device/Vendor/MSFT/Policy/Config/DeliveryOptimization/DODownloadMode",
+                        ["secretReferenceValueId"] = null,
+                        ["isEncrypted"] = false,
+                        ["value"] = rng.Between(0, 3),
+                        ["isReadOnly"] = false,
+                    },
+                    new JsonObject
+                    {
+                        ["@odata.type"] = "#microsoft.graph.omaSettingString",
+                        ["displayName"] = "LockScreenImage",
+                        ["description"] = "Corporate lock screen",
+                        ["omaUri"] = "./Vendor/MSFT/Personalization/LockScreenImageUrl",
+                        ["secretReferenceValueId"] = null,
+                        ["isEncrypted"] = false,
+                        ["value"] = "https://cdn.contoso.com/lockscreen.jpg",
+                    },
+                ]);
+                break;
+            case "windows10EndpointProtectionConfiguration":
+                data["firewallBlockStatefulFTP"] = true;
+                data["firewallProfileDomain"] = new JsonObject { ["firewallEnabled"] = "allowed", ["inboundConnectionsBlocked"] = true };
+                data["bitLockerEncryptDevice"] = rng.Chance(0.8);
+                data["bitLockerSystemDrivePolicy"] = new JsonObject { ["encryptionMethod"] = "xtsAes256", ["startupAuthenticationRequired"] = true };
+                data["defenderAttackSurfaceReductionExcludedPaths"] = Json.Empty();
+                break;
+            case "windowsUpdateForBusinessConfiguration":
+                data["deliveryOptimizationMode"] = "userDefined";
+                data["automaticUpdateMode"] = "autoInstallAtMaintenanceTime";
+                data["qualityUpdatesDeferralPeriodInDays"] = rng.Between(0, 7);
+                data["featureUpdatesDeferralPeriodInDays"] = rng.Pick([0, 30, 60, 90]);
+                data["businessReadyUpdatesOnly"] = "userDefined";
+                data["deadlineForQualityUpdatesInDays"] = rng.Between(2, 7);
+                break;
+            case "iosGeneralDeviceConfiguration":
+                data["passcodeRequired"] = true;
+                data["passcodeMinimumLength"] = rng.Between(4, 8);
+                data["passcodeBlockSimple"] = true;
+                data["cameraBlocked"] = rng.Chance(0.1);
+                data["appStoreBlocked"] = rng.Chance(0.2);
+                data["iCloudBlockBackup"] = rng.Chance(0.5);
+                break;
+            case "androidWorkProfileGeneralDeviceConfiguration":
+                data["passwordRequired"] = true;
+                data["passwordMinimumLength"] = rng.Between(4, 8);
+                data["workProfileBlockCamera"] = rng.Chance(0.2);
+                data["workProfileDataSharingType"] = "preventAny";
+                data["workProfileBlockCrossProfileCopyPaste"] = true;
+                break;
+            default:
+                data["passwordRequired"] = true;
+                data["passwordMinimumLength"] = rng.Between(8, 14);
+                data["passwordBlockSimple"] = true;
+                data["gatekeeperAllowedAppSource"] = "macAppStoreAndIdentifiedDevelopers";
+                break;
+        }
+
+        return new StoredResource(data);
+    }
+
+    private static StoredResource CompliancePolicy(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    {
+        string[] types = ["windows10CompliancePolicy", "iosCompliancePolicy", "androidWorkProfileCompliancePolicy", "macOSCompliancePolicy"];
+        var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var prefix = type switch
+        {
+            "windows10CompliancePolicy" => "WIN",
+            "iosCompliancePolicy" => "iOS",
+            "androidWorkProfileCompliancePolicy" => "AND",
+            _ => "MAC",
+        };
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{type}",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["id"] = id,
+            ["createdDateTime"] = times.Created,
+            ["description"] = "",
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = $"{prefix} - Compliance - {rng.Pick(Rings)} {index:D4}",
+            ["version"] = rng.Between(1, 6),
+        };
+        switch (type)
+        {
+            case "windows10CompliancePolicy":
+                data["passwordRequired"] = rng.Chance(0.6);
+                data["passwordMinimumLength"] = 8;
+                data["osMinimumVersion"] = rng.Pick(["10.0.19045", "10.0.22621", "10.0.22631"]);
+                data["bitLockerEnabled"] = true;
+                data["secureBootEnabled"] = true;
+                data["codeIntegrityEnabled"] = true;
+                data["storageRequireEncryption"] = true;
+                data["defenderEnabled"] = true;
+                data["deviceThreatProtectionEnabled"] = false;
+                data["deviceThreatProtectionRequiredSecurityLevel"] = "unavailable";
+                break;
+            case "iosCompliancePolicy":
+                data["passcodeRequired"] = true;
+                data["passcodeMinimumLength"] = 6;
+                data["osMinimumVersion"] = rng.Pick(["16.0", "17.0", "17.4"]);
+                data["securityBlockJailbrokenDevices"] = true;
+                data["managedEmailProfileRequired"] = false;
+                break;
+            case "androidWorkProfileCompliancePolicy":
+                data["passwordRequired"] = true;
+                data["passwordMinimumLength"] = 6;
+                data["securityBlockJailbrokenDevices"] = true;
+                data["osMinimumVersion"] = "12.0";
+                data["securityRequireSafetyNetAttestationBasicIntegrity"] = true;
+                break;
+            default:
+                data["passwordRequired"] = true;
+                data["osMinimumVersion"] = "14.0";
+                data["systemIntegrityProtectionEnabled"] = true;
+                data["storageRequireEncryption"] = true;
+                data["firewallEnabled"] = true;
+                break;
+        }
+
+        var resource = new StoredResource(data);
+        var configurations = Json.Array(
+        [
+            new JsonObject
+            {
+                ["id"] = rng.Guid(),
+                ["gracePeriodHours"] = 0,
+                ["actionType"] = "block",
+                ["notificationTemplateId"] = "00000000-0000-0000-0000-000000000000",
+                ["notificationMessageCCList"] = Json.Empty(),
+            },
+        ]);
+        if (rng.Chance(0.4))
+        {
+            configurations.Add(new JsonObject
+            {
+                ["id"] = rng.Guid(),
+                ["gracePeriodHours"] = 72,
+                ["actionType"] = "retire",
+                ["notificationTemplateId"] = "00000000-0000-0000-0000-000000000000",
+                ["notificationMessageCCList"] = Json.Empty(),
+            });
+        }
+
+        resource.ScheduledActionsForRule.Add(new JsonObject
+        {
+            ["id"] = rng.Guid(),
+            ["ruleName"] = "PasswordRequired",
+            ["scheduledActionConfigurations"] = configurations,
+        });
+        return resource;
+    }
+
+    private static readonly (string DefinitionId, string Kind, string[] Values)[] CatalogSettings =
+    [
+        ("device_vendor_msft_policy_config_defender_allowrealtimemonitoring", "choice", ["_0", "_1"]),
+        ("device_vendor_msft_policy_config_defender_allowcloudprotection", "choice", ["_0", "_1"]),
+        ("device_vendor_msft_policy_config_experience_allowcortana", "choice", ["_0", "_1"]),
+        ("device_vendor_msft_bitlocker_requiredeviceencryption", "choice", ["_0", "_1"]),
+        ("device_vendor_msft_policy_config_browser_allowpasswordmanager", "choice", ["_0", "_1"]),
+        ("device_vendor_msft_policy_config_devicelock_devicepasswordenabled", "choice", ["_0", "_1"]),
+        ("device_vendor_msft_policy_config_update_activehoursstart", "integer", ["6", "7", "8"]),
+        ("device_vendor_msft_policy_config_update_activehoursend", "integer", ["17", "18", "20"]),
+        ("device_vendor_msft_policy_config_devicelock_maxinactivitytimedevicelock", "integer", ["5", "10", "15"]),
+        ("device_vendor_msft_policy_config_localpoliciessecurityoptions_interactivelogon_messagetextforusersattemptingtologon", "string", ["Authorized use only.", "Property of Contoso."]),
+        ("com.apple.applicationaccess_allowcamera", "choice", ["_false", "_true"]),
+        ("com.apple.mobiledevice.passwordpolicy_minlength", "integer", ["6", "8"]),
+    ];
+
+    private static StoredResource SettingsCatalogPolicy(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var endpointSecurity = rng.Chance(0.25);
+        var platform = rng.Chance(0.8) ? "windows10" : rng.Pick(["macOS", "iOS"]);
+        var data = new JsonObject
+        {
+            ["createdDateTime"] = times.Created,
+            ["creationSource"] = null,
+            ["description"] = rng.Chance(0.5) ? "Managed by the endpoint team" : "",
+            ["lastModifiedDateTime"] = times.Modified,
+            ["name"] = endpointSecurity
+                ? $"ES - {rng.Pick(["Antivirus", "Firewall", "Attack Surface Reduction", "Disk Encryption"])} - {rng.Pick(Rings)} {index:D4}"
+                : $"SC - {rng.Pick(["Defender", "Edge", "Updates", "Device Lock", "OneDrive", "Privacy"])} - {rng.Pick(Rings)} {index:D4}",
+            ["platforms"] = platform,
+            ["priorityMetaData"] = null,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["settingCount"] = 0,
+            ["technologies"] = endpointSecurity ? "mdm,microsoftSense" : "mdm",
+            ["id"] = id,
+            ["templateReference"] = endpointSecurity
+                ? new JsonObject
+                {
+                    ["templateId"] = "804339ad-1553-4478-a742-138fb5807418_1",
+                    ["templateFamily"] = "endpointSecurityAntivirus",
+                    ["templateDisplayName"] = "Microsoft Defender Antivirus",
+                    ["templateDisplayVersion"] = "Version 1",
+                }
+                : new JsonObject
+                {
+                    ["templateId"] = "",
+                    ["templateFamily"] = "none",
+                    ["templateDisplayName"] = null,
+                    ["templateDisplayVersion"] = null,
+                },
+            ["isAssigned"] = false,
+        };
+        var resource = new StoredResource(data);
+        var count = rng.Between(1, 6);
+        var used = new HashSet<int>();
+        for (var i = 0; i < count; i++)
+        {
+            var pick = rng.Next(CatalogSettings.Length);
+            if (!used.Add(pick))
+            {
+                continue;
+            }
+
+            resource.Settings.Add(Setting(resource.Settings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), CatalogSettings[pick], rng));
+        }
+
+        data["settingCount"] = resource.Settings.Count;
+        return resource;
+    }
+
+    private static JsonObject Setting(string id, (string DefinitionId, string Kind, string[] Values) source, SeedRandom rng)
+    {
+        var value = rng.Pick(source.Values);
+        JsonObject instance = source.Kind switch
+        {
+            "choice" => new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance",
+                ["settingDefinitionId"] = source.DefinitionId,
+                ["settingInstanceTemplateReference"] = null,
+                ["choiceSettingValue"] = new JsonObject
+                {
+                    ["settingValueTemplateReference"] = null,
+                    ["value"] = source.DefinitionId + value,
+                    ["children"] = Json.Empty(),
+                },
+            },
+            "integer" => new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+                ["settingDefinitionId"] = source.DefinitionId,
+                ["settingInstanceTemplateReference"] = null,
+                ["simpleSettingValue"] = new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue",
+                    ["settingValueTemplateReference"] = null,
+                    ["value"] = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture),
+                },
+            },
+            _ => new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+                ["settingDefinitionId"] = source.DefinitionId,
+                ["settingInstanceTemplateReference"] = null,
+                ["simpleSettingValue"] = new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.deviceManagementConfigurationStringSettingValue",
+                    ["settingValueTemplateReference"] = null,
+                    ["value"] = value,
+                },
+            },
+        };
+        return new JsonObject { ["id"] = id, ["settingInstance"] = instance };
+    }
+
+    private static StoredResource AdministrativeTemplate(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["createdDateTime"] = times.Created,
+            ["displayName"] = $"ADMX - {rng.Pick(["Edge", "Chrome", "OneDrive", "Windows Update", "Office", "Logon"])} - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = "",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["policyConfigurationIngestionType"] = "builtIn",
+            ["id"] = id,
+            ["lastModifiedDateTime"] = times.Modified,
+        };
+        var resource = new StoredResource(data);
+        var definitions = AdministrativeTemplateCatalog.Definitions;
+        var count = rng.Between(1, 5);
+        var used = new HashSet<int>();
+        for (var i = 0; i < count; i++)
+        {
+            var pick = rng.Next(definitions.Count);
+            if (used.Add(pick))
+            {
+                resource.DefinitionValues.Add(DefinitionValue(rng, definitions[pick], times.Modified, enabled: rng.Chance(0.85)));
+            }
+        }
+
+        return resource;
+    }
+
+    public static JsonObject DefinitionValue(SeedRandom rng, AdministrativeTemplateCatalog.Definition definition, string created, bool enabled) => new()
+    {
+        ["createdDateTime"] = created,
+        ["enabled"] = enabled,
+        ["configurationType"] = "policy",
+        ["id"] = rng.Guid(),
+        ["lastModifiedDateTime"] = created,
+        ["definition"] = AdministrativeTemplateCatalog.DefinitionJson(definition),
+        ["presentationValues"] = enabled
+            ? Json.Array(definition.Presentations.Select(p => (JsonNode?)AdministrativeTemplateCatalog.PresentationValueJson(rng, p, created)))
+            : Json.Empty(),
+    };
+
+    private static readonly string[] ScriptNames =
+    [
+        "Set-TimeZone", "Remove-BloatwareApps", "Enable-BitLockerRecoveryBackup", "Set-RegionalSettings", "Install-Fonts",
+        "Configure-PowerPlan", "Map-NetworkDrives", "Disable-ConsumerFeatures",
+    ];
+
+    private static StoredResource Script(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var name = rng.Pick(ScriptNames);
+        var content = $"# {name}\r\n$ErrorActionPreference = 'Stop'\r\nWrite-Output \"Running {name} ({index})\"\r\nexit 0\r\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceManagementScript",
+            ["enforceSignatureCheck"] = false,
+            ["runAs32Bit"] = rng.Chance(0.1),
+            ["id"] = id,
+            ["displayName"] = $"PS - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"{name} on {rng.Pick(Rings)} devices" : "",
+            ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.8) ? "system" : "user",
+            ["fileName"] = $"{name}.ps1",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
+    private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    {
+        var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
+        var app = rng.Pick(["Outlook", "Teams", "Edge", "OneDrive", "Word"]);
+        var data = new JsonObject
+        {
+            ["@odata.type"] = ios ? "#microsoft.graph.iosMobileAppConfiguration" : "#microsoft.graph.androidManagedStoreAppConfiguration",
+            ["id"] = id,
+            ["targetedMobileApps"] = Json.Strings([rng.Guid()]),
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["createdDateTime"] = times.Created,
+            ["description"] = "",
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = $"{(ios ? "iOS" : "AND")} - App Config - {app} {index:D4}",
+            ["version"] = rng.Between(1, 5),
+        };
+        if (ios)
+        {
+            data["encodedSettingXml"] = null;
+            data["settings"] = Json.Array(
+            [
+                new JsonObject { ["appConfigKey"] = "IntuneMAMUPN", ["appConfigKeyType"] = "stringType", ["appConfigKeyValue"] = "{{userprincipalname}}" },
+                new JsonObject { ["appConfigKey"] = "com.microsoft.outlook.EmailProfile.AccountType", ["appConfigKeyType"] = "stringType", ["appConfigKeyValue"] = "ModernAuth" },
+            ]);
+        }
+        else
+        {
+            data["packageId"] = $"app:com.microsoft.{app.ToLowerInvariant()}";
+            data["payloadJson"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"kind\":\"androidenterprise#managedConfiguration\",\"managedProperty\":[]}"));
+            data["permissionActions"] = Json.Empty();
+            data["appSupportsOemConfig"] = false;
+            data["profileApplicability"] = "default";
+            data["connectedAppsEnabled"] = false;
+        }
+
+        return new StoredResource(data);
+    }
+
+    private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    {
+        string[] types = ["iosManagedAppProtection", "androidManagedAppProtection", "targetedManagedAppConfiguration"];
+        var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{type}",
+            ["displayName"] = type switch
+            {
+                "iosManagedAppProtection" => $"iOS - App Protection - {rng.Pick(Rings)} {index:D4}",
+                "androidManagedAppProtection" => $"AND - App Protection - {rng.Pick(Rings)} {index:D4}",
+                _ => $"MAM - App Config - {rng.Pick(Rings)} {index:D4}",
+            },
+            ["description"] = "",
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["id"] = id,
+            ["version"] = $"\"{rng.Guid()[..8]}\"",
+        };
+        if (type == "targetedManagedAppConfiguration")
+        {
+            data["deployedAppCount"] = 0;
+            data["isAssigned"] = false;
+            data["appGroupType"] = "selectedPublicApps";
+            data["customSettings"] = Json.Array([new JsonObject { ["name"] = "com.microsoft.outlook.Mail.FocusedInbox", ["value"] = "false" }]);
+        }
+        else
+        {
+            data["periodOfflineBeforeAccessCheck"] = "PT12H";
+            data["periodOnlineBeforeAccessCheck"] = "PT30M";
+            data["allowedInboundDataTransferSources"] = "allApps";
+            data["allowedOutboundDataTransferDestinations"] = "managedApps";
+            data["organizationalCredentialsRequired"] = false;
+            data["allowedOutboundClipboardSharingLevel"] = "managedAppsWithPasteIn";
+            data["dataBackupBlocked"] = true;
+            data["deviceComplianceRequired"] = true;
+            data["pinRequired"] = true;
+            data["minimumPinLength"] = rng.Pick([4, 6]);
+            data["isAssigned"] = false;
+            data["targetedAppManagementLevels"] = "unspecified";
+            data["appGroupType"] = "allMicrosoftApps";
+        }
+
+        return new StoredResource(data);
+    }
+
+    private static StoredResource AutopilotProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    {
+        var hybrid = odataType is null ? rng.Chance(0.2) : odataType.Contains("activeDirectory", StringComparison.OrdinalIgnoreCase);
+        var data = new JsonObject
+        {
+            ["@odata.type"] = hybrid
+                ? "#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile"
+                : "#microsoft.graph.azureADWindowsAutopilotDeploymentProfile",
+            ["id"] = id,
+            ["displayName"] = $"AP - {(hybrid ? "Hybrid Join" : "Entra Join")} - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = "",
+            ["language"] = rng.Pick(["os-default", "de-DE", "en-US"]),
+            ["locale"] = rng.Pick(["os-default", "de-DE", "en-US"]),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["outOfBoxExperienceSettings"] = new JsonObject
+            {
+                ["hidePrivacySettings"] = true,
+                ["hideEULA"] = true,
+                ["userType"] = rng.Chance(0.8) ? "standard" : "administrator",
+                ["deviceUsageType"] = rng.Chance(0.9) ? "singleUser" : "shared",
+                ["skipKeyboardSelectionPage"] = true,
+                ["hideEscapeLink"] = true,
+            },
+            ["enrollmentStatusScreenSettings"] = null,
+            ["extractHardwareHash"] = rng.Chance(0.5),
+            ["deviceNameTemplate"] = rng.Chance(0.6) ? "CTS-%SERIAL%" : "",
+            ["deviceType"] = "windowsPc",
+            ["enableWhiteGlove"] = rng.Chance(0.3),
+            ["preprovisioningAllowed"] = rng.Chance(0.3),
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["managementServiceAppId"] = null,
+        };
+        if (hybrid)
+        {
+            data["hybridAzureADJoinSkipConnectivityCheck"] = false;
+        }
+
+        return new StoredResource(data);
+    }
+
+    private static readonly (string Platform, string Rule, string Name)[] FilterShapes =
+    [
+        ("windows10AndLater", "(device.deviceOwnership -eq \"Corporate\")", "Windows Corporate"),
+        ("windows10AndLater", "(device.osVersion -startsWith \"10.0.22\")", "Windows 11"),
+        ("windows10AndLater", "(device.model -contains \"Surface\")", "Surface devices"),
+        ("iOS", "(device.deviceOwnership -eq \"Personal\")", "iOS Personal"),
+        ("android", "(device.manufacturer -eq \"Samsung\")", "Android Samsung"),
+        ("macOS", "(device.osVersion -startsWith \"14\")", "macOS Sonoma"),
+    ];
+
+    public static StoredResource AssignmentFilter(SeedRandom rng, string id, int index, (string Created, string Modified) times)
+    {
+        var shape = FilterShapes[index % FilterShapes.Length];
+        var data = new JsonObject
+        {
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = $"Filter - {shape.Name} {index:D2}",
+            ["description"] = "",
+            ["platform"] = shape.Platform,
+            ["rule"] = shape.Rule,
+            ["roleScopeTags"] = Json.Strings(["0"]),
+            ["payloads"] = Json.Empty(),
+            ["assignmentFilterManagementType"] = "devices",
+            ["id"] = id,
+        };
+        return new StoredResource(data);
+    }
+
+    public static string FilterPlatform(int index) => FilterShapes[index % FilterShapes.Length].Platform;
+
+    private static readonly string[] ScopeTagNames =
+    [
+        "Region-EMEA", "Region-APAC", "Region-AMER", "Helpdesk-Berlin", "Helpdesk-Austin", "Finance", "Schools", "Retail-Stores",
+    ];
+
+    public static StoredResource ScopeTag(string id, int index)
+    {
+        var builtIn = id == "0";
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = builtIn ? "Default" : index <= ScopeTagNames.Length ? ScopeTagNames[index - 1] : $"Scope-{index:D2}",
+            ["description"] = builtIn ? "" : "Scope tag for a delegated admin team",
+            ["isBuiltIn"] = builtIn,
+        };
+        return new StoredResource(data);
+    }
+
+    private static readonly (string Name, string Description, string[] Actions)[] BuiltInRoles =
+    [
+        ("Policy and Profile manager", "Policy and Profile Manager manages compliance policy, configuration profiles, Apple enrollment, corporate device identifiers, and security baselines.",
+            ["Microsoft.Intune_DeviceConfigurations_Read", "Microsoft.Intune_DeviceConfigurations_Create", "Microsoft.Intune_DeviceConfigurations_Update", "Microsoft.Intune_DeviceConfigurations_Delete", "Microsoft.Intune_DeviceConfigurations_Assign", "Microsoft.Intune_DeviceCompliancePolices_Read", "Microsoft.Intune_DeviceCompliancePolices_Create"]),
+        ("School Administrator", "School Administrators manage apps and settings for their groups in Intune for Education.",
+            ["Microsoft.Intune_MobileApps_Read", "Microsoft.Intune_MobileApps_Assign", "Microsoft.Intune_DeviceConfigurations_Read"]),
+        ("Help Desk Operator", "Help Desk Operators perform remote tasks on users and devices, and can assign applications or policies to users or devices.",
+            ["Microsoft.Intune_RemoteTasks_Wipe", "Microsoft.Intune_RemoteTasks_RebootNow", "Microsoft.Intune_ManagedDevices_Read", "Microsoft.Intune_DeviceConfigurations_Read"]),
+        ("Application Manager", "Application Manager manages mobile and managed applications, and can read device information and device configuration profiles.",
+            ["Microsoft.Intune_MobileApps_Read", "Microsoft.Intune_MobileApps_Create", "Microsoft.Intune_MobileApps_Update", "Microsoft.Intune_MobileApps_Assign", "Microsoft.Intune_ManagedApps_Read"]),
+        ("Read Only Operator", "Read Only Operators can view user, device, enrollment, configuration, and application information but cannot make changes to Intune.",
+            ["Microsoft.Intune_DeviceConfigurations_Read", "Microsoft.Intune_DeviceCompliancePolices_Read", "Microsoft.Intune_MobileApps_Read", "Microsoft.Intune_ManagedDevices_Read", "Microsoft.Intune_Roles_Read"]),
+        ("Intune Role Administrator", "Intune Role Administrator manages custom Intune roles and adds assignments for built-in Intune roles.",
+            ["Microsoft.Intune_Roles_Read", "Microsoft.Intune_Roles_Create", "Microsoft.Intune_Roles_Update", "Microsoft.Intune_Roles_Delete", "Microsoft.Intune_Roles_Assign"]),
+        ("Endpoint Security Manager", "Manages security and compliance features such as security baselines, device compliance, conditional access, and Microsoft Defender for Endpoint.",
+            ["Microsoft.Intune_SecurityBaselines_Read", "Microsoft.Intune_SecurityBaselines_Create", "Microsoft.Intune_DeviceCompliancePolices_Read", "Microsoft.Intune_SecurityTasks_Read"]),
+    ];
+
+    /// <summary>Built-in roles carry the same ids in every tenant, like Intune's.</summary>
+    public static IEnumerable<StoredResource> BuiltInRoleDefinitions()
+    {
+        var rng = new SeedRandom(1_234_567, "builtInRoleDefinitions");
+        foreach (var role in BuiltInRoles)
+        {
+            yield return new StoredResource(RoleDefinition(rng.Guid(), role.Name, role.Description, isBuiltIn: true, role.Actions, Json.Strings(["0"])));
+        }
+    }
+
+    private static StoredResource CustomRoleDefinition(SeedRandom rng, SeedContext ctx, string id, int index)
+    {
+        var actions = rng.Chance(0.5)
+            ? new[] { "Microsoft.Intune_DeviceConfigurations_Read", "Microsoft.Intune_DeviceConfigurations_Assign", "Microsoft.Intune_Organization_Read" }
+            : ["Microsoft.Intune_ManagedDevices_Read", "Microsoft.Intune_RemoteTasks_SyncDevice", "Microsoft.Intune_RemoteTasks_RebootNow"];
+        return new StoredResource(RoleDefinition(
+            id, $"Custom - {rng.Pick(["Regional Helpdesk", "Policy Reviewer", "Device Operator", "Compliance Auditor"])} {index:D2}",
+            "Custom role", isBuiltIn: false, actions, ScopeTags(rng, ctx)));
+    }
+
+    private static JsonObject RoleDefinition(string id, string name, string description, bool isBuiltIn, string[] actions, JsonArray scopeTags) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.deviceAndAppManagementRoleDefinition",
+        ["id"] = id,
+        ["displayName"] = name,
+        ["description"] = description,
+        ["isBuiltInRoleDefinition"] = isBuiltIn,
+        ["isBuiltIn"] = isBuiltIn,
+        ["roleScopeTagIds"] = scopeTags,
+        ["permissions"] = Json.Array(
+        [
+            new JsonObject
+            {
+                ["actions"] = Json.Strings(actions),
+                ["resourceActions"] = Json.Array([new JsonObject { ["allowedResourceActions"] = Json.Strings(actions), ["notAllowedResourceActions"] = Json.Empty() }]),
+            },
+        ]),
+        ["rolePermissions"] = Json.Array(
+        [
+            new JsonObject
+            {
+                ["actions"] = Json.Strings(actions),
+                ["resourceActions"] = Json.Array([new JsonObject { ["allowedResourceActions"] = Json.Strings(actions), ["notAllowedResourceActions"] = Json.Empty() }]),
+            },
+        ]),
+    };
+
+    /// <summary>0–3 assignments per policy targeting the tenant's groups, all devices or all users, some with a filter.</summary>
+    private static IEnumerable<JsonObject> Assignments(SeedRandom rng, SeedContext ctx, string family, string policyId, string modified)
+    {
+        var roll = rng.Next(100);
+        var count = roll < 20 ? 0 : roll < 60 ? 1 : roll < 85 ? 2 : 3;
+        var usedTargets = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var kind = rng.Next(100);
+            string targetType;
+            string? groupId = null;
+            if (kind < 60 && ctx.GroupIds.Count > 0)
+            {
+                targetType = "groupAssignmentTarget";
+                groupId = rng.Pick(ctx.GroupIds);
+            }
+            else if (kind < 75 && ctx.GroupIds.Count > 0)
+            {
+                targetType = "exclusionGroupAssignmentTarget";
+                groupId = rng.Pick(ctx.GroupIds);
+            }
+            else if (kind < 90)
+            {
+                targetType = "allDevicesAssignmentTarget";
+            }
+            else
+            {
+                targetType = "allLicensedUsersAssignmentTarget";
+            }
+
+            var targetKey = groupId ?? targetType;
+            if (!usedTargets.Add(targetKey))
+            {
+                continue;
+            }
+
+            FilterRef? filter = targetType != "exclusionGroupAssignmentTarget" && ctx.Filters.Count > 0 && rng.Chance(0.25)
+                ? rng.Pick(ctx.Filters)
+                : null;
+            var target = new JsonObject
+            {
+                ["@odata.type"] = $"#microsoft.graph.{targetType}",
+                ["deviceAndAppManagementAssignmentFilterId"] = filter?.Id,
+                ["deviceAndAppManagementAssignmentFilterType"] = filter is null ? "none" : rng.Chance(0.7) ? "include" : "exclude",
+            };
+            if (groupId is not null)
+            {
+                target["groupId"] = groupId;
+            }
+
+            yield return Assignment(family, policyId, target, modified);
+        }
+    }
+
+    /// <summary>An assignment in the family's shape; ids follow Intune's "{policyId}_{groupId}" convention.</summary>
+    public static JsonObject Assignment(string family, string policyId, JsonObject target, string modified)
+    {
+        var targetId = target["groupId"]?.GetValue<string>()
+            ?? (target["@odata.type"]?.GetValue<string>() is { } type && type.Contains("allLicensedUsers", StringComparison.Ordinal)
+                ? AllUsersTargetId
+                : AllDevicesTargetId);
+        var assignment = new JsonObject { ["id"] = $"{policyId}_{targetId}" };
+        switch (family)
+        {
+            case GraphFamilies.DeviceConfigurations:
+                assignment["source"] = "direct";
+                assignment["sourceId"] = policyId;
+                assignment["intent"] = "apply";
+                break;
+            case GraphFamilies.GroupPolicyConfigurations:
+                assignment["lastModifiedDateTime"] = modified;
+                break;
+            case GraphFamilies.DeviceManagementScripts:
+            case GraphFamilies.MobileAppConfigurations:
+                break;
+            default:
+                assignment["source"] = "direct";
+                assignment["sourceId"] = policyId;
+                break;
+        }
+
+        assignment["target"] = target;
+        return assignment;
+    }
+}

@@ -1,0 +1,18 @@
+namespace TenantAtlas.GraphEmulator.Seeding;
+
+/// <summary>What generated objects may point at: the tenant's groups, assignment filters and scope tags.</summary>
+internal sealed class SeedContext
+{
+    public required IReadOnlyList<string> GroupIds { get; init; }
+
+    public required IReadOnlyList<FilterRef> Filters { get; init; }
+
+    /// <summary>Scope tag ids besides "0".</summary>
+    public required IReadOnlyList<string> ScopeTagIds { get; init; }
+
+    public required DateTimeOffset Anchor { get; init; }
+
+    public required string Domain { get; init; }
+}
+
+internal sealed record FilterRef(string Id, string Platform);

@@ -1,0 +1,135 @@
+using System.Globalization;
+using TenantAtlas.GraphEmulator.Graph;
+using TenantAtlas.GraphEmulator.State;
+
+namespace TenantAtlas.GraphEmulator.Seeding;
+
+/// <summary>Builds a tenant's data from its spec. Same spec, same data: every stream of randomness is seeded from it.</summary>
+internal static class TenantSeeder
+{
+    /// <summary>Generated timestamps lie before this fixed moment, so they do not depend on the clock.</summary>
+    public static readonly DateTimeOffset Anchor = new(2025, 6, 30, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly (string Family, int Weight)[] PolicyWeights =
+    [
+        (GraphFamilies.DeviceConfigurations, 25),
+        (GraphFamilies.DeviceCompliancePolicies, 10),
+        (GraphFamilies.ConfigurationPolicies, 30),
+        (GraphFamilies.GroupPolicyConfigurations, 10),
+        (GraphFamilies.DeviceManagementScripts, 8),
+        (GraphFamilies.MobileAppConfigurations, 5),
+        (GraphFamilies.ManagedAppPolicies, 7),
+        (GraphFamilies.WindowsAutopilotDeploymentProfiles, 5),
+    ];
+
+    public static Dictionary<string, ResourceCollection> Seed(TenantSpec spec, string domain, out SeedContext context)
+    {
+        var collections = FamilyRegistry.Families.ToDictionary(f => f.Name, _ => new ResourceCollection(), StringComparer.Ordinal);
+
+        var groups = SeedGroups(spec, domain);
+        collections[GraphFamilies.Groups].AddRange(groups);
+
+        var scopeTags = new List<StoredResource> { IntuneShapes.ScopeTag("0", 0) };
+        var scopeTagCount = Count(spec, GraphFamilies.RoleScopeTags, spec.ScopeTags);
+        for (var i = 1; i <= scopeTagCount; i++)
+        {
+            scopeTags.Add(IntuneShapes.ScopeTag(i.ToString(CultureInfo.InvariantCulture), i));
+        }
+
+        collections[GraphFamilies.RoleScopeTags].AddRange(scopeTags);
+
+        var filterRng = new SeedRandom(spec.Seed, GraphFamilies.AssignmentFilters);
+        var filters = new List<StoredResource>();
+        var filterCount = Count(spec, GraphFamilies.AssignmentFilters, spec.AssignmentFilters);
+        for (var i = 0; i < filterCount; i++)
+        {
+            var created = filterRng.Before(Anchor, 600);
+            filters.Add(IntuneShapes.AssignmentFilter(filterRng, filterRng.Guid(), i + 1, (SeedRandom.IntuneTime(created), SeedRandom.IntuneTime(created))));
+        }
+
+        collections[GraphFamilies.AssignmentFilters].AddRange(filters);
+
+        context = new SeedContext
+        {
+            GroupIds = groups.Select(g => g.Id).ToList(),
+            Filters = filters.Select((f, i) => new FilterRef(f.Id, IntuneShapes.FilterPlatform(i + 1))).ToList(),
+            ScopeTagIds = scopeTags.Skip(1).Select(t => t.Id).ToList(),
+            Anchor = Anchor,
+            Domain = domain,
+        };
+
+        foreach (var (family, count) in PolicyCounts(spec))
+        {
+            var rng = new SeedRandom(spec.Seed, family);
+            var items = new List<StoredResource>(count);
+            var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 1; i <= count; i++)
+            {
+                var item = IntuneShapes.Create(family, rng, context, i);
+                if (ids.Add(item.Id))
+                {
+                    items.Add(item);
+                }
+            }
+
+            collections[family].AddRange(items);
+        }
+
+        var roles = IntuneShapes.BuiltInRoleDefinitions().ToList();
+        var roleRng = new SeedRandom(spec.Seed, GraphFamilies.RoleDefinitions);
+        var customRoles = Count(spec, GraphFamilies.RoleDefinitions, spec.CustomRoleDefinitions);
+        for (var i = 1; i <= customRoles; i++)
+        {
+            roles.Add(IntuneShapes.Create(GraphFamilies.RoleDefinitions, roleRng, context, i));
+        }
+
+        collections[GraphFamilies.RoleDefinitions].AddRange(roles);
+        return collections;
+    }
+
+    private static List<StoredResource> SeedGroups(TenantSpec spec, string domain)
+    {
+        var rng = new SeedRandom(spec.Seed, GraphFamilies.Groups);
+        var count = Count(spec, GraphFamilies.Groups, spec.Groups);
+        var names = new List<string>(count);
+        var result = new List<StoredResource>(count);
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var duplicateEvery = spec.DuplicateGroupNames > 0 ? Math.Max(2, count / (spec.DuplicateGroupNames + 1)) : int.MaxValue;
+        var duplicatesLeft = spec.DuplicateGroupNames;
+        for (var i = 1; i <= count; i++)
+        {
+            var id = rng.Guid();
+            var name = DirectoryShapes.GroupName(rng, i);
+            if (duplicatesLeft > 0 && i % duplicateEvery == 0 && names.Count > 0)
+            {
+                name = names[^1];
+                duplicatesLeft--;
+            }
+
+            names.Add(name);
+            var created = rng.Before(Anchor, 1500);
+            if (ids.Add(id))
+            {
+                result.Add(new StoredResource(DirectoryShapes.Group(rng, id, name, domain, created)));
+            }
+        }
+
+        return result;
+    }
+
+    private static int Count(TenantSpec spec, string family, int fallback) =>
+        Math.Max(0, spec.FamilyCounts is not null && spec.FamilyCounts.TryGetValue(family, out var count) ? count : fallback);
+
+    /// <summary>Spreads <see cref="TenantSpec.Policies"/> over the policy families by weight; explicit family counts win.</summary>
+    public static IEnumerable<(string Family, int Count)> PolicyCounts(TenantSpec spec)
+    {
+        var total = Math.Max(0, spec.Policies);
+        var weightSum = PolicyWeights.Sum(w => w.Weight);
+        var counts = PolicyWeights.ToDictionary(w => w.Family, w => total * w.Weight / weightSum, StringComparer.Ordinal);
+        counts[GraphFamilies.ConfigurationPolicies] += total - counts.Values.Sum();
+        foreach (var (family, _) in PolicyWeights)
+        {
+            yield return (family, Count(spec, family, counts[family]));
+        }
+    }
+}
