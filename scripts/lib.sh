@@ -69,3 +69,13 @@ ta_chromium() {
     ta_apt_install chromium
   fi
 }
+
+# A free TCP port on 127.0.0.1 (probing with bash's /dev/tcp; no other tools needed).
+ta_free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo 55499
+}

@@ -26,6 +26,23 @@ internal sealed class StoredResource
     /// <summary>Compliance: scheduledActionsForRule, each with its "scheduledActionConfigurations".</summary>
     public List<JsonObject> ScheduledActionsForRule { get; } = [];
 
+    /// <summary>A copy under another id (navigation collections kept, assignments optionally).</summary>
+    public StoredResource WithId(string id, bool keepAssignments)
+    {
+        var data = (JsonObject)Data.DeepClone();
+        data["id"] = id;
+        var copy = new StoredResource(data);
+        if (keepAssignments)
+        {
+            copy.Assignments.AddRange(Assignments.Select(a => (JsonObject)a.DeepClone()));
+        }
+
+        copy.Settings.AddRange(Settings.Select(s => (JsonObject)s.DeepClone()));
+        copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
+        copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
+        return copy;
+    }
+
     public StoredResource DeepClone()
     {
         var copy = new StoredResource((JsonObject)Data.DeepClone());

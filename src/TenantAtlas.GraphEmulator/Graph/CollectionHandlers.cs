@@ -1,0 +1,457 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TenantAtlas.GraphEmulator.Seeding;
+using TenantAtlas.GraphEmulator.State;
+
+namespace TenantAtlas.GraphEmulator.Graph;
+
+/// <summary>List, read, create, update and delete on a family's collection.</summary>
+internal static class CollectionHandlers
+{
+    private static readonly HashSet<string> ServerManaged = new(StringComparer.Ordinal)
+    {
+        "id", "createdDateTime", "lastModifiedDateTime", "version", "renewedDateTime", "deletedDateTime", "securityIdentifier",
+    };
+
+    public static ErrorSource SourceOf(FamilyDefinition family) => family.IsDirectory ? ErrorSource.Directory : ErrorSource.Intune;
+
+    public static GraphResponse List(GraphCall call, FamilyDefinition family)
+    {
+        var query = ODataQuery.Parse(call.Request, family);
+        Projection.ValidateExpand(family, query);
+        var source = SourceOf(family);
+        if (family.IsDirectory && query.Count && !string.Equals(call.Request.Header("ConsistencyLevel"), "eventual", StringComparison.OrdinalIgnoreCase))
+        {
+            // Directory objects only count with advanced queries (ConsistencyLevel: eventual).
+            throw new GraphException(400, "Request_BadRequest", "$count is not currently supported.", ErrorSource.Directory);
+        }
+
+        int pageSize;
+        if (query.Top is { } top && top > family.MaxPageSize)
+        {
+            if (family.IsDirectory)
+            {
+                throw new GraphException(400, "Request_BadRequest",
+                    $"Invalid page size specified: '{top}'. Must be between 1 and {family.MaxPageSize} inclusive.", ErrorSource.Directory);
+            }
+
+            pageSize = family.MaxPageSize;
+        }
+        else
+        {
+            pageSize = query.Top ?? family.DefaultPageSize;
+        }
+
+        var afterKey = Paging.ReadSkipToken(call, query, family.Name, source);
+        var tenant = call.Tenant;
+        List<JsonObject> page;
+        string? lastKey = null;
+        var more = false;
+        int? count = null;
+        lock (tenant.Sync)
+        {
+            var collection = tenant.Collection(family.Name);
+            page = new List<JsonObject>(Math.Min(pageSize, 1000));
+            foreach (var resource in collection.After(afterKey))
+            {
+                if (!query.Filter(resource.Data))
+                {
+                    continue;
+                }
+
+                if (page.Count == pageSize)
+                {
+                    more = true;
+                    break;
+                }
+
+                page.Add(Projection.Project(resource, family, query, inList: true, call));
+                lastKey = resource.Id;
+            }
+
+            if (query.Count && afterKey is null)
+            {
+                count = query.HasFilter ? collection.All.Count(r => query.Filter(r.Data)) : collection.Count;
+            }
+        }
+
+        var body = new JsonObject { ["@odata.context"] = $"{call.Metadata}#{family.CollectionPath}{Projection.ContextSuffix(query)}" };
+        if (count is not null)
+        {
+            body["@odata.count"] = count;
+        }
+
+        if (more && lastKey is not null)
+        {
+            body["@odata.nextLink"] = Paging.Link(call, "$skiptoken", Paging.SkipToken(call, family.Name, lastKey));
+        }
+
+        body["value"] = Projection.Json(page);
+        return new GraphResponse(200, body);
+    }
+
+    public static GraphResponse Get(GraphCall call, FamilyDefinition family, string id)
+    {
+        var query = ODataQuery.Parse(call.Request, family);
+        Projection.ValidateExpand(family, query);
+        lock (call.Tenant.Sync)
+        {
+            var resource = call.Tenant.Collection(family.Name).Find(id) ?? throw GraphException.NotFound(family, id);
+            var json = Projection.Project(resource, family, query, inList: false, call);
+            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}{Projection.ContextSuffix(query)}/$entity");
+            return new GraphResponse(200, json);
+        }
+    }
+
+    public static GraphResponse Create(GraphCall call, FamilyDefinition family)
+    {
+        var source = SourceOf(family);
+        var body = RequireObject(call, source);
+        RejectAnnotations(body, source);
+        var type = body["@odata.type"]?.GetValue<string>();
+        if (type is not null && !type.StartsWith("#microsoft.graph.", StringComparison.Ordinal))
+        {
+            throw GraphException.BadRequest($"A type named '{type.TrimStart('#')}' could not be resolved by the model.", source);
+        }
+
+        if (family.Polymorphic && type is null && family.Name != GraphFamilies.RoleDefinitions)
+        {
+            throw GraphException.BadRequest("Cannot create an abstract class.", source);
+        }
+
+        var name = body[family.NameProperty]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw family.IsDirectory
+                ? new GraphException(400, "Request_BadRequest", "Invalid value specified for property 'displayName' of resource 'Group'.", source)
+                : GraphException.BadRequest($"The property '{family.NameProperty}' is required.", source);
+        }
+
+        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is not JsonArray { Count: > 0 })
+        {
+            throw GraphException.BadRequest("A compliance policy must be created with scheduledActionsForRule.", source);
+        }
+
+        if (family.Name == GraphFamilies.DeviceManagementScripts && body["scriptContent"] is JsonValue content
+            && !IsBase64(content.GetValue<string>()))
+        {
+            throw GraphException.BadRequest("The property 'scriptContent' must be base64.", source);
+        }
+
+        var tenant = call.Tenant;
+        lock (tenant.Sync)
+        {
+            var collection = tenant.Collection(family.Name);
+            var id = family.IdStyle == IdStyle.Sequential ? collection.NextSequentialId() : Guid.NewGuid().ToString();
+            var data = family.IsDirectory ? NewGroup(call, body, id) : NewIntuneObject(call, family, body, id);
+            var resource = new StoredResource(data);
+            AddNavigationsFromBody(family, body, resource);
+            collection.Add(resource);
+            if (family.IsDirectory)
+            {
+                tenant.GroupChanges.Record(id, GroupChangeKind.Upserted);
+            }
+
+            var json = Projection.Project(resource, family, ODataQueryEmpty(call, family), inList: false, call);
+            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}/$entity");
+            var response = new GraphResponse(201, json);
+            response.Headers["Location"] = $"{call.VersionRoot}/{family.CollectionPath}('{id}')";
+            return response;
+        }
+    }
+
+    public static GraphResponse Update(GraphCall call, FamilyDefinition family, string id)
+    {
+        var source = SourceOf(family);
+        var body = RequireObject(call, source);
+        RejectAnnotations(body, source);
+        var tenant = call.Tenant;
+        lock (tenant.Sync)
+        {
+            var resource = tenant.Collection(family.Name).Find(id) ?? throw GraphException.NotFound(family, id);
+            var storedType = resource.Data["@odata.type"]?.GetValue<string>();
+            var sentType = body["@odata.type"]?.GetValue<string>();
+            if (sentType is not null && storedType is not null && !string.Equals(sentType, storedType, StringComparison.Ordinal))
+            {
+                throw GraphException.BadRequest($"The type of an existing object cannot change from '{storedType}' to '{sentType}'.", source);
+            }
+
+            foreach (var (name, _) in body)
+            {
+                var known = family.BaseProperties.Contains(name) || name == "@odata.type" || (sentType is not null && family.Polymorphic);
+                if (!known)
+                {
+                    // Derived properties need the @odata.type in the body, as in real Graph.
+                    throw GraphException.BadRequest(
+                        $"The property '{name}' does not exist on type '{family.EntityType}'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+                        source);
+                }
+            }
+
+            foreach (var (name, value) in body)
+            {
+                if (!ServerManaged.Contains(name) && name != "@odata.type")
+                {
+                    resource.Data[name] = value?.DeepClone();
+                }
+            }
+
+            tenant.Touch(family.Name, resource);
+            return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>Settings catalog: PUT replaces name, description, platforms, technologies, template reference and the settings.</summary>
+    public static GraphResponse Replace(GraphCall call, FamilyDefinition family, string id)
+    {
+        var source = SourceOf(family);
+        if (!family.UpdateWithPut)
+        {
+            throw GraphException.MethodNotAllowed("PUT", call.Request.PathAndQuery, source);
+        }
+
+        var body = RequireObject(call, source);
+        RejectAnnotations(body, source);
+        foreach (var required in new[] { "name", "platforms", "technologies", "settings" })
+        {
+            if (body[required] is null)
+            {
+                throw GraphException.BadRequest($"The property '{required}' is required.", source);
+            }
+        }
+
+        if (body["settings"] is not JsonArray settings)
+        {
+            throw GraphException.BadRequest("The property 'settings' must be a collection.", source);
+        }
+
+        var tenant = call.Tenant;
+        lock (tenant.Sync)
+        {
+            var resource = tenant.Collection(family.Name).Find(id) ?? throw GraphException.NotFound(family, id);
+            foreach (var name in new[] { "name", "description", "platforms", "technologies", "templateReference", "roleScopeTagIds" })
+            {
+                if (body.ContainsKey(name))
+                {
+                    resource.Data[name] = body[name]?.DeepClone();
+                }
+            }
+
+            resource.Settings.Clear();
+            resource.Settings.AddRange(NumberSettings(settings));
+            resource.Data["settingCount"] = resource.Settings.Count;
+            tenant.Touch(family.Name, resource);
+            return GraphResponse.NoContent();
+        }
+    }
+
+    public static GraphResponse Delete(GraphCall call, FamilyDefinition family, string id)
+    {
+        var tenant = call.Tenant;
+        lock (tenant.Sync)
+        {
+            if (!tenant.Collection(family.Name).Remove(id))
+            {
+                throw GraphException.NotFound(family, id);
+            }
+
+            if (family.IsDirectory)
+            {
+                tenant.GroupChanges.Record(id, GroupChangeKind.SoftDeleted);
+            }
+
+            return GraphResponse.NoContent();
+        }
+    }
+
+    public static JsonObject RequireObject(GraphCall call, ErrorSource source)
+    {
+        if (call.Request.BodyUnreadable)
+        {
+            throw GraphException.BadRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", source);
+        }
+
+        return call.Request.Body as JsonObject ?? throw GraphException.BadRequest("Empty Payload. JSON content expected.", source);
+    }
+
+    /// <summary>Read-only annotations (@odata.context, @odata.etag, …) in a write are rejected, as OData does; @odata.type and @odata.bind pass.</summary>
+    public static void RejectAnnotations(JsonObject body, ErrorSource source)
+    {
+        foreach (var (name, _) in body)
+        {
+            var at = name.IndexOf('@', StringComparison.Ordinal);
+            if (at < 0 || name == "@odata.type" || name.EndsWith("@odata.bind", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var annotation = name[(at + 1)..];
+            throw GraphException.BadRequest(
+                $"The annotation '{annotation}' was found. This annotation is either not recognized or not expected at the current position.", source);
+        }
+    }
+
+    public static IEnumerable<JsonObject> NumberSettings(JsonArray settings) =>
+        settings.OfType<JsonObject>().Select((setting, index) =>
+        {
+            var copy = new JsonObject { ["id"] = index.ToString(CultureInfo.InvariantCulture) };
+            foreach (var (name, value) in setting)
+            {
+                if (name != "id")
+                {
+                    copy[name] = value?.DeepClone();
+                }
+            }
+
+            return copy;
+        });
+
+    private static ODataQuery ODataQueryEmpty(GraphCall call, FamilyDefinition family) =>
+        ODataQuery.Parse(new GraphRequest
+        {
+            Method = "GET",
+            Version = call.Request.Version,
+            Path = call.Request.Path,
+            RawQuery = "",
+            Query = new Dictionary<string, string>(),
+            QueryPairs = [],
+            Headers = new Dictionary<string, string>(),
+            BaseUrl = call.Request.BaseUrl,
+        }, family);
+
+    private static JsonObject NewGroup(GraphCall call, JsonObject body, string id)
+    {
+        foreach (var required in new[] { "mailNickname", "mailEnabled", "securityEnabled" })
+        {
+            if (body[required] is null)
+            {
+                throw new GraphException(400, "Request_BadRequest", $"Invalid value specified for property '{required}' of resource 'Group'.", ErrorSource.Directory);
+            }
+        }
+
+        var now = SeedRandom.DirectoryTime(call.Now);
+        var template = DirectoryShapes.Group(new SeedRandom(0, id), id, "", call.Tenant.Domain, call.Now);
+        var data = new JsonObject();
+        foreach (var (name, value) in template)
+        {
+            data[name] = body.ContainsKey(name) && !ServerManaged.Contains(name) ? body[name]?.DeepClone()
+                : name is "id" or "securityIdentifier" ? value?.DeepClone()
+                : value is JsonArray ? new JsonArray()
+                : null;
+        }
+
+        data["createdDateTime"] = now;
+        data["renewedDateTime"] = now;
+        if (!body.ContainsKey("mail"))
+        {
+            data["mail"] = body["mailEnabled"]?.GetValue<bool>() == true ? $"{body["mailNickname"]}@{call.Tenant.Domain}" : null;
+        }
+
+        return data;
+    }
+
+    private static JsonObject NewIntuneObject(GraphCall call, FamilyDefinition family, JsonObject body, string id)
+    {
+        var now = SeedRandom.IntuneTime(call.Now);
+        var data = new JsonObject();
+        if (body["@odata.type"] is { } type)
+        {
+            data["@odata.type"] = type.DeepClone();
+        }
+
+        data["id"] = id;
+        var navigations = new HashSet<string>(family.Navigations, StringComparer.Ordinal) { "assignments" };
+        foreach (var (name, value) in body)
+        {
+            if (name == "@odata.type" || ServerManaged.Contains(name) || navigations.Contains(name) || name.Contains('@', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            data[name] = value?.DeepClone();
+        }
+
+        if (family.BaseProperties.Contains("createdDateTime"))
+        {
+            data["createdDateTime"] = now;
+        }
+
+        if (family.BaseProperties.Contains("lastModifiedDateTime"))
+        {
+            data["lastModifiedDateTime"] = now;
+        }
+
+        if (family.HasVersion)
+        {
+            data["version"] = family.Name == GraphFamilies.ManagedAppPolicies ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : 1;
+        }
+
+        if (family.BaseProperties.Contains("roleScopeTagIds") && data["roleScopeTagIds"] is null)
+        {
+            data["roleScopeTagIds"] = new JsonArray("0");
+        }
+
+        if (family.Name == GraphFamilies.ConfigurationPolicies)
+        {
+            data["creationSource"] ??= null;
+            data["isAssigned"] = false;
+            data["templateReference"] ??= new JsonObject
+            {
+                ["templateId"] = "",
+                ["templateFamily"] = "none",
+                ["templateDisplayName"] = null,
+                ["templateDisplayVersion"] = null,
+            };
+        }
+
+        if (family.Name == GraphFamilies.RoleScopeTags)
+        {
+            data["isBuiltIn"] = false;
+        }
+
+        if (family.Name == GraphFamilies.RoleDefinitions)
+        {
+            data["isBuiltIn"] = false;
+            data["isBuiltInRoleDefinition"] = false;
+        }
+
+        return data;
+    }
+
+    private static void AddNavigationsFromBody(FamilyDefinition family, JsonObject body, StoredResource resource)
+    {
+        if (family.Name == GraphFamilies.ConfigurationPolicies && body["settings"] is JsonArray settings)
+        {
+            resource.Settings.AddRange(NumberSettings(settings));
+            resource.Data["settingCount"] = resource.Settings.Count;
+        }
+
+        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is JsonArray rules)
+        {
+            foreach (var rule in rules.OfType<JsonObject>())
+            {
+                var copy = (JsonObject)rule.DeepClone();
+                copy["id"] = Guid.NewGuid().ToString();
+                if (copy["scheduledActionConfigurations"] is JsonArray configurations)
+                {
+                    foreach (var configuration in configurations.OfType<JsonObject>())
+                    {
+                        configuration["id"] = Guid.NewGuid().ToString();
+                    }
+                }
+                else
+                {
+                    copy["scheduledActionConfigurations"] = new JsonArray();
+                }
+
+                resource.ScheduledActionsForRule.Add(copy);
+            }
+        }
+    }
+
+    private static bool IsBase64(string value)
+    {
+        var buffer = new byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out _);
+    }
+}

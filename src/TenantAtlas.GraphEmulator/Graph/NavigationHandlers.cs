@@ -1,0 +1,388 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.GraphEmulator.Seeding;
+using TenantAtlas.GraphEmulator.State;
+
+namespace TenantAtlas.GraphEmulator.Graph;
+
+/// <summary>What hangs below one Intune object: assignments and /assign, settings, definition values, scheduled actions.</summary>
+internal static class NavigationHandlers
+{
+    private static readonly HashSet<string> TargetTypes = new(StringComparer.Ordinal)
+    {
+        "#microsoft.graph.groupAssignmentTarget",
+        "#microsoft.graph.exclusionGroupAssignmentTarget",
+        "#microsoft.graph.allLicensedUsersAssignmentTarget",
+        "#microsoft.graph.allDevicesAssignmentTarget",
+    };
+
+    /// <summary>Routes {collection}/{id}/{navigation}[/{key}[/{more}]] for GET, POST, PATCH and DELETE.</summary>
+    public static GraphResponse Handle(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest)
+    {
+        var method = call.Request.Method;
+        var navigation = rest[0];
+        var source = ErrorSource.Intune;
+        return (navigation, rest.Count, method) switch
+        {
+            ("assignments", 1, "GET") when family.HasAssignments => ListAssignments(call, family, id),
+            ("assignments", 1, "POST") when family.HasAssignments => AddAssignment(call, family, id),
+            ("assignments", 2, "GET") when family.HasAssignments => GetAssignment(call, family, id, rest[1]),
+            ("assignments", 2, "DELETE") when family.HasAssignments => DeleteAssignment(call, family, id, rest[1]),
+            ("assign", 1, "POST") when family.HasAssignments => Assign(call, family, id),
+            ("settings", 1, "GET") when family.Name == GraphFamilies.ConfigurationPolicies => Settings(call, family, id, null),
+            ("settings", 2, "GET") when family.Name == GraphFamilies.ConfigurationPolicies => Settings(call, family, id, rest[1]),
+            ("scheduledActionsForRule", 1, "GET") when family.Name == GraphFamilies.DeviceCompliancePolicies => ScheduledActions(call, family, id),
+            ("definitionValues", _, _) when family.Name == GraphFamilies.GroupPolicyConfigurations => DefinitionValues(call, family, id, rest),
+            _ when IsKnownNavigation(family, navigation) => throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, source),
+            _ => throw GraphException.SegmentNotFound(navigation),
+        };
+    }
+
+    private static bool IsKnownNavigation(FamilyDefinition family, string navigation) =>
+        (family.HasAssignments && navigation is "assignments" or "assign") || family.Navigations.Contains(navigation);
+
+    private static StoredResource Find(GraphCall call, FamilyDefinition family, string id) =>
+        call.Tenant.Collection(family.Name).Find(id) ?? throw GraphException.NotFound(family, id);
+
+    private static GraphResponse ListAssignments(GraphCall call, FamilyDefinition family, string id)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            return Collection(call, $"{family.CollectionPath}('{resource.Id}')/assignments", resource.Assignments);
+        }
+    }
+
+    private static GraphResponse GetAssignment(GraphCall call, FamilyDefinition family, string id, string assignmentId)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var assignment = resource.Assignments.FirstOrDefault(a => string.Equals(a["id"]?.GetValue<string>(), assignmentId, StringComparison.OrdinalIgnoreCase))
+                ?? throw new GraphException(404, "ResourceNotFound", $"Resource not found: {family.AssignmentType} with id '{assignmentId}'.", ErrorSource.Intune);
+            var json = (JsonObject)assignment.DeepClone();
+            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/assignments/$entity");
+            return new GraphResponse(200, json);
+        }
+    }
+
+    private static GraphResponse AddAssignment(GraphCall call, FamilyDefinition family, string id)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var assignment = BuildAssignment(call, family, resource.Id, body);
+            if (resource.Assignments.Any(a => a["id"]?.GetValue<string>() == assignment["id"]?.GetValue<string>()))
+            {
+                throw GraphException.BadRequest("An assignment for this target already exists.", ErrorSource.Intune);
+            }
+
+            resource.Assignments.Add(assignment);
+            MarkAssigned(resource);
+            var json = (JsonObject)assignment.DeepClone();
+            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/assignments/$entity");
+            return new GraphResponse(201, json);
+        }
+    }
+
+    private static GraphResponse DeleteAssignment(GraphCall call, FamilyDefinition family, string id, string assignmentId)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var removed = resource.Assignments.RemoveAll(a => string.Equals(a["id"]?.GetValue<string>(), assignmentId, StringComparison.OrdinalIgnoreCase));
+            if (removed == 0)
+            {
+                throw new GraphException(404, "ResourceNotFound", $"Resource not found: {family.AssignmentType} with id '{assignmentId}'.", ErrorSource.Intune);
+            }
+
+            MarkAssigned(resource);
+            return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>POST {item}/assign replaces the whole assignment set.</summary>
+    private static GraphResponse Assign(GraphCall call, FamilyDefinition family, string id)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        var list = body[family.AssignBodyProperty] as JsonArray ?? body["assignments"] as JsonArray
+            ?? throw GraphException.BadRequest($"The action 'assign' requires the parameter '{family.AssignBodyProperty}'.", ErrorSource.Intune);
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var assignments = new List<JsonObject>();
+            foreach (var item in list)
+            {
+                if (item is not JsonObject input)
+                {
+                    throw GraphException.BadRequest("Each assignment must be an object.", ErrorSource.Intune);
+                }
+
+                var assignment = BuildAssignment(call, family, resource.Id, input);
+                if (assignments.Any(a => a["id"]?.GetValue<string>() == assignment["id"]?.GetValue<string>()))
+                {
+                    throw GraphException.BadRequest("The same target is assigned more than once.", ErrorSource.Intune);
+                }
+
+                assignments.Add(assignment);
+            }
+
+            resource.Assignments.Clear();
+            resource.Assignments.AddRange(assignments);
+            MarkAssigned(resource);
+            if (family.AssignReply == AssignReply.NoContent)
+            {
+                return GraphResponse.NoContent();
+            }
+
+            return new GraphResponse(200, new JsonObject
+            {
+                ["@odata.context"] = $"{call.Metadata}#Collection({family.AssignmentType})",
+                ["value"] = Projection.Json(assignments.Select(a => a.DeepClone())),
+            });
+        }
+    }
+
+    private static void MarkAssigned(StoredResource resource)
+    {
+        if (resource.Data.ContainsKey("isAssigned"))
+        {
+            resource.Data["isAssigned"] = resource.Assignments.Count > 0;
+        }
+    }
+
+    private static JsonObject BuildAssignment(GraphCall call, FamilyDefinition family, string policyId, JsonObject input)
+    {
+        if (input["target"] is not JsonObject target)
+        {
+            throw GraphException.BadRequest("An assignment needs a target.", ErrorSource.Intune);
+        }
+
+        var type = target["@odata.type"]?.GetValue<string>();
+        if (type is null || !TargetTypes.Contains(type))
+        {
+            throw GraphException.BadRequest($"Unknown assignment target type '{type}'.", ErrorSource.Intune);
+        }
+
+        if (type.Contains("roupAssignmentTarget", StringComparison.Ordinal) && target["groupId"]?.GetValue<string>() is not { Length: > 0 })
+        {
+            throw GraphException.BadRequest("A group assignment target needs a groupId.", ErrorSource.Intune);
+        }
+
+        var filterType = target["deviceAndAppManagementAssignmentFilterType"]?.GetValue<string>() ?? "none";
+        if (filterType is not ("none" or "include" or "exclude"))
+        {
+            throw GraphException.BadRequest($"Invalid deviceAndAppManagementAssignmentFilterType '{filterType}'.", ErrorSource.Intune);
+        }
+
+        var normalized = new JsonObject
+        {
+            ["@odata.type"] = type,
+            ["deviceAndAppManagementAssignmentFilterId"] = target["deviceAndAppManagementAssignmentFilterId"]?.DeepClone(),
+            ["deviceAndAppManagementAssignmentFilterType"] = filterType,
+        };
+        foreach (var (name, value) in target)
+        {
+            if (!normalized.ContainsKey(name))
+            {
+                normalized[name] = value?.DeepClone();
+            }
+        }
+
+        var assignment = IntuneShapes.Assignment(family.Name, policyId, normalized, SeedRandom.IntuneTime(call.Now));
+        foreach (var (name, value) in input)
+        {
+            if (name is not ("id" or "target" or "source" or "sourceId") && !name.Contains('@', StringComparison.Ordinal))
+            {
+                assignment[name] = value?.DeepClone();
+            }
+        }
+
+        return assignment;
+    }
+
+    private static GraphResponse Settings(GraphCall call, FamilyDefinition family, string id, string? settingId)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            if (settingId is null)
+            {
+                return Collection(call, $"{family.CollectionPath}('{resource.Id}')/settings", resource.Settings);
+            }
+
+            var setting = resource.Settings.FirstOrDefault(s => s["id"]?.GetValue<string>() == settingId)
+                ?? throw new GraphException(404, "ResourceNotFound", $"Resource not found: setting '{settingId}'.", ErrorSource.Intune);
+            var json = (JsonObject)setting.DeepClone();
+            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/settings/$entity");
+            return new GraphResponse(200, json);
+        }
+    }
+
+    private static GraphResponse ScheduledActions(GraphCall call, FamilyDefinition family, string id)
+    {
+        var query = ODataQuery.Parse(call.Request, null);
+        var expand = new ExpandItem("scheduledActionsForRule", query.Expand.Count > 0 ? "$expand=" + string.Join(',', query.Expand.Select(e => e.Name)) : "");
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            return Collection(
+                call,
+                $"{family.CollectionPath}('{resource.Id}')/scheduledActionsForRule",
+                resource.ScheduledActionsForRule.Select(r => Projection.ScheduledAction(r, expand)));
+        }
+    }
+
+    /// <summary>
+    /// Administrative templates: definitionValues (list, one, create, update, delete), a value's definition,
+    /// and its presentationValues — the chain of calls that makes admin templates a classic 429 source.
+    /// </summary>
+    private static GraphResponse DefinitionValues(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest)
+    {
+        var method = call.Request.Method;
+        var query = ODataQuery.Parse(call.Request, null);
+        var expand = new ExpandItem("definitionValues", query.Expand.Count > 0 ? "$expand=" + ExpandText(query.Expand) : "");
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var basePath = $"{family.CollectionPath}('{resource.Id}')/definitionValues";
+            if (rest.Count == 1 && method == "GET")
+            {
+                return Collection(call, basePath, resource.DefinitionValues.Select(d => Projection.DefinitionValue(d, expand)));
+            }
+
+            if (rest.Count == 1 && method == "POST")
+            {
+                var value = NewDefinitionValue(call);
+                resource.DefinitionValues.Add(value);
+                call.Tenant.Touch(family.Name, resource);
+                var json = Projection.DefinitionValue(value, null);
+                json.Insert(0, "@odata.context", $"{call.Metadata}#{basePath}/$entity");
+                return new GraphResponse(201, json);
+            }
+
+            var valueId = rest[1];
+            var stored = resource.DefinitionValues.FirstOrDefault(d => string.Equals(d["id"]?.GetValue<string>(), valueId, StringComparison.OrdinalIgnoreCase))
+                ?? throw new GraphException(404, "ResourceNotFound", $"Resource not found: groupPolicyDefinitionValue with id '{valueId}'.", ErrorSource.Intune);
+            switch (rest.Count, method)
+            {
+                case (2, "GET"):
+                {
+                    var json = Projection.DefinitionValue(stored, expand);
+                    json.Insert(0, "@odata.context", $"{call.Metadata}#{basePath}/$entity");
+                    return new GraphResponse(200, json);
+                }
+
+                case (2, "PATCH"):
+                {
+                    var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+                    foreach (var (name, value) in body)
+                    {
+                        if (name is "enabled" or "configurationType")
+                        {
+                            stored[name] = value?.DeepClone();
+                        }
+                    }
+
+                    stored["lastModifiedDateTime"] = SeedRandom.IntuneTime(call.Now);
+                    call.Tenant.Touch(family.Name, resource);
+                    return GraphResponse.NoContent();
+                }
+
+                case (2, "DELETE"):
+                    resource.DefinitionValues.Remove(stored);
+                    call.Tenant.Touch(family.Name, resource);
+                    return GraphResponse.NoContent();
+                case (3, "GET") when rest[2] == "definition":
+                {
+                    var json = (JsonObject)stored["definition"]!.DeepClone();
+                    json.Insert(0, "@odata.context", $"{call.Metadata}#deviceManagement/groupPolicyDefinitions/$entity");
+                    return new GraphResponse(200, json);
+                }
+
+                case (3, "GET") when rest[2] == "presentationValues":
+                {
+                    var withPresentation = query.Expand.Any(e => e.Name == "presentation");
+                    var values = (stored["presentationValues"] as JsonArray ?? []).OfType<JsonObject>()
+                        .Select(v => Projection.PresentationValue(v, withPresentation));
+                    return Collection(call, $"{basePath}('{valueId}')/presentationValues", values);
+                }
+
+                default:
+                    throw GraphException.SegmentNotFound(rest[^1]);
+            }
+        }
+    }
+
+    private static string ExpandText(IEnumerable<ExpandItem> items) =>
+        string.Join(',', items.Select(e => e.Options.Length > 0 ? $"{e.Name}({e.Options})" : e.Name));
+
+    /// <summary>A definition value from a restore-style body: "definition@odata.bind" and presentation values bound to presentations.</summary>
+    private static JsonObject NewDefinitionValue(GraphCall call)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        var bind = body["definition@odata.bind"]?.GetValue<string>()
+            ?? throw GraphException.BadRequest("A definition value needs 'definition@odata.bind'.", ErrorSource.Intune);
+        var definition = AdministrativeTemplateCatalog.Find(KeyOf(bind, "groupPolicyDefinitions"))
+            ?? throw GraphException.BadRequest($"The bound definition '{bind}' does not exist.", ErrorSource.Intune);
+        var now = SeedRandom.IntuneTime(call.Now);
+        var values = new JsonArray();
+        foreach (var input in (body["presentationValues"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var presentationBind = input["presentation@odata.bind"]?.GetValue<string>()
+                ?? throw GraphException.BadRequest("A presentation value needs 'presentation@odata.bind'.", ErrorSource.Intune);
+            var presentation = definition.Presentations.FirstOrDefault(p => p.Id == KeyOf(presentationBind, "presentations"))
+                ?? throw GraphException.BadRequest($"The bound presentation '{presentationBind}' does not belong to the definition.", ErrorSource.Intune);
+            var value = new JsonObject
+            {
+                ["@odata.type"] = input["@odata.type"]?.DeepClone() ?? $"#microsoft.graph.groupPolicyPresentationValue{presentation.ValueType}",
+                ["id"] = Guid.NewGuid().ToString(),
+                ["lastModifiedDateTime"] = now,
+                ["createdDateTime"] = now,
+            };
+            foreach (var (name, node) in input)
+            {
+                if (name is "value" or "values")
+                {
+                    value[name] = node?.DeepClone();
+                }
+            }
+
+            value["presentation"] = AdministrativeTemplateCatalog.PresentationJson(presentation);
+            values.Add(value);
+        }
+
+        return new JsonObject
+        {
+            ["createdDateTime"] = now,
+            ["enabled"] = body["enabled"]?.GetValue<bool>() ?? true,
+            ["configurationType"] = body["configurationType"]?.DeepClone() ?? "policy",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["lastModifiedDateTime"] = now,
+            ["definition"] = AdministrativeTemplateCatalog.DefinitionJson(definition),
+            ["presentationValues"] = values,
+        };
+    }
+
+    /// <summary>"…/groupPolicyDefinitions('abc')" → "abc".</summary>
+    private static string KeyOf(string url, string segment)
+    {
+        var start = url.LastIndexOf(segment + "('", StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            var slash = url.LastIndexOf(segment + "/", StringComparison.OrdinalIgnoreCase);
+            return slash < 0 ? url : url[(slash + segment.Length + 1)..].Split('/')[0];
+        }
+
+        start += segment.Length + 2;
+        var end = url.IndexOf("')", start, StringComparison.Ordinal);
+        return end < 0 ? url[start..] : url[start..end];
+    }
+
+    private static GraphResponse Collection(GraphCall call, string contextPath, IEnumerable<JsonObject> items) =>
+        new(200, new JsonObject
+        {
+            ["@odata.context"] = $"{call.Metadata}#{contextPath}",
+            ["value"] = Projection.Json(items.Select(i => i.DeepClone())),
+        });
+}

@@ -1,0 +1,1 @@
+namespace TenantAtlas.GraphEmulator.Tests;
