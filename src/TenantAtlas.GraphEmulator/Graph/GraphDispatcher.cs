@@ -60,7 +60,7 @@ internal sealed class GraphDispatcher(EmulatorState state)
         {
             response = new GraphResponse(
                 e.Status,
-                GraphErrors.Envelope(e.Code, e.Message, e.Source, requestId, clientRequestId, now, request.PathAndQuery),
+                GraphErrors.Envelope(e.Code, e.Message, e.ErrorSource, requestId, clientRequestId, now, request.PathAndQuery),
                 GraphResponse.PlainJson);
             foreach (var (name, value) in e.Headers)
             {

@@ -20,7 +20,7 @@ internal sealed class GraphException(int status, string code, string message, Er
 
     public string Code { get; } = code;
 
-    public ErrorSource Source { get; } = source;
+    public ErrorSource ErrorSource { get; } = source;
 
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 

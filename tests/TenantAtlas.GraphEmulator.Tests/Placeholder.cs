@@ -1,1 +1,0 @@
-namespace TenantAtlas.GraphEmulator.Tests;
