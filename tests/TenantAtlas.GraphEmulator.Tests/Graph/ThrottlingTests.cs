@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using TenantAtlas.GraphEmulator.Tests.Support;
+
+namespace TenantAtlas.GraphEmulator.Tests.Graph;
+
+public sealed class ThrottlingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    private GraphEmulatorHost Host => fixture.Host;
+
+    [Fact]
+    public async Task The_sdk_honours_retry_after_and_succeeds_after_two_429s()
+    {
+        var tenant = fixture.NewTenant();
+        var client = GraphSdk.Client(Host, tenant);
+        Host.AddFault(FaultSpec.Throttle("/v1.0/groups", retryAfterSeconds: 1, times: 2, tenantId: tenant.TenantId));
+        var watch = Stopwatch.StartNew();
+
+        var page = await client.Groups.GetAsync();
+
+        watch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.9));
+        page!.Value.Should().NotBeEmpty();
+        Host.RequestLog(tenant.TenantId).Where(e => e.Kind == "graph").Select(e => e.Status).Should().Equal(429, 429, 200);
+    }
+
+    [Fact]
+    public async Task A_429_without_retry_after_carries_no_header_and_the_sdk_backs_off_by_itself()
+    {
+        var tenant = fixture.NewTenant();
+        Host.AddFault(FaultSpec.Throttle("/beta/deviceManagement/configurationPolicies", retryAfterSeconds: null, times: 2, tenantId: tenant.TenantId));
+        using var raw = Host.CreateClient(tenant.TenantId);
+        var client = GraphSdk.Client(Host, tenant);
+
+        using var first = await raw.GetAsync("beta/deviceManagement/configurationPolicies");
+        var request = new RequestInformation { HttpMethod = Method.GET, URI = new Uri($"{Host.GraphBetaUrl}/deviceManagement/configurationPolicies") };
+        request.AddRequestOptions([new RetryHandlerOption { Delay = 1 }]);
+        var page = await client.RequestAdapter.SendAsync(request, EntityCollectionResponse.CreateFromDiscriminatorValue, EntityCollectionResponse.ErrorMapping);
+
+        first.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        first.Headers.RetryAfter.Should().BeNull();
+        (await first.ReadJsonAsync())["error"]!["code"].Str().Should().Be("TooManyRequests");
+        page!.Value.Should().NotBeEmpty();
+        Host.RequestLog(tenant.TenantId).Where(e => e.Kind == "graph").Select(e => e.Status).Should().Equal(429, 429, 200);
+    }
+
+    [Fact]
+    public async Task Persistent_429_ends_in_an_aggregate_exception_of_api_exceptions()
+    {
+        var tenant = fixture.NewTenant();
+        var client = GraphSdk.Client(Host, tenant);
+        var rule = Host.AddFault(FaultSpec.Throttle("/v1.0/deviceManagement/*", retryAfterSeconds: 1, tenantId: tenant.TenantId));
+
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => client.DeviceManagement.DeviceConfigurations.GetAsync());
+
+        failure.InnerExceptions.Should().NotBeEmpty().And.AllBeAssignableTo<ApiException>();
+        failure.InnerExceptions.Cast<ApiException>().Should().OnlyContain(e => e.ResponseStatusCode == 429);
+        failure.InnerExceptions.Should().NotContain(e => e is ODataError);
+        Host.RequestLog(tenant.TenantId).Count(e => e.Status == 429).Should().Be(4, "one call and three retries");
+        Host.State.FaultRules.Single(r => r.Id == rule.Id).Hits.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task A_503_then_success()
+    {
+        var tenant = fixture.NewTenant();
+        var client = GraphSdk.Client(Host, tenant);
+        Host.AddFault(new FaultSpec { TenantId = tenant.TenantId, Pattern = "/v1.0/groups", Status = 503, RetryAfterSeconds = 1, Times = 1 });
+
+        var page = await client.Groups.GetAsync();
+
+        page!.Value.Should().NotBeEmpty();
+        Host.RequestLog(tenant.TenantId).Where(e => e.Kind == "graph").Select(e => e.Status).Should().Equal(503, 200);
+    }
+
+    [Fact]
+    public async Task A_504_that_never_ends_reaches_the_caller()
+    {
+        var tenant = fixture.NewTenant();
+        using var client = Host.CreateClient(tenant.TenantId);
+        Host.AddFault(FaultSpec.Fail("/beta/deviceManagement/roleScopeTags", 504, tenantId: tenant.TenantId));
+
+        using var first = await client.GetAsync("beta/deviceManagement/roleScopeTags");
+        using var second = await client.GetAsync("beta/deviceManagement/roleScopeTags");
+
+        first.StatusCode.Should().Be(HttpStatusCode.GatewayTimeout);
+        second.StatusCode.Should().Be(HttpStatusCode.GatewayTimeout);
+    }
+
+    [Fact]
+    public async Task Regex_faults_hit_only_matching_paths_and_latency_slows_calls_down()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { ["groupPolicyConfigurations"] = 2 });
+        using var client = Host.CreateClient(tenant.TenantId);
+        Host.AddFault(new FaultSpec { TenantId = tenant.TenantId, Pattern = "/definitionValues/[^/]+/presentationValues$", IsRegex = true, Status = 429, RetryAfterSeconds = 7 });
+        Host.AddFault(FaultSpec.Latency("/beta/deviceManagement/groupPolicyConfigurations", 300, tenant.TenantId));
+        var policy = (await client.GetJsonAsync("beta/deviceManagement/groupPolicyConfigurations")).Values()[0]!["id"].Str();
+        var values = await client.GetJsonAsync($"beta/deviceManagement/groupPolicyConfigurations/{policy}/definitionValues");
+        var watch = Stopwatch.StartNew();
+
+        using var list = await client.GetAsync("beta/deviceManagement/groupPolicyConfigurations");
+        var elapsed = watch.Elapsed;
+        using var presentations = await client.GetAsync($"beta/deviceManagement/groupPolicyConfigurations/{policy}/definitionValues/{values.Values()[0]!["id"]}/presentationValues");
+
+        list.StatusCode.Should().Be(HttpStatusCode.OK);
+        elapsed.Should().BeGreaterThan(TimeSpan.FromMilliseconds(280));
+        presentations.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        presentations.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(7));
+    }
+
+    [Fact]
+    public async Task Faults_for_one_tenant_leave_other_tenants_alone()
+    {
+        var throttled = fixture.NewTenant();
+        var other = fixture.NewTenant();
+        Host.AddFault(FaultSpec.Throttle("*", 30, tenantId: throttled.TenantId));
+        using var throttledClient = Host.CreateClient(throttled.TenantId);
+        using var otherClient = Host.CreateClient(other.TenantId);
+
+        using var blocked = await throttledClient.GetAsync("v1.0/groups");
+        using var fine = await otherClient.GetAsync("v1.0/groups");
+
+        blocked.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        fine.StatusCode.Should().Be(HttpStatusCode.OK);
+        Host.ClearFaults(throttled.TenantId);
+        using var after = await throttledClient.GetAsync("v1.0/groups");
+        after.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
