@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -14,7 +15,7 @@ internal static class HttpJson
         }
 
         context.Response.ContentType = contentType;
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         body.WriteTo(writer);
         await writer.FlushAsync(context.RequestAborted);
     }
