@@ -79,6 +79,7 @@ internal static class Modules
     [
         typeof(TenantAtlas.Access.AccessModule).Assembly,
         typeof(TenantAtlas.Tenants.TenantsModule).Assembly,
+        typeof(TenantAtlas.Operations.OperationsModule).Assembly,
     ];
 
     public static IEnumerable<Assembly> AllProductAssemblies =>

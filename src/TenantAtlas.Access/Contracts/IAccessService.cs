@@ -16,6 +16,9 @@ public interface IAccessService
     Task<IReadOnlyList<WorkspaceMembershipInfo>> ListMembershipsAsync(Guid userId, CancellationToken cancellationToken = default);
 
     Task<bool> IsPlatformAdminAsync(Guid userId, CancellationToken cancellationToken = default);
+
+    /// <summary>How to show a user in history (their email), or null for an unknown id.</summary>
+    Task<string?> GetUserLabelAsync(Guid userId, CancellationToken cancellationToken = default);
 }
 
 public sealed record WorkspaceMembershipInfo(Guid WorkspaceId, string WorkspaceName, WorkspaceRole Role)

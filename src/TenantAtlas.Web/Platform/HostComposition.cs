@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using TenantAtlas.Access;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Operations;
 using TenantAtlas.Tenants;
 using TenantAtlas.Web.Components;
 using TenantAtlas.Web.Demo;
@@ -40,6 +41,7 @@ internal static class HostComposition
 
         services.AddAccess(builder.Environment);
         services.AddTenants();
+        services.AddOperations(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -50,7 +52,12 @@ internal static class HostComposition
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(
                 o => o.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollMilliseconds", 1000)),
+                }));
         if (role.RunsJobs() && configuration.GetValue("Hangfire:Server:Enabled", true))
         {
             services.AddHangfireServer(o =>
@@ -67,6 +74,7 @@ internal static class HostComposition
     public static void UseTenantAtlas(this WebApplication app, HostRole role)
     {
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.UseOperations();
         if (!role.ServesWeb())
         {
             return;
@@ -128,5 +136,6 @@ internal static class ModuleAssemblies
     [
         typeof(AccessModule).Assembly,
         typeof(TenantsModule).Assembly,
+        typeof(OperationsModule).Assembly,
     ];
 }

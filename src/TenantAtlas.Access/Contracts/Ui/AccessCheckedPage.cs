@@ -22,7 +22,7 @@ public abstract class AccessCheckedPage : ComponentBase
     protected Guid UserId { get; private set; }
 
     /// <summary>Null until decided; pages render nothing but a spinner before that.</summary>
-    protected AccessDecision? Decision { get; private set; }
+    protected AccessDecision? Decision { get; set; }
 
     protected override async Task OnParametersSetAsync()
     {

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Access.Contracts;
+
+namespace TenantAtlas.Operations.Contracts;
+
+/// <summary>
+/// The only way to create and change runs. A start surface creates the run (queued) before any job exists and hands its
+/// id to the job; identity rules are enforced by the database; every start is audited.
+/// </summary>
+public interface IOperationRuns
+{
+    Task<StartResult> StartAsync(Actor actor, StartRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a queued run at once, or asks a running one to stop at its next heartbeat.</summary>
+    Task<RunActionResult> CancelAsync(Actor actor, long runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts the type's retry operation, linked to a failed or partially succeeded run.</summary>
+    Task<StartResult> RetryAsync(Actor actor, long runId, CancellationToken cancellationToken = default);
+
+    /// <summary>A run with the same 404/403 decision every surface uses (viewer, API): unknown or other workspace → NotFound.</summary>
+    Task<(AccessDecision Decision, OperationRunView? Run)> GetForUserAsync(Guid userId, long runId, CancellationToken cancellationToken = default);
+
+    /// <summary>A run without access checks, for jobs and modules acting as the system.</summary>
+    Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest run of a type for a tenant (any status), e.g. for "as of" labels.</summary>
+    Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What to start. The workspace is the tenant's; a given <see cref="WorkspaceId"/> must match it.</summary>
+public sealed record StartRequest(string Type, Guid TenantId)
+{
+    public Guid? WorkspaceId { get; init; }
+
+    public JsonObject? Inputs { get; init; }
+
+    /// <summary>For <c>restore.execute</c>: the restore request, which is also its dedupe identity.</summary>
+    public Guid? RestoreRequestId { get; init; }
+
+    /// <summary>For scheduled runs: the schedule and the intended fire time (UTC), the run's strict identity.</summary>
+    public Guid? ScheduleId { get; init; }
+
+    public DateTimeOffset? ScheduledFor { get; init; }
+
+    /// <summary>For retries: the run this one retries.</summary>
+    public long? RetryOfRunId { get; init; }
+}
+
+public enum StartRefusal
+{
+    None,
+    UnknownType,
+    SystemOnly,
+    NoJob,
+    InvalidInput,
+}
+
+public sealed record StartResult(AccessDecision Decision, OperationRunView? Run, bool Created, StartRefusal Refusal = StartRefusal.None, string? Message = null)
+{
+    public bool Started => Decision == AccessDecision.Allowed && Refusal == StartRefusal.None && Run is not null;
+
+    public static StartResult Denied(AccessDecision decision) => new(decision, null, false);
+
+    public static StartResult Refused(StartRefusal refusal, string message) => new(AccessDecision.Allowed, null, false, refusal, message);
+}
+
+public sealed record RunActionResult(AccessDecision Decision, bool Done, string? Message = null);

@@ -1,0 +1,162 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Operations.Data;
+using TenantAtlas.Operations.Runs;
+
+namespace TenantAtlas.Operations.Jobs;
+
+/// <summary>Thrown when a job is handed a run id that does not exist: jobs never create runs.</summary>
+internal sealed class OperationRunNotFoundException(long runId)
+    : InvalidOperationException($"Operation run {runId} does not exist. Jobs never create runs; the start surface must create it first.");
+
+/// <summary>
+/// The job base every operation runs on. Hangfire hands it only a run id. It claims the run (queued → running, conditional:
+/// a second delivery loses and exits), heartbeats, forwards cancel requests, runs the type's registered
+/// <see cref="IOperationJob"/>, and completes the run — every status change conditional on the run still running, so
+/// nothing overwrites a final state (e.g. worker_lost from the stale-run detector).
+/// </summary>
+internal sealed class OperationJobRunner(
+    IServiceScopeFactory scopes,
+    IDbContextFactory<OperationsDbContext> dbFactory,
+    IOptions<OperationsOptions> options,
+    TimeProvider clock,
+    ILogger<OperationJobRunner> logger)
+{
+    // Retrying is a new, linked run where the type allows it — never Hangfire re-running the same run.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task RunAsync(long operationRunId, CancellationToken cancellationToken)
+    {
+        OperationRun? run;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == operationRunId, cancellationToken);
+        }
+
+        if (run is null)
+        {
+            logger.LogError("Job was handed operation run {RunId}, which does not exist; nothing written", operationRunId);
+            throw new OperationRunNotFoundException(operationRunId);
+        }
+
+        if (run.Status == "completed")
+        {
+            logger.LogInformation("Run {RunId} is already completed ({Outcome}); nothing to do", run.Id, run.Outcome);
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetKeyedService<IOperationJob>(run.Type);
+        var definition = scope.ServiceProvider.GetRequiredService<OperationTypeRegistry>().Find(run.Type);
+        if (job is null || definition is null)
+        {
+            await CompleteAsync(run.Id, ["queued", "running"], "failed", "no_job", ("no_job", $"No job is registered for '{run.Type}' in this process."), CancellationToken.None);
+            return;
+        }
+
+        if (!await ClaimAsync(run.Id, cancellationToken))
+        {
+            logger.LogInformation("Run {RunId} was claimed by another delivery or completed meanwhile; this delivery exits", run.Id);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var context = new OperationRunContext(run, definition, dbFactory, clock, stop);
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(context, heartbeatStop.Token);
+        try
+        {
+            var result = await job.RunAsync(context, stop.Token);
+            await context.FlushAsync(CancellationToken.None);
+            var outcome = result switch
+            {
+                OperationJobResult.Succeeded => "succeeded",
+                OperationJobResult.PartiallySucceeded => "partially_succeeded",
+                _ => "failed",
+            };
+            await CompleteAsync(run.Id, ["running"], outcome, null, null, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (context.CancelRequested)
+        {
+            await context.FlushAsync(CancellationToken.None);
+            await CompleteAsync(run.Id, ["running"], "cancelled", "cancelled", null, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (context.Lost)
+        {
+            logger.LogWarning("Run {RunId} was completed by someone else while its job ran (e.g. worker_lost); the job stopped", run.Id);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await CompleteAsync(run.Id, ["running"], "failed", "worker_stopped", ("worker_stopped", "The worker process shut down while the run was in progress. Start it again."), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Run {RunId} ({Type}) failed", run.Id, run.Type);
+            await context.FlushAsync(CancellationToken.None);
+            await CompleteAsync(run.Id, ["running"], "failed", "exception", (ErrorCode(e), e.Message), CancellationToken.None);
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private static string ErrorCode(Exception e) => e is IHasErrorCode coded ? coded.ErrorCode : e.GetType().Name;
+
+    private async Task<bool> ClaimAsync(long runId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.Where(r => r.Id == runId && r.Status == "queued")
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, "running")
+                .SetProperty(r => r.StartedAt, now)
+                .SetProperty(r => r.HeartbeatAt, now), cancellationToken) == 1;
+    }
+
+    private async Task HeartbeatAsync(OperationRunContext context, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, clock);
+        try
+        {
+            // Look once right away: a cancel may have been requested between the claim and now.
+            do
+            {
+                await context.BeatAsync(stop);
+            }
+            while (!context.Lost && !context.CancelRequested && await timer.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+            // The job ended.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Heartbeat of run {RunId} failed; the stale-run detector will decide", context.RunId);
+        }
+    }
+
+    /// <summary>Completes a run only while it is in one of <paramref name="from"/>: a final state is never overwritten.</summary>
+    internal async Task<bool> CompleteAsync(long runId, string[] from, string outcome, string? reason, (string Code, string Message)? failure, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var failures = failure is { } f ? RunMapping.FailureEntry.ArrayOf(f.Code, f.Message, null, now) : "[]";
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var updated = await db.Database.ExecuteSqlAsync($"""
+            UPDATE operations.operation_runs
+               SET status = 'completed', outcome = {outcome}, completed_at = {now}, completion_reason = {reason},
+                   failures = failures || {failures}::jsonb, heartbeat_at = {now}
+             WHERE id = {runId} AND status = ANY({from})
+            """, cancellationToken);
+        if (updated == 0)
+        {
+            logger.LogWarning("Run {RunId} was already completed; its job's {Outcome} was not written", runId, outcome);
+        }
+
+        return updated == 1;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Operations.Data;
+using TenantAtlas.Operations.Runs;
+
+namespace TenantAtlas.Operations.Jobs;
+
+/// <summary>The run a job was handed. Every write is conditional on the run still running; a lost run cancels the job.</summary>
+internal sealed class OperationRunContext(
+    OperationRun run,
+    OperationTypeDefinition definition,
+    IDbContextFactory<OperationsDbContext> dbFactory,
+    TimeProvider clock,
+    CancellationTokenSource stop) : IOperationRunContext
+{
+    private const int MaxFailureEntries = 500;
+    private readonly Dictionary<string, long> summary = JsonSerializer.Deserialize<Dictionary<string, long>>(run.Summary, RunMapping.Json) ?? [];
+    private readonly Lock gate = new();
+    private int failureEntries = JsonSerializer.Deserialize<JsonArray>(run.Failures)?.Count ?? 0;
+    private int omittedFailures;
+    private bool dirty;
+
+    public long RunId => run.Id;
+
+    public string Type => run.Type;
+
+    public Guid WorkspaceId => run.WorkspaceId;
+
+    public Guid? TenantId => run.TenantId;
+
+    public JsonObject Inputs { get; } = JsonNode.Parse(run.Context) as JsonObject ?? [];
+
+    public Guid? ScheduleId => run.ScheduleId;
+
+    public DateTimeOffset? ScheduledFor => run.ScheduledFor;
+
+    public long? RetryOfRunId => run.RetryOfRunId;
+
+    public Guid? RestoreRequestId => run.RestoreRequestId;
+
+    /// <summary>A user asked to cancel (seen at a heartbeat).</summary>
+    public bool CancelRequested { get; private set; }
+
+    /// <summary>The run was completed by someone else (stale-run detector, a queued-cancel race): stop, write nothing more.</summary>
+    public bool Lost { get; private set; }
+
+    public void Set(string key, long value)
+    {
+        Check(key);
+        lock (gate)
+        {
+            summary[key] = value;
+            dirty = true;
+        }
+    }
+
+    public void Increment(string key, long by = 1)
+    {
+        Check(key);
+        lock (gate)
+        {
+            summary[key] = summary.GetValueOrDefault(key) + by;
+            dirty = true;
+        }
+    }
+
+    public long Get(string key)
+    {
+        lock (gate)
+        {
+            return summary.GetValueOrDefault(key);
+        }
+    }
+
+    public Task ReportProgressAsync(CancellationToken cancellationToken = default) => FlushAsync(cancellationToken);
+
+    public async Task AddFailureAsync(string code, string message, string? item = null, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Increment(ref failureEntries) > MaxFailureEntries)
+        {
+            // The ledger is capped; the count says how many more there were.
+            Interlocked.Increment(ref omittedFailures);
+            Set("failures_omitted", omittedFailures);
+            return;
+        }
+
+        var entry = RunMapping.FailureEntry.ArrayOf(code, message, item, clock.GetUtcNow());
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var updated = await db.Database.ExecuteSqlAsync(
+            $"UPDATE operations.operation_runs SET failures = failures || {entry}::jsonb WHERE id = {RunId} AND status = 'running'", cancellationToken);
+        if (updated == 0)
+        {
+            MarkLost();
+        }
+    }
+
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        string json;
+        lock (gate)
+        {
+            if (!dirty)
+            {
+                return;
+            }
+
+            json = JsonSerializer.Serialize(summary, RunMapping.Json);
+            dirty = false;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var updated = await db.Database.ExecuteSqlAsync(
+            $"UPDATE operations.operation_runs SET summary = {json}::jsonb WHERE id = {RunId} AND status = 'running'", cancellationToken);
+        if (updated == 0)
+        {
+            MarkLost();
+        }
+    }
+
+    /// <summary>Heartbeat: proves the worker is alive, writes pending counts, and picks up a cancel request.</summary>
+    internal async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Database.SqlQuery<DateTimeOffset?>(
+            $"UPDATE operations.operation_runs SET heartbeat_at = {now} WHERE id = {RunId} AND status = 'running' RETURNING cancellation_requested_at AS \"Value\"")
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            MarkLost();
+        }
+        else if (rows[0] is not null)
+        {
+            CancelRequested = true;
+            await stop.CancelAsync();
+        }
+    }
+
+    private void MarkLost()
+    {
+        Lost = true;
+        stop.Cancel();
+    }
+
+    private void Check(string key)
+    {
+        if (!definition.SummaryKeys.Contains(key) && key != "failures_omitted")
+        {
+            throw new ArgumentException($"'{key}' is not a summary count of '{definition.Key}'. Use the common vocabulary or declare it on the type.", nameof(key));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Operations.Data;
+using TenantAtlas.Operations.Jobs;
+using TenantAtlas.Operations.Runs;
+
+namespace TenantAtlas.Operations;
+
+public static class OperationsModule
+{
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<OperationsDbContext>("Operations", OperationsDbContext.Schema);
+        services.AddOptions<OperationsOptions>().Bind(configuration.GetSection("Operations"))
+            .Validate(o => o.StaleAfter <= TimeSpan.FromMinutes(5) && o.HeartbeatInterval < o.StaleAfter,
+                "Operations:StaleAfter must be at most 5 minutes and longer than Operations:HeartbeatInterval.")
+            .ValidateOnStart();
+        services.AddSingleton<OperationTypeRegistry>();
+        services.AddSingleton<OperationDispatcher>();
+        services.AddSingleton<IOperationRuns, OperationRunService>();
+        services.AddTransient<OperationJobRunner>();
+        services.AddTransient<OperationsMaintenance>();
+        return services;
+    }
+
+    /// <summary>Registers the recurring upkeep (stale runs, orphaned queued runs). Idempotent across processes.</summary>
+    public static WebApplication UseOperations(this WebApplication app)
+    {
+        var cron = app.Configuration["Operations:MaintenanceCron"] ?? new OperationsOptions().MaintenanceCron;
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<OperationsMaintenance>(OperationsMaintenance.RecurringJobId, m => m.RunAsync(CancellationToken.None), cron);
+        return app;
+    }
+}

@@ -1,0 +1,84 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantAtlas.Operations.Data;
+using TenantAtlas.Operations.Jobs;
+
+namespace TenantAtlas.Operations.Runs;
+
+internal sealed class OperationsOptions
+{
+    /// <summary>How often a running job writes its heartbeat (and looks for a cancel request).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A running run without a heartbeat for this long is completed as failed (worker_lost). At most 5 minutes.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>A queued run whose dispatch was claimed this long ago without a Hangfire job is claimed again by the reconciler.</summary>
+    public TimeSpan DispatchClaimTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Cron (Hangfire, seconds allowed) of the reconciler and the stale-run detector.</summary>
+    public string MaintenanceCron { get; set; } = "* * * * *";
+}
+
+/// <summary>
+/// Create and enqueue without distributed transactions: the run row is the outbox. The starter inserts the row already
+/// claimed for dispatch, then enqueues and records the Hangfire job id; the reconciler re-claims rows whose claim expired
+/// without a job id (a crash between the two) with a conditional update, so exactly one process enqueues them.
+/// </summary>
+internal sealed class OperationDispatcher(
+    IDbContextFactory<OperationsDbContext> dbFactory,
+    IBackgroundJobClient jobs,
+    IOptions<OperationsOptions> options,
+    TimeProvider clock,
+    ILogger<OperationDispatcher> logger)
+{
+    public async Task DispatchAsync(long runId, CancellationToken cancellationToken)
+    {
+        string jobId;
+        try
+        {
+            jobId = jobs.Enqueue<OperationJobRunner>(runner => runner.RunAsync(runId, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            // The run stays queued with its claim; the reconciler enqueues it once the claim expires.
+            logger.LogError(e, "Could not enqueue run {RunId}; the reconciler will retry", runId);
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Runs.Where(r => r.Id == runId && r.HangfireJobId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.HangfireJobId, jobId), CancellationToken.None);
+    }
+
+    /// <summary>Enqueues queued runs left without a job. Returns the ids this process claimed and enqueued.</summary>
+    public async Task<IReadOnlyList<long>> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var expired = now - options.Value.DispatchClaimTimeout;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var candidates = await db.Runs.AsNoTracking()
+            .Where(r => r.Status == "queued" && r.HangfireJobId == null && (r.DispatchClaimedAt == null || r.DispatchClaimedAt < expired))
+            .OrderBy(r => r.Id).Select(r => new { r.Id, r.DispatchClaimedAt }).Take(500).ToListAsync(cancellationToken);
+        var claimed = new List<long>();
+        foreach (var candidate in candidates)
+        {
+            // Conditional claim: only the process whose update still sees the old claim wins.
+            var won = await db.Runs
+                .Where(r => r.Id == candidate.Id && r.Status == "queued" && r.HangfireJobId == null && r.DispatchClaimedAt == candidate.DispatchClaimedAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.DispatchClaimedAt, now), cancellationToken) == 1;
+            if (!won)
+            {
+                continue;
+            }
+
+            logger.LogWarning("Run {RunId} was queued without a job; enqueueing it now", candidate.Id);
+            await DispatchAsync(candidate.Id, cancellationToken);
+            claimed.Add(candidate.Id);
+        }
+
+        return claimed;
+    }
+}

@@ -1,0 +1,298 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Operations.Data;
+using TenantAtlas.Tenants.Contracts;
+
+namespace TenantAtlas.Operations.Runs;
+
+internal sealed class OperationRunService(
+    IDbContextFactory<OperationsDbContext> dbFactory,
+    OperationTypeRegistry registry,
+    IAccessService access,
+    ITenantDirectory tenants,
+    IAuditLog audit,
+    OperationDispatcher dispatcher,
+    TimeProvider clock,
+    ILogger<OperationRunService> logger) : IOperationRuns
+{
+    private const int MaxInputsLength = 16_000;
+
+    public async Task<StartResult> StartAsync(Actor actor, StartRequest request, CancellationToken cancellationToken = default)
+    {
+        var definition = registry.Find(request.Type);
+        if (definition is null)
+        {
+            return StartResult.Refused(StartRefusal.UnknownType, $"Unknown operation type '{request.Type}'. Known types: {string.Join(", ", registry.All.Where(d => d.UserStartable).Select(d => d.Key))}.");
+        }
+
+        if (actor is UserActor && !definition.UserStartable)
+        {
+            return StartResult.Refused(StartRefusal.SystemOnly, $"'{definition.Key}' is started only by the system (the scheduler), never by a user.");
+        }
+
+        var tenant = await tenants.GetAsync(request.TenantId, cancellationToken);
+        if (tenant is null || (request.WorkspaceId is { } ws && ws != tenant.WorkspaceId))
+        {
+            return StartResult.Denied(AccessDecision.NotFound);
+        }
+
+        if (actor is UserActor user)
+        {
+            var decision = await access.CheckAsync(user.UserId, tenant.WorkspaceId, definition.Capability, cancellationToken);
+            if (decision != AccessDecision.Allowed)
+            {
+                return StartResult.Denied(decision);
+            }
+        }
+
+        if (!registry.HasJob(definition.Key))
+        {
+            return StartResult.Refused(StartRefusal.NoJob, $"'{definition.Label}' cannot be started yet: no job is registered for it.");
+        }
+
+        var identity = Identity(definition, request);
+        if (identity.Error is not null)
+        {
+            return StartResult.Refused(StartRefusal.InvalidInput, identity.Error);
+        }
+
+        var inputs = (request.Inputs ?? []).ToJsonString();
+        if (inputs.Length > MaxInputsLength)
+        {
+            return StartResult.Refused(StartRefusal.InvalidInput, $"The inputs are too large ({inputs.Length} characters, at most {MaxInputsLength}).");
+        }
+
+        var initiator = actor switch
+        {
+            UserActor u => (Kind: "user", UserId: (Guid?)u.UserId, Label: await access.GetUserLabelAsync(u.UserId, cancellationToken) ?? u.UserId.ToString(), Reason: (string?)null),
+            SystemActor s => (Kind: "system", UserId: null, Label: "system", Reason: s.Reason),
+            _ => throw new ArgumentOutOfRangeException(nameof(actor)),
+        };
+
+        // A deduped start races with the active run completing: if the conflicting run is gone by the time we look, try again.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var rule = definition.IdentityRule.ToWire();
+            var conflict = definition.IdentityRule switch
+            {
+                IdentityRule.Dedupe => "ON CONFLICT (identity_key) WHERE status IN ('queued','running') AND identity_rule = 'dedupe' DO NOTHING",
+                IdentityRule.StrictSchedule => "ON CONFLICT (schedule_id, scheduled_for) WHERE identity_rule = 'strict_schedule' DO NOTHING",
+                _ => "",
+            };
+            var sql = $$"""
+                INSERT INTO operations.operation_runs
+                    (workspace_id, tenant_id, type, status, outcome, identity_rule, identity_key, identity_source, context, summary, failures,
+                     initiator_kind, initiator_user_id, initiator_label, initiator_reason, retry_of_run_id, schedule_id, scheduled_for,
+                     restore_request_id, dispatch_claimed_at, created_at)
+                VALUES (@workspace, @tenant, @type, 'queued', 'pending', @rule, @key, @source::jsonb, @context::jsonb, @emptySummary::jsonb, '[]'::jsonb,
+                        @kind, @user, @label, @reason, @retryOf, @schedule, @scheduledFor, @restore, @now, @now)
+                {{conflict}}
+                RETURNING id AS "Value"
+                """;
+            var parameters = new object[]
+            {
+                new NpgsqlParameter("workspace", tenant.WorkspaceId),
+                new NpgsqlParameter("tenant", tenant.Id),
+                new NpgsqlParameter("type", definition.Key),
+                new NpgsqlParameter("rule", rule),
+                new NpgsqlParameter("key", identity.Key),
+                new NpgsqlParameter("source", identity.Source),
+                new NpgsqlParameter("context", inputs),
+                new NpgsqlParameter("kind", initiator.Kind),
+                new NpgsqlParameter("user", (object?)initiator.UserId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+                new NpgsqlParameter("label", initiator.Label),
+                new NpgsqlParameter("reason", (object?)initiator.Reason ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar },
+                new NpgsqlParameter("retryOf", (object?)request.RetryOfRunId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
+                new NpgsqlParameter("schedule", (object?)request.ScheduleId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+                new NpgsqlParameter("scheduledFor", (object?)request.ScheduledFor?.ToUniversalTime() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter("restore", (object?)request.RestoreRequestId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+                new NpgsqlParameter("now", now),
+                // Braces are placeholders in raw SQL for EF: pass the empty object as a parameter.
+                new NpgsqlParameter("emptySummary", "{}"),
+            };
+            var inserted = await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken);
+            if (inserted.Count == 1)
+            {
+                var run = (await db.Runs.AsNoTracking().FirstAsync(r => r.Id == inserted[0], cancellationToken)).ToView();
+                await audit.WriteAsync(new AuditRecord(actor, run.WorkspaceId, "operation.started",
+                    $"Started {definition.Label} (run #{run.Id}).", run.TenantId, run.Id), cancellationToken);
+                await dispatcher.DispatchAsync(run.Id, cancellationToken);
+                return new StartResult(AccessDecision.Allowed, await FindAsync(run.Id, cancellationToken) ?? run, Created: true);
+            }
+
+            var existing = definition.IdentityRule switch
+            {
+                IdentityRule.Dedupe => await db.Runs.AsNoTracking()
+                    .Where(r => r.IdentityKey == identity.Key && r.IdentityRule == "dedupe" && (r.Status == "queued" || r.Status == "running"))
+                    .FirstOrDefaultAsync(cancellationToken),
+                IdentityRule.StrictSchedule => await db.Runs.AsNoTracking()
+                    .Where(r => r.IdentityRule == "strict_schedule" && r.ScheduleId == request.ScheduleId && r.ScheduledFor == request.ScheduledFor!.Value.ToUniversalTime())
+                    .FirstOrDefaultAsync(cancellationToken),
+                _ => null,
+            };
+            if (existing is not null)
+            {
+                await audit.WriteAsync(new AuditRecord(actor, existing.WorkspaceId, "operation.deduplicated",
+                    $"Asked for {definition.Label}; run #{existing.Id} with the same identity already exists ({existing.Status}).", existing.TenantId, existing.Id), cancellationToken);
+                return new StartResult(AccessDecision.Allowed, existing.ToView(), Created: false);
+            }
+
+            logger.LogDebug("Identity {Key} conflicted but the active run completed meanwhile; retrying the start", identity.Key);
+        }
+
+        throw new InvalidOperationException($"Could not start or find a run for identity '{identity.Key}' after 5 attempts.");
+    }
+
+    private (string Key, string Source, string? Error) Identity(OperationTypeDefinition definition, StartRequest request)
+    {
+        switch (definition.IdentityRule)
+        {
+            case IdentityRule.Dedupe when definition.DedupeScope == DedupeScope.RestoreRequest:
+                return request.RestoreRequestId is { } restore
+                    ? ($"{definition.Key}|restore_request:{restore}", Source(("type", definition.Key), ("restore_request_id", restore.ToString())), null)
+                    : ("", "", "A restore needs its restore request id.");
+            case IdentityRule.Dedupe:
+                return ($"{definition.Key}|tenant:{request.TenantId}", Source(("type", definition.Key), ("tenant_id", request.TenantId.ToString())), null);
+            case IdentityRule.StrictSchedule:
+                if (request.ScheduleId is not { } schedule || request.ScheduledFor is not { } at)
+                {
+                    return ("", "", "A scheduled run needs its schedule id and intended fire time.");
+                }
+
+                var utc = at.ToUniversalTime();
+                return ($"{definition.Key}|schedule:{schedule}|{utc:O}", Source(("schedule_id", schedule.ToString()), ("scheduled_for", utc.ToString("O"))), null);
+            default:
+                var click = Guid.CreateVersion7(clock.GetUtcNow());
+                return ($"{definition.Key}|click:{click}", Source(("type", definition.Key), ("click", click.ToString())), null);
+        }
+    }
+
+    private static string Source(params (string Key, string Value)[] parts) =>
+        new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))).ToJsonString();
+
+    public async Task<RunActionResult> CancelAsync(Actor actor, long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var decision = await DecideAsync(actor, run, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return new RunActionResult(decision, false);
+        }
+
+        var now = clock.GetUtcNow();
+        var cancelledQueued = await db.Runs.Where(r => r.Id == runId && r.Status == "queued")
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, "completed")
+                .SetProperty(r => r.Outcome, "cancelled")
+                .SetProperty(r => r.CompletedAt, now)
+                .SetProperty(r => r.CancellationRequestedAt, now)
+                .SetProperty(r => r.CompletionReason, "cancelled"), cancellationToken);
+        var requested = cancelledQueued == 0 && await db.Runs
+            .Where(r => r.Id == runId && r.Status == "running" && r.CancellationRequestedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CancellationRequestedAt, now), cancellationToken) == 1;
+        if (cancelledQueued == 0 && !requested)
+        {
+            return new RunActionResult(AccessDecision.Allowed, false, "The run has already finished or is already stopping.");
+        }
+
+        await audit.WriteAsync(new AuditRecord(actor, run!.WorkspaceId, "operation.cancel_requested",
+            cancelledQueued == 1 ? $"Cancelled queued run #{runId}." : $"Asked running run #{runId} to stop.", run.TenantId, runId), cancellationToken);
+        return new RunActionResult(AccessDecision.Allowed, true,
+            cancelledQueued == 1 ? "Cancelled." : "Cancellation requested: the run stops at its next heartbeat.");
+    }
+
+    public async Task<StartResult> RetryAsync(Actor actor, long runId, CancellationToken cancellationToken = default)
+    {
+        var run = await FindAsync(runId, cancellationToken);
+        if (run is null || run.TenantId is null)
+        {
+            return StartResult.Denied(AccessDecision.NotFound);
+        }
+
+        if (actor is UserActor user)
+        {
+            var decision = await DecideForUserAsync(user.UserId, run.WorkspaceId, run.Type, cancellationToken);
+            if (decision != AccessDecision.Allowed)
+            {
+                return StartResult.Denied(decision);
+            }
+        }
+
+        var retryType = registry.Find(run.Type)?.RetryType;
+        if (retryType is null)
+        {
+            return StartResult.Refused(StartRefusal.InvalidInput, "This kind of run is not retried: start it again instead.");
+        }
+
+        if (run.Outcome is not (OperationRunOutcome.Failed or OperationRunOutcome.PartiallySucceeded))
+        {
+            return StartResult.Refused(StartRefusal.InvalidInput, "Only failed or partially succeeded runs can be retried.");
+        }
+
+        return await StartAsync(actor, new StartRequest(retryType, run.TenantId.Value)
+        {
+            Inputs = run.Inputs.DeepClone() as JsonObject,
+            RetryOfRunId = run.Id,
+            ScheduleId = null,
+        }, cancellationToken);
+    }
+
+    public async Task<(AccessDecision Decision, OperationRunView? Run)> GetForUserAsync(Guid userId, long runId, CancellationToken cancellationToken = default)
+    {
+        var run = await FindAsync(runId, cancellationToken);
+        if (run is null)
+        {
+            return (AccessDecision.NotFound, null);
+        }
+
+        var decision = await DecideForUserAsync(userId, run.WorkspaceId, run.Type, cancellationToken);
+        return decision == AccessDecision.Allowed ? (decision, run) : (decision, null);
+    }
+
+    public async Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken))?.ToView();
+    }
+
+    public async Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Runs.AsNoTracking().Where(r => r.TenantId == tenantId && r.Type == type);
+        if (completedOnly)
+        {
+            query = query.Where(r => r.Status == "completed");
+        }
+
+        return (await query.OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken))?.ToView();
+    }
+
+    private async Task<AccessDecision> DecideAsync(Actor actor, OperationRun? run, CancellationToken cancellationToken) =>
+        run is null ? AccessDecision.NotFound
+        : actor is UserActor user ? await DecideForUserAsync(user.UserId, run.WorkspaceId, run.Type, cancellationToken)
+        : AccessDecision.Allowed;
+
+    /// <summary>Viewing or acting on a run needs the capability that starts its type (rule 4); non-members get NotFound.</summary>
+    private async Task<AccessDecision> DecideForUserAsync(Guid userId, Guid workspaceId, string type, CancellationToken cancellationToken)
+    {
+        var role = await access.GetRoleAsync(userId, workspaceId, cancellationToken);
+        if (role is null)
+        {
+            return AccessDecision.NotFound;
+        }
+
+        // A type we no longer know (history) is visible to owners only.
+        var capability = registry.Find(type)?.Capability ?? Capability.WorkspaceMembersManage;
+        return role.Value.Grants(capability) ? AccessDecision.Allowed : AccessDecision.Forbidden;
+    }
+
+    internal static string Serialize(object value) => JsonSerializer.Serialize(value, RunMapping.Json);
+}
