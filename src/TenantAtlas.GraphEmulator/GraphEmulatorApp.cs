@@ -43,6 +43,8 @@ public static class GraphEmulatorApp
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(u => new Uri(u.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)))
             .ToList();
+        // Kestrel listens where configured below; clearing the urls setting avoids its "overriding addresses" warning.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var url in urls)

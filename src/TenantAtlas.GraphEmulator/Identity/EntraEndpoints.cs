@@ -31,7 +31,8 @@ internal static class EntraEndpoints
     {
         var now = state.Time.GetUtcNow();
         var trace = Guid.NewGuid().ToString();
-        var correlation = context.Request.Headers["client-request-id"].FirstOrDefault() is { Length: > 0 } c ? c : Guid.NewGuid().ToString();
+        var sentCorrelation = context.Request.Headers["client-request-id"].FirstOrDefault() is { Length: > 0 } c ? c : null;
+        var correlation = sentCorrelation ?? Guid.NewGuid().ToString();
         context.Response.Headers["x-ms-request-id"] = trace;
         context.Response.Headers["client-request-id"] = correlation;
         context.Response.Headers.CacheControl = "no-store, no-cache";
@@ -46,7 +47,7 @@ internal static class EntraEndpoints
         var (status, body) = Decide();
         state.Log.Add(seq => new RequestLogEntry(
             seq, now, "token", "POST", context.Request.Path + context.Request.QueryString, target?.TenantId ?? tenant, clientId, status,
-            IsBatchItem: false, correlation, trace, FaultId: null));
+            IsBatchItem: false, sentCorrelation, trace, FaultId: null));
         await HttpJson.WriteAsync(context, status, body);
 
         (int Status, JsonObject Body) Decide()

@@ -5,11 +5,13 @@ using System.Text.Json.Nodes;
 
 namespace TenantAtlas.GraphEmulator.State;
 
-/// <summary>Signs access tokens and makes the opaque paging and delta tokens tamper-evident.</summary>
+/// <summary>Signs access tokens, and seals the opaque paging and delta tokens (clients cannot read or forge them).</summary>
 internal sealed class TokenProtector
 {
-    private const int MacLength = 12;
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
     private readonly byte[] key;
+    private readonly byte[] encryptionKey;
 
     public TokenProtector(string? base64Key)
     {
@@ -18,21 +20,25 @@ internal sealed class TokenProtector
         {
             throw new ArgumentException("The signing key must be at least 32 bytes.", nameof(base64Key));
         }
+
+        encryptionKey = HMACSHA256.HashData(key, "paging-and-delta-tokens"u8);
     }
 
     public byte[] Mac(ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
 
-    /// <summary>An opaque, URL-safe token carrying <paramref name="payload"/>.</summary>
+    /// <summary>An opaque (encrypted and authenticated), URL-safe token carrying <paramref name="payload"/>.</summary>
     public string Protect(JsonObject payload)
     {
-        var json = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        var buffer = new byte[json.Length + MacLength];
-        json.CopyTo(buffer, 0);
-        Mac(json).AsSpan(0, MacLength).CopyTo(buffer.AsSpan(json.Length));
+        var plain = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var buffer = new byte[NonceLength + plain.Length + TagLength];
+        var nonce = buffer.AsSpan(0, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(encryptionKey, TagLength);
+        aes.Encrypt(nonce, plain, buffer.AsSpan(NonceLength, plain.Length), buffer.AsSpan(NonceLength + plain.Length));
         return Base64Url.EncodeToString(buffer);
     }
 
-    /// <summary>The payload of a token made by <see cref="Protect"/>, or null for anything else.</summary>
+    /// <summary>The payload of a token made by <see cref="Protect"/>, or null for anything else (tampered, foreign, garbage).</summary>
     public JsonObject? Unprotect(string? token)
     {
         if (string.IsNullOrEmpty(token))
@@ -50,22 +56,19 @@ internal sealed class TokenProtector
             return null;
         }
 
-        if (buffer.Length <= MacLength)
+        if (buffer.Length <= NonceLength + TagLength)
         {
             return null;
         }
 
-        var json = buffer.AsSpan(0, buffer.Length - MacLength);
-        if (!CryptographicOperations.FixedTimeEquals(Mac(json).AsSpan(0, MacLength), buffer.AsSpan(buffer.Length - MacLength)))
-        {
-            return null;
-        }
-
+        var plain = new byte[buffer.Length - NonceLength - TagLength];
         try
         {
-            return JsonNode.Parse(json) as JsonObject;
+            using var aes = new AesGcm(encryptionKey, TagLength);
+            aes.Decrypt(buffer.AsSpan(0, NonceLength), buffer.AsSpan(NonceLength, plain.Length), buffer.AsSpan(NonceLength + plain.Length), plain);
+            return JsonNode.Parse(plain) as JsonObject;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is CryptographicException or System.Text.Json.JsonException)
         {
             return null;
         }

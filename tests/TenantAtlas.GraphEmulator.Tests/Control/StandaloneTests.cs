@@ -11,8 +11,10 @@ public sealed class StandaloneTests
     public async Task The_standalone_server_seeds_tenants_from_configuration_and_resets_to_them()
     {
         var tenantId = Guid.NewGuid().ToString();
+        var contentRoot = Directory.CreateTempSubdirectory("graph-emulator-").FullName;
         await using var app = GraphEmulatorApp.BuildStandalone(
         [
+            "--contentRoot", contentRoot,
             "--urls", "http://127.0.0.1:0",
             "--GraphEmulator:HttpsPort", "0",
             "--GraphEmulator:Tenants:0:TenantId", tenantId,

@@ -144,6 +144,18 @@ public sealed class QueryTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task Organization_names_the_tenant_and_its_domain()
+    {
+        var tenant = fixture.NewTenant(s => s.Domain = "org-test.onmicrosoft.com");
+        var client = GraphSdk.Client(Host, tenant);
+
+        var organization = await client.Organization.GetAsync();
+
+        organization!.Value.Should().ContainSingle().Which.Id.Should().Be(tenant.TenantId);
+        organization.Value![0].VerifiedDomains!.Select(d => d.Name).Should().Equal("org-test.onmicrosoft.com");
+    }
+
+    [Fact]
     public async Task A_beta_only_family_is_not_on_v1()
     {
         var tenant = fixture.NewTenant();
