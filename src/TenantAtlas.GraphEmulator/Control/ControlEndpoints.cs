@@ -71,7 +71,7 @@ internal static class ControlEndpoints
         }));
         tenants.MapPost("/{tenantId}/data/{family}", (EmulatorState state, string tenantId, string family, PolicyRequest request) => Guard(() =>
         {
-            var item = state.GetTenant(tenantId).AddPolicy(Family(family), request.DisplayName, request.ODataType);
+            var item = state.GetTenant(tenantId).AddPolicy(Family(family), request.DisplayName, request.OdataType);
             return Results.Created($"/_emulator/tenants/{tenantId}/data/{family}/{item["id"]}", item);
         }));
         tenants.MapPatch("/{tenantId}/data/{family}/{id}", (EmulatorState state, string tenantId, string family, string id, JsonObject patch) => Guard(() =>

@@ -27,7 +27,7 @@ public sealed record PermissionsRequest(List<string> Permissions);
 
 public sealed record GroupRequest(string DisplayName, bool SecurityEnabled = true, bool MailEnabled = false, List<string>? GroupTypes = null);
 
-public sealed record PolicyRequest(string DisplayName, string? ODataType = null);
+public sealed record PolicyRequest(string DisplayName, string? OdataType = null);
 
 public sealed record EmulatorInfo(
     IReadOnlyList<string> Addresses,

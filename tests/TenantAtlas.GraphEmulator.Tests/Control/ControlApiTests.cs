@@ -80,6 +80,8 @@ public sealed class ControlApiTests(EmulatorFixture fixture) : IClassFixture<Emu
         using var rename = await control.PatchAsJsonAsync($"_emulator/tenants/{tenant.TenantId}/data/groups/{renamed}", new { displayName = "SG-Renamed-By-Control" });
         using var delete = await control.DeleteAsync($"_emulator/tenants/{tenant.TenantId}/data/groups/{victim}?permanent=true");
         using var policy = await control.PostAsJsonAsync($"_emulator/tenants/{tenant.TenantId}/data/configurationPolicies", new { displayName = "SC - From Control" });
+        using var typed = await control.PostAsJsonAsync($"_emulator/tenants/{tenant.TenantId}/data/deviceConfigurations",
+            new { displayName = "iOS - From Control", odataType = "#microsoft.graph.iosGeneralDeviceConfiguration" });
         var changes = await graph.GetJsonAsync(latest["@odata.deltaLink"].Str());
         var policies = await graph.GetJsonAsync("beta/deviceManagement/configurationPolicies?$filter=name eq 'SC - From Control'");
 
@@ -91,6 +93,10 @@ public sealed class ControlApiTests(EmulatorFixture fixture) : IClassFixture<Emu
         changes.Values().Should().Contain(c => c!["displayName"] != null && c["displayName"]!.GetValue<string>() == "SG-Renamed-By-Control");
         changes.Values().Should().Contain(c => c!["id"]!.GetValue<string>() == victim && c["@removed"]!["reason"]!.GetValue<string>() == "deleted");
         policies.Values().Should().ContainSingle();
+        var created = await typed.ReadJsonAsync();
+        created["@odata.type"].Str().Should().Be("#microsoft.graph.iosGeneralDeviceConfiguration");
+        created["displayName"].Str().Should().Be("iOS - From Control");
+        created.ContainsKey("assignments").Should().BeFalse();
     }
 
     [Fact]
