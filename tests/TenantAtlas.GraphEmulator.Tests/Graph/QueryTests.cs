@@ -23,6 +23,21 @@ public sealed class QueryTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task Intune_select_keeps_the_odata_type_and_rejects_unknown_properties()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.DeviceConfigurations] = 4 });
+        using var client = Host.CreateClient(tenant.TenantId);
+
+        var page = await client.GetJsonAsync("beta/deviceManagement/deviceConfigurations?$select=id,displayName");
+        using var unknown = await client.GetAsync("beta/deviceManagement/deviceConfigurations?$select=passwordRequired");
+
+        page["@odata.context"].Str().Should().Be($"{Host.GraphBetaUrl}/$metadata#deviceManagement/deviceConfigurations(id,displayName)");
+        page.Values().Should().HaveCount(4).And.OnlyContain(p => p!.AsObject().Select(kv => kv.Key).SequenceEqual(new[] { "@odata.type", "id", "displayName" }));
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unknown.ReadJsonAsync())["error"]!["message"].Str().Should().Be("Could not find a property named 'passwordRequired' on type 'microsoft.graph.deviceConfiguration'.");
+    }
+
+    [Fact]
     public async Task Filter_by_display_name_and_by_id()
     {
         var tenant = fixture.NewTenant();
