@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace TenantAtlas.Testing.Hosting;
+
+/// <summary>Removes what differs per request (antiforgery tokens, Blazor markers and state, MudBlazor's random ids) before comparing pages.</summary>
+public static partial class HtmlNormalizer
+{
+    public static string Normalize(string html)
+    {
+        html = Token().Replace(html, "value=\"…\"");
+        html = BlazorComment().Replace(html, "");
+        html = RandomId().Replace(html, "$1=\"<id>\"");
+        return Guid().Replace(html, "<guid>");
+    }
+
+    [GeneratedRegex("value=\"[^\"]{40,}\"")]
+    private static partial Regex Token();
+
+    [GeneratedRegex("<!--Blazor[^>]*-->")]
+    private static partial Regex BlazorComment();
+
+    [GeneratedRegex("(aria-controls|aria-labelledby|id|for)=\"[a-z0-9_-]*[0-9][a-z0-9_-]*\"")]
+    private static partial Regex RandomId();
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Guid();
+}
