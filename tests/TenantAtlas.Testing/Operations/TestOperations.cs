@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Operations.Contracts;
 
-namespace TenantAtlas.Operations.Tests.Support;
+namespace TenantAtlas.Testing.Operations;
 
 /// <summary>Test-only operation types (the real jobs arrive with their features) and a job the tests steer.</summary>
 public static class TestOperations
