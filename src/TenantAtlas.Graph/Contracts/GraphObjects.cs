@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+
+namespace TenantAtlas.Graph.Contracts;
+
+/// <summary>An Entra group as the directory cache keeps it.</summary>
+public sealed record GraphGroup(string Id, string? DisplayName, IReadOnlyList<string> GroupTypes, bool? SecurityEnabled, bool? MailEnabled)
+{
+    public bool IsMicrosoft365 => GroupTypes.Contains("Unified", StringComparer.OrdinalIgnoreCase);
+
+    public bool IsDynamic => GroupTypes.Contains("DynamicMembership", StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A group a delta read reports as removed: <c>changed</c> (soft-deleted, restorable) or <c>deleted</c> (permanently).</summary>
+public sealed record GraphRemovedGroup(string Id, string Reason);
+
+/// <summary>
+/// One page of a groups read. <see cref="IsFullSync"/> says whether the read lists every group (no delta link given)
+/// or only changes. <see cref="DeltaLink"/> is set on the last page only.
+/// </summary>
+public sealed record GraphGroupPage(IReadOnlyList<GraphGroup> Groups, IReadOnlyList<GraphRemovedGroup> Removed, bool IsFullSync, string? DeltaLink)
+{
+    public bool IsLast => DeltaLink is not null;
+}
+
+/// <summary>An Intune role definition (<c>#microsoft.graph.deviceAndAppManagementRoleDefinition</c>).</summary>
+public sealed record GraphRoleDefinition(string Id, string DisplayName, string? Description, bool IsBuiltIn, string? ODataType, JsonObject Raw);
+
+/// <summary>
+/// An object from a family listing: identity, the name shown in pickers (settings catalog's <c>name</c>, elsewhere
+/// <c>displayName</c>), its <c>@odata.type</c> as listed (keep it: restore needs it), and the listed JSON.
+/// </summary>
+public sealed record GraphObjectSummary(string ResourceKey, string Id, string DisplayName, string? ODataType, DateTimeOffset? LastModifiedDateTime, JsonObject Raw);
+
+/// <summary>One Graph page of a family listing (page numbers start at 1).</summary>
+public sealed record GraphObjectPage(string ResourceKey, int PageNumber, IReadOnlyList<GraphObjectSummary> Items);
+
+/// <summary>
+/// A policy as a backup stores it. <see cref="Content"/> is the object as Graph returned it without OData annotations
+/// other than <c>@odata.type</c>, with the family's navigation collections included (<c>settings</c>,
+/// <c>scheduledActionsForRule</c>, <c>definitionValues</c> with <c>definition</c> and <c>presentationValues</c>);
+/// assignments are kept apart in <see cref="Assignments"/>.
+/// </summary>
+public sealed record GraphPolicyDetail(string ResourceKey, string Id, string DisplayName, string? ODataType, JsonObject Content, IReadOnlyList<JsonObject> Assignments);

@@ -1,0 +1,59 @@
+namespace TenantAtlas.Graph.Contracts;
+
+/// <summary>What the contract registry supports, read-only, for pickers (inventory types, backup schedule types) and labels.</summary>
+public interface IGraphContracts
+{
+    /// <summary>Every supported resource type, in display order.</summary>
+    IReadOnlyList<GraphResourceInfo> All { get; }
+
+    /// <summary>The Intune policy families (what inventory lists and backups store).</summary>
+    IReadOnlyList<GraphResourceInfo> PolicyFamilies { get; }
+
+    GraphResourceInfo? Find(string key);
+}
+
+public enum GraphResourceKind
+{
+    /// <summary>An Intune policy type: inventoried, backed up, restored.</summary>
+    PolicyFamily,
+
+    /// <summary>A directory object cached for pickers (groups, Intune role definitions).</summary>
+    DirectoryObject,
+
+    /// <summary>What policies reference and restore must map (assignment filters, scope tags).</summary>
+    Dependency,
+}
+
+/// <param name="Key">Stable key, Graph's collection name (<see cref="GraphResourceKeys"/>); stored by other modules.</param>
+/// <param name="Label">Plural label for pickers ("Settings catalog").</param>
+/// <param name="ApiVersion"><c>v1.0</c> or <c>beta</c>.</param>
+/// <param name="Path">Collection path below the version, e.g. <c>deviceManagement/configurationPolicies</c>.</param>
+/// <param name="ReadPermissions">Application permissions that allow reading; the first is the least privileged.</param>
+/// <param name="WritePermissions">Application permissions restore needs; empty when the type is read-only for us.</param>
+public sealed record GraphResourceInfo(
+    string Key,
+    string Label,
+    GraphResourceKind Kind,
+    string ApiVersion,
+    string Path,
+    bool HasAssignments,
+    bool SupportsRestore,
+    IReadOnlyList<string> ReadPermissions,
+    IReadOnlyList<string> WritePermissions);
+
+/// <summary>Keys of the registry's resource types (Graph's collection names).</summary>
+public static class GraphResourceKeys
+{
+    public const string DeviceConfigurations = "deviceConfigurations";
+    public const string DeviceCompliancePolicies = "deviceCompliancePolicies";
+    public const string ConfigurationPolicies = "configurationPolicies";
+    public const string GroupPolicyConfigurations = "groupPolicyConfigurations";
+    public const string DeviceManagementScripts = "deviceManagementScripts";
+    public const string MobileAppConfigurations = "mobileAppConfigurations";
+    public const string ManagedAppPolicies = "managedAppPolicies";
+    public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
+    public const string AssignmentFilters = "assignmentFilters";
+    public const string RoleScopeTags = "roleScopeTags";
+    public const string RoleDefinitions = "roleDefinitions";
+    public const string Groups = "groups";
+}

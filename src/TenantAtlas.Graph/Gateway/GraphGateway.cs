@@ -1,0 +1,280 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using TenantAtlas.Graph.Clients;
+using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Errors;
+using TenantAtlas.Graph.Registry;
+
+namespace TenantAtlas.Graph.Gateway;
+
+/// <summary>The gateway: every URL comes from the contract registry; the pipeline underneath enforces it again.</summary>
+internal sealed class GraphGateway(
+    GraphContractRegistry registry,
+    TenantGraphClients clients,
+    GraphRequests requests,
+    ConnectionVerifier verifier,
+    ILogger<GraphGateway> logger) : IGraphGateway
+{
+    public async IAsyncEnumerable<GraphGroupPage> ReadGroupsAsync(
+        Guid tenantId, string? deltaLink = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(GraphResourceKeys.Groups);
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        var select = "$select=" + string.Join(',', contract.ListSelect!);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (deltaLink is null)
+        {
+            // The delta link first, then the full listing (pages of 999 instead of delta's 100): a change made during the
+            // listing is reported again by the next delta read (upserts are idempotent), never lost.
+            var latest = await GraphRequests.GetAsync(client, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/delta?{select}&$deltatoken=latest"), contract.Key, cancellationToken);
+            var newDeltaLink = latest["@odata.deltaLink"]?.GetValue<string>()
+                ?? throw new GraphRequestException(GraphFailureKind.Unknown, "noDeltaLink", "Graph answered $deltatoken=latest without a deltaLink.") { TenantId = tenantId, ResourceKey = contract.Key };
+            Uri? url = client.Url(contract.ApiVersion, $"{contract.CollectionPath}?{select}&$top={contract.ListPageSize}");
+            while (url is not null)
+            {
+                var page = await GraphRequests.GetAsync(client, url, contract.Key, cancellationToken);
+                url = GraphRequests.NextLink(client, page, seen, contract.Key);
+                yield return new GraphGroupPage(Values(page).Select(Group).ToList(), [], IsFullSync: true, url is null ? newDeltaLink : null);
+            }
+
+            logger.LogInformation("Read all groups of tenant {TenantId}", tenantId);
+            yield break;
+        }
+
+        Uri? next = StoredDeltaLink(client, deltaLink, contract);
+        while (next is not null)
+        {
+            var page = await GraphRequests.GetAsync(client, next, contract.Key, cancellationToken);
+            next = GraphRequests.NextLink(client, page, seen, contract.Key);
+            string? link = null;
+            if (next is null)
+            {
+                link = page["@odata.deltaLink"]?.GetValue<string>()
+                    ?? throw new GraphRequestException(GraphFailureKind.Unknown, "noDeltaLink", "The last delta page carried no deltaLink.") { TenantId = tenantId, ResourceKey = contract.Key };
+            }
+
+            var values = Values(page).ToList();
+            var removed = values.Where(v => v["@removed"] is not null)
+                .Select(v => new GraphRemovedGroup(Str(v["id"]) ?? "", Str(v["@removed"]?["reason"]) ?? "deleted"))
+                .ToList();
+            var groups = values.Where(v => v["@removed"] is null).Select(Group).ToList();
+            yield return new GraphGroupPage(groups, removed, IsFullSync: false, link);
+        }
+    }
+
+    public async Task<IReadOnlyList<GraphRoleDefinition>> ListRoleDefinitionsAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(GraphResourceKeys.RoleDefinitions);
+        var result = new List<GraphRoleDefinition>();
+        await foreach (var page in ListAsync(tenantId, contract, cancellationToken))
+        {
+            result.AddRange(page.Items.Select(i => new GraphRoleDefinition(
+                i.Id,
+                i.DisplayName,
+                Str(i.Raw["description"]),
+                Bool(i.Raw["isBuiltIn"]) ?? Bool(i.Raw["isBuiltInRoleDefinition"]) ?? false,
+                i.ODataType,
+                i.Raw)));
+        }
+
+        return result;
+    }
+
+    public IAsyncEnumerable<GraphObjectPage> ListObjectsAsync(Guid tenantId, string resourceKey, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
+        return ListAsync(tenantId, contract, cancellationToken);
+    }
+
+    public async Task<GraphPolicyDetail> GetPolicyAsync(Guid tenantId, string resourceKey, string policyId, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily);
+        var id = ObjectId(policyId, contract.Key);
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        var expand = contract.GetExpand is null ? "" : "?$expand=" + contract.GetExpand;
+        var json = await GraphRequests.GetAsync(client, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}{expand}"), contract.Key, cancellationToken);
+
+        var assignments = (json["assignments"] as JsonArray ?? []).OfType<JsonObject>().Select(a => Clean((JsonObject)a.DeepClone())).ToList();
+        var content = Clean((JsonObject)json.DeepClone());
+        content.Remove("assignments");
+        if (contract.Key == GraphResourceKeys.GroupPolicyConfigurations)
+        {
+            content["definitionValues"] = await ReadDefinitionValuesAsync(client, contract, id, cancellationToken);
+        }
+
+        return new GraphPolicyDetail(contract.Key, Str(json["id"]) ?? policyId, DisplayName(json, contract), Str(json["@odata.type"]), content, assignments);
+    }
+
+    public Task<ConnectionVerification> VerifyConnectionAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
+        verifier.VerifyAsync(tenantId, cancellationToken);
+
+    private async IAsyncEnumerable<GraphObjectPage> ListAsync(
+        Guid tenantId, GraphResourceContract contract, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        var query = new List<string>();
+        if (contract.ListSelect is { } select)
+        {
+            query.Add("$select=" + string.Join(',', select));
+        }
+
+        if (contract.ListPageSize is { } top)
+        {
+            query.Add("$top=" + top);
+        }
+
+        Uri? url = client.Url(contract.ApiVersion, contract.CollectionPath + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var number = 0;
+        while (url is not null)
+        {
+            // One page in memory at a time: the next one is requested only when the caller asks for it.
+            var page = await GraphRequests.GetAsync(client, url, contract.Key, cancellationToken);
+            url = GraphRequests.NextLink(client, page, seen, contract.Key);
+            var items = Values(page).Select(v => Summary(v, contract)).ToList();
+            yield return new GraphObjectPage(contract.Key, ++number, items);
+        }
+    }
+
+    /// <summary>
+    /// Administrative templates: the definition values with their definitions in one (paged) call, then each value's
+    /// presentation values — one call per value on its own, so they go in <c>$batch</c>es of 20.
+    /// </summary>
+    private async Task<JsonArray> ReadDefinitionValuesAsync(TenantGraphClient client, GraphResourceContract contract, string policyId, CancellationToken cancellationToken)
+    {
+        var values = new List<JsonObject>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Uri? url = client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{policyId}/definitionValues?$expand=definition");
+        while (url is not null)
+        {
+            var page = await GraphRequests.GetAsync(client, url, contract.Key, cancellationToken);
+            values.AddRange(Values(page).Select(v => Clean((JsonObject)v.DeepClone())));
+            url = GraphRequests.NextLink(client, page, seen, contract.Key);
+        }
+
+        var items = values
+            .Select((v, i) => new BatchItemRequest(
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "GET",
+                $"/{contract.CollectionPath}/{policyId}/definitionValues/{ObjectId(Str(v["id"]) ?? "", contract.Key)}/presentationValues?$expand=presentation"))
+            .ToList();
+        if (items.Count > 0)
+        {
+            var answers = await requests.BatchAsync(client, contract.ApiVersion, items, contract.Key, cancellationToken);
+            for (var i = 0; i < values.Count; i++)
+            {
+                var answer = answers.GetValueOrDefault(items[i].Id);
+                if (answer is null || !answer.IsSuccess)
+                {
+                    throw answer is null
+                        ? new GraphRequestException(GraphFailureKind.Unknown, "batchItemMissing", "A $batch response lacked an item.") { TenantId = client.TenantId, ResourceKey = contract.Key }
+                        : GraphErrorMapper.FromBatchItem(answer.Status, answer.Body, answer.Headers, client.TenantId, contract.Key);
+                }
+
+                values[i]["presentationValues"] = new JsonArray([.. Values(answer.Body ?? []).Select(p => (JsonNode)Clean((JsonObject)p.DeepClone()))]);
+            }
+        }
+
+        return new JsonArray([.. values.Select(v => (JsonNode)v)]);
+    }
+
+    private async Task<TenantGraphClient> GetClientAsync(Guid tenantId, string resourceKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await clients.GetAsync(tenantId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw GraphErrorMapper.Map(e, tenantId, resourceKey);
+        }
+    }
+
+    /// <summary>A stored delta link must be this tenant's groups delta endpoint; anything else (e.g. the tenant moved to another Graph root) needs a full read.</summary>
+    private Uri StoredDeltaLink(TenantGraphClient client, string deltaLink, GraphResourceContract contract)
+    {
+        if (Uri.TryCreate(deltaLink, UriKind.Absolute, out var url)
+            && Pipeline.GraphUrls.RelativeToRoot(client.GraphRoot, url) is { } relative
+            && registry.Match("GET", relative) is { Resource: { } resource, Operation.Kind: GraphOperationKind.Delta }
+            && resource.Key == contract.Key)
+        {
+            return url;
+        }
+
+        throw new GraphDeltaExpiredException("deltaLinkNotUsable", "The stored delta link does not belong to this tenant's Graph endpoint; read all groups again.")
+        {
+            TenantId = client.TenantId,
+            ResourceKey = contract.Key,
+        };
+    }
+
+    private static string ObjectId(string id, string resourceKey)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.IndexOfAny(['/', '?', '#', '\\', '(', ')', '\'']) >= 0 || id.Contains("..", StringComparison.Ordinal) || id.Length > 200)
+        {
+            throw new GraphRequestException(GraphFailureKind.BadRequest, "invalidId", "Not a valid Graph object id.") { ResourceKey = resourceKey };
+        }
+
+        return Uri.EscapeDataString(id);
+    }
+
+    private static IEnumerable<JsonObject> Values(JsonObject page) => (page["value"] as JsonArray ?? []).OfType<JsonObject>();
+
+    private static GraphGroup Group(JsonObject json) =>
+        new(
+            Str(json["id"]) ?? "",
+            Str(json["displayName"]),
+            (json["groupTypes"] as JsonArray ?? []).Select(Str).OfType<string>().ToList(),
+            Bool(json["securityEnabled"]),
+            Bool(json["mailEnabled"]));
+
+    private static GraphObjectSummary Summary(JsonObject json, GraphResourceContract contract) =>
+        new(
+            contract.Key,
+            Str(json["id"]) ?? "",
+            DisplayName(json, contract),
+            Str(json["@odata.type"]),
+            Str(json["lastModifiedDateTime"]) is { } modified && DateTimeOffset.TryParse(modified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            (JsonObject)json.DeepClone());
+
+    private static string DisplayName(JsonObject json, GraphResourceContract contract) =>
+        Str(json[contract.DisplayNameProperty]) ?? Str(json["displayName"]) ?? Str(json["name"]) ?? Str(json["id"]) ?? "";
+
+    /// <summary>Drops OData annotations except <c>@odata.type</c> (contexts, nextLinks of expanded collections), recursively.</summary>
+    private static JsonObject Clean(JsonObject json)
+    {
+        foreach (var name in json.Select(p => p.Key).ToList())
+        {
+            if (name.Contains("@odata.", StringComparison.Ordinal) && name != "@odata.type")
+            {
+                json.Remove(name);
+            }
+        }
+
+        foreach (var (_, value) in json)
+        {
+            switch (value)
+            {
+                case JsonObject nested:
+                    Clean(nested);
+                    break;
+                case JsonArray array:
+                    foreach (var item in array.OfType<JsonObject>())
+                    {
+                        Clean(item);
+                    }
+
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return json;
+    }
+
+    private static string? Str(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+
+    private static bool? Bool(JsonNode? node) => node is JsonValue value && value.TryGetValue<bool>(out var b) ? b : null;
+}

@@ -1,0 +1,57 @@
+namespace TenantAtlas.Graph;
+
+/// <summary>Configuration section <c>Graph</c>.</summary>
+internal sealed class GraphOptions
+{
+    public const string Section = "Graph";
+
+    /// <summary>
+    /// SHA-256 thumbprints (hex) of TLS certificates to trust in addition to the system's trust store — only for hosts
+    /// that are not Microsoft's (the emulator's self-signed authority). Microsoft hosts always get normal validation.
+    /// </summary>
+    public List<string> TrustedCertificateThumbprints { get; set; } = [];
+
+    /// <summary>The SDK retry handler's attempts after the first (Graph's default 3, at most 10).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First back-off in seconds when a 429/503/504 carries no Retry-After (doubles per attempt; Graph's default 3).</summary>
+    public int RetryDelaySeconds { get; set; } = 3;
+
+    /// <summary>Whole-call timeout including the retry handler's waits (each wait may reach 180 s).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>In-process bound on requests in flight per tenant (a request holds its permit through its retries).</summary>
+    public int MaxConcurrentRequestsPerTenant { get; set; } = 4;
+
+    /// <summary>Cross-process work slots per tenant (<c>IGraphTenantSlots</c>).</summary>
+    public int WorkSlotsPerTenant { get; set; } = 4;
+
+    /// <summary>How long <c>IGraphTenantSlots.AcquireAsync</c> waits for a free slot.</summary>
+    public TimeSpan WorkSlotWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>$top</c> of the full groups listing (Graph allows 1–999).</summary>
+    public int GroupsPageSize { get; set; } = 999;
+
+    /// <summary>Items per <c>$batch</c> (Graph allows at most 20).</summary>
+    public int BatchSize { get; set; } = 20;
+
+    public GraphBudgetOptions Budget { get; set; } = new();
+}
+
+/// <summary>
+/// The per-tenant throttle budget, kept in PostgreSQL and shared by every process. Intune allows 1,000 requests and
+/// 100 writes per 20 s per app per tenant; the defaults stay 10% below that for clock skew between processes.
+/// </summary>
+internal sealed class GraphBudgetOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The window is tracked in this many slots; a request is admitted only if the last Slots + 1 slots leave room.</summary>
+    public int Slots { get; set; } = 20;
+
+    public int Requests { get; set; } = 900;
+
+    public int Writes { get; set; } = 90;
+}

@@ -1,0 +1,426 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Graph.Contracts;
+
+namespace TenantAtlas.Graph.Registry;
+
+/// <summary>A request the registry accepts: the resource type (null for <c>$batch</c>) and the operation it performs.</summary>
+internal sealed record GraphContractMatch(GraphResourceContract? Resource, GraphOperation Operation, string ApiVersion);
+
+/// <summary>
+/// The one place that lists what TenantAtlas may ask Graph (rule 7 of the architecture). Sources: GRAPH.md's endpoint
+/// table, Microsoft's Graph reference, the public Intune backup tools.
+/// </summary>
+internal sealed class GraphContractRegistry : IGraphContracts
+{
+    public const string V1 = "v1.0";
+    public const string Beta = "beta";
+
+    /// <summary>Query options the gateway sends on reads (nextLinks and deltaLinks carry the same plus their tokens).</summary>
+    private static readonly HashSet<string> ReadQueryOptions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "$select", "$expand", "$top", "$filter", "$skiptoken", "$deltatoken",
+    };
+
+    private static readonly GraphOperation BatchOperation = new("POST", "$batch", GraphOperationKind.Batch);
+
+    private static readonly string[] ConfigurationRead =
+    [
+        "DeviceManagementConfiguration.Read.All", "DeviceManagementConfiguration.ReadWrite.All",
+    ];
+
+    private static readonly string[] ConfigurationWrite = ["DeviceManagementConfiguration.ReadWrite.All"];
+
+    private static readonly string[] AppsRead = ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"];
+
+    private static readonly string[] AppsWrite = ["DeviceManagementApps.ReadWrite.All"];
+
+    private static readonly string[] ServiceConfigRead =
+    [
+        "DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All",
+    ];
+
+    private static readonly string[] RbacRead = ["DeviceManagementRBAC.Read.All", "DeviceManagementRBAC.ReadWrite.All"];
+
+    private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
+
+    private readonly List<GraphResourceContract> all;
+    private readonly Dictionary<string, GraphResourceContract> byKey;
+
+    public GraphContractRegistry(int groupsPageSize = 999)
+    {
+        all = Build(groupsPageSize);
+        byKey = all.ToDictionary(c => c.Key, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<GraphResourceContract> Contracts => all;
+
+    IReadOnlyList<GraphResourceInfo> IGraphContracts.All => [.. all.Select(c => c.ToInfo())];
+
+    public IReadOnlyList<GraphResourceInfo> PolicyFamilies => [.. all.Where(c => c.Kind == GraphResourceKind.PolicyFamily).Select(c => c.ToInfo())];
+
+    public GraphResourceInfo? Find(string key) => byKey.TryGetValue(key, out var contract) ? contract.ToInfo() : null;
+
+    public GraphResourceContract? Get(string key) => byKey.GetValueOrDefault(key);
+
+    /// <summary>The contract for a key, or the gateway's refusal (nothing is sent).</summary>
+    public GraphResourceContract Require(string key, params GraphResourceKind[] kinds)
+    {
+        if (byKey.TryGetValue(key, out var contract) && (kinds.Length == 0 || kinds.Contains(contract.Kind)))
+        {
+            return contract;
+        }
+
+        throw new GraphRequestException(
+            GraphFailureKind.NotInRegistry,
+            "notInRegistry",
+            kinds.Length == 0
+                ? $"'{key}' is not a resource type in the Graph contract registry."
+                : $"'{key}' is not a resource type of kind {string.Join(" or ", kinds)} in the Graph contract registry.")
+        {
+            ResourceKey = key,
+        };
+    }
+
+    /// <summary>
+    /// Which registry entry a request is: <paramref name="pathAndQuery"/> is "/{version}/{path}[?{query}]" as Graph sees it
+    /// (also the emulator's request log format). Null when the registry does not list it.
+    /// </summary>
+    public GraphContractMatch? Match(string method, string pathAndQuery)
+    {
+        var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = Uri.UnescapeDataString(question < 0 ? pathAndQuery : pathAndQuery[..question]);
+        var query = question < 0 ? "" : pathAndQuery[(question + 1)..];
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(NormalizeSegment).ToArray();
+        if (segments.Length < 2 || segments[0] is not (V1 or Beta))
+        {
+            return null;
+        }
+
+        var version = segments[0];
+        var rest = segments[1..];
+        method = method.ToUpperInvariant();
+        if (rest.Length == 1 && rest[0] == "$batch")
+        {
+            return method == "POST" && query.Length == 0 ? new GraphContractMatch(null, BatchOperation, version) : null;
+        }
+
+        foreach (var contract in all)
+        {
+            if (!string.Equals(contract.ApiVersion, version, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var collection = contract.CollectionPath.Split('/');
+            if (rest.Length < collection.Length
+                || !collection.Select((s, i) => string.Equals(s, rest[i], StringComparison.OrdinalIgnoreCase)).All(x => x))
+            {
+                continue;
+            }
+
+            var relative = rest[collection.Length..];
+            foreach (var operation in contract.Operations)
+            {
+                if (operation.Method == method && TemplateMatches(operation.Segments, relative) && QueryAllowed(operation, query))
+                {
+                    return new GraphContractMatch(contract, operation, version);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A backed-up object made fit for POST/PATCH/PUT: server-managed properties and OData annotations (except
+    /// <c>@odata.type</c>) removed, navigation collections restore writes separately removed, and for PUT only the
+    /// properties the update takes. (Restore uses this; reads never do.)
+    /// </summary>
+    public static JsonObject PrepareForWrite(GraphResourceContract contract, JsonObject source, bool forUpdate)
+    {
+        var body = (JsonObject)source.DeepClone();
+        foreach (var name in body.Select(p => p.Key).ToList())
+        {
+            var annotation = name.Contains('@', StringComparison.Ordinal) && name != "@odata.type";
+            if (annotation || contract.StripBeforeWrite.Contains(name, StringComparer.Ordinal) || name == "assignments")
+            {
+                body.Remove(name);
+            }
+        }
+
+        if (forUpdate && contract.UpdateMethod == "PUT" && contract.UpdateBodyProperties is { } allowed)
+        {
+            foreach (var name in body.Select(p => p.Key).Where(n => !allowed.Contains(n, StringComparer.Ordinal)).ToList())
+            {
+                body.Remove(name);
+            }
+        }
+
+        return body;
+    }
+
+    /// <summary>"delta()" and "microsoft.graph.delta" are Graph's spellings of the delta function.</summary>
+    private static string NormalizeSegment(string segment) =>
+        segment switch
+        {
+            "delta()" or "microsoft.graph.delta" or "microsoft.graph.delta()" => "delta",
+            _ => segment,
+        };
+
+    private static bool TemplateMatches(string[] template, string[] segments)
+    {
+        if (template.Length != segments.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < template.Length; i++)
+        {
+            var ok = template[i] == "{id}"
+                ? segments[i].Length > 0 && !segments[i].Contains('(', StringComparison.Ordinal) && !segments[i].StartsWith('$')
+                : string.Equals(template[i], segments[i], StringComparison.OrdinalIgnoreCase);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool QueryAllowed(GraphOperation operation, string query)
+    {
+        if (query.Length == 0)
+        {
+            return true;
+        }
+
+        if (operation.Method != "GET")
+        {
+            return false;
+        }
+
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = Uri.UnescapeDataString(pair.Split('=', 2)[0]);
+            if (!ReadQueryOptions.Contains(name))
+            {
+                return false;
+            }
+
+            var isToken = name.Equals("$skiptoken", StringComparison.OrdinalIgnoreCase) || name.Equals("$deltatoken", StringComparison.OrdinalIgnoreCase);
+            if (isToken && operation.Kind is not (GraphOperationKind.List or GraphOperationKind.Delta or GraphOperationKind.ReadNavigation))
+            {
+                return false;
+            }
+
+            if (name.Equals("$deltatoken", StringComparison.OrdinalIgnoreCase) && operation.Kind != GraphOperationKind.Delta)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static List<GraphResourceContract> Build(int groupsPageSize) =>
+    [
+        new()
+        {
+            Key = GraphResourceKeys.DeviceConfigurations,
+            Label = "Device configurations",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceConfigurations",
+            ListSelect = [.. Summary, "version"],
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.DeviceCompliancePolicies,
+            Label = "Compliance policies",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceCompliancePolicies",
+            ListSelect = [.. Summary, "version"],
+            GetExpand = "assignments,scheduledActionsForRule($expand=scheduledActionConfigurations)",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.ConfigurationPolicies,
+            Label = "Settings catalog",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/configurationPolicies",
+            ListSelect =
+            [
+                "id", "name", "description", "platforms", "technologies", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds",
+                "settingCount", "templateReference",
+            ],
+            GetExpand = "assignments,settings",
+            ReadNavigations = ["settings"],
+            DisplayNameProperty = "name",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PUT",
+            UpdateBodyProperties = ["name", "description", "platforms", "technologies", "templateReference", "settings", "roleScopeTagIds"],
+            AssignAction = "assign",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.GroupPolicyConfigurations,
+            Label = "Administrative templates",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/groupPolicyConfigurations",
+            ListSelect = Summary,
+            GetExpand = "assignments",
+            ReadNavigations = ["definitionValues", "definitionValues/{id}/presentationValues"],
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            WriteNavigations = ["definitionValues"],
+            ExtraStripBeforeWrite = ["definitionValues"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.DeviceManagementScripts,
+            Label = "Scripts",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceManagementScripts",
+            // scriptContent (base64) comes only from the single-object read.
+            ListSelect = [.. Summary, "fileName", "runAsAccount"],
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            ReadPermissions =
+            [
+                "DeviceManagementScripts.Read.All", "DeviceManagementScripts.ReadWrite.All", .. ConfigurationRead,
+            ],
+            WritePermissions = ["DeviceManagementScripts.ReadWrite.All", .. ConfigurationWrite],
+        },
+        new()
+        {
+            Key = GraphResourceKeys.MobileAppConfigurations,
+            Label = "App configuration policies",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/mobileAppConfigurations",
+            ListSelect = [.. Summary, "version", "targetedMobileApps"],
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.ManagedAppPolicies,
+            Label = "App protection policies",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/managedAppPolicies",
+            ListSelect = [.. Summary, "version"],
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.WindowsAutopilotDeploymentProfiles,
+            Label = "Autopilot profiles",
+            Kind = GraphResourceKind.PolicyFamily,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/windowsAutopilotDeploymentProfiles",
+            ListSelect = Summary,
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ReadPermissions = ServiceConfigRead,
+            WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],
+        },
+        new()
+        {
+            Key = GraphResourceKeys.AssignmentFilters,
+            Label = "Assignment filters",
+            Kind = GraphResourceKind.Dependency,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/assignmentFilters",
+            // Filters carry roleScopeTags, not roleScopeTagIds.
+            ListSelect = ["id", "displayName", "description", "platform", "rule", "roleScopeTags", "createdDateTime", "lastModifiedDateTime"],
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.RoleScopeTags,
+            Label = "Scope tags",
+            Kind = GraphResourceKind.Dependency,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/roleScopeTags",
+            ListSelect = ["id", "displayName", "description", "isBuiltIn"],
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            ExtraStripBeforeWrite = ["isBuiltIn"],
+            ReadPermissions = RbacRead,
+            WritePermissions = ["DeviceManagementRBAC.ReadWrite.All"],
+        },
+        new()
+        {
+            Key = GraphResourceKeys.RoleDefinitions,
+            Label = "Intune role definitions",
+            Kind = GraphResourceKind.DirectoryObject,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/roleDefinitions",
+            ListSelect = ["id", "displayName", "description", "isBuiltIn", "rolePermissions", "roleScopeTagIds"],
+            ReadPermissions = RbacRead,
+        },
+        new()
+        {
+            Key = GraphResourceKeys.Groups,
+            Label = "Groups",
+            Kind = GraphResourceKind.DirectoryObject,
+            ApiVersion = V1,
+            CollectionPath = "groups",
+            ListSelect = ["id", "displayName", "groupTypes", "securityEnabled", "mailEnabled"],
+            ListPageSize = groupsPageSize,
+            SupportsDelta = true,
+            ReadPermissions =
+            [
+                "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "GroupMember.ReadWrite.All", "Group.ReadWrite.All",
+                "Directory.ReadWrite.All",
+            ],
+        },
+    ];
+}

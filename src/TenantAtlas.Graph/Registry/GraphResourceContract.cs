@@ -1,0 +1,141 @@
+using TenantAtlas.Graph.Contracts;
+
+namespace TenantAtlas.Graph.Registry;
+
+/// <summary>What a request does to a resource type. Reads are used now; writes are listed for restore.</summary>
+internal enum GraphOperationKind
+{
+    List,
+    Get,
+    ReadNavigation,
+    Delta,
+    Create,
+    Update,
+    Assign,
+    WriteNavigation,
+    Batch,
+}
+
+/// <summary>One allowed request: a method and a path template relative to the collection ("", "{id}", "{id}/assign", "delta").</summary>
+internal sealed record GraphOperation(string Method, string Template, GraphOperationKind Kind)
+{
+    public string[] Segments { get; } = Template.Length == 0 ? [] : Template.Split('/');
+}
+
+/// <summary>
+/// One supported resource type: where it lives, how it is read (version, <c>$select</c>, <c>$expand</c>) and how restore
+/// writes it (create/update method, assignment action, what to strip). The gateway builds every URL from here and refuses
+/// anything that does not match an operation listed here.
+/// </summary>
+internal sealed class GraphResourceContract
+{
+    /// <summary>Server-managed or derived properties Graph rejects (or ignores) in a create/update body (GRAPH.md).</summary>
+    public static readonly IReadOnlyList<string> CommonStripBeforeWrite =
+    [
+        "id", "createdDateTime", "lastModifiedDateTime", "modifiedDateTime", "version", "supportsScopeTags", "settingCount",
+        "creationSource", "isAssigned",
+    ];
+
+    public required string Key { get; init; }
+
+    public required string Label { get; init; }
+
+    public required GraphResourceKind Kind { get; init; }
+
+    /// <summary>"v1.0" or "beta". Most Intune families are beta-only; groups are pinned to v1.0.</summary>
+    public required string ApiVersion { get; init; }
+
+    /// <summary>Collection path below the version, without slashes at the ends.</summary>
+    public required string CollectionPath { get; init; }
+
+    /// <summary><c>$select</c> of list calls (null: everything). Intune keeps <c>@odata.type</c> on polymorphic families.</summary>
+    public IReadOnlyList<string>? ListSelect { get; init; }
+
+    /// <summary><c>$top</c> of list calls (null: the service's default page size).</summary>
+    public int? ListPageSize { get; init; }
+
+    /// <summary><c>$expand</c> when reading one object (e.g. <c>assignments,settings</c>).</summary>
+    public string? GetExpand { get; init; }
+
+    /// <summary>Navigations read below one object besides <see cref="GetExpand"/> (templates, e.g. <c>definitionValues</c>).</summary>
+    public IReadOnlyList<string> ReadNavigations { get; init; } = [];
+
+    public string DisplayNameProperty { get; init; } = "displayName";
+
+    public bool HasAssignments { get; init; }
+
+    public bool SupportsDelta { get; init; }
+
+    /// <summary>POST to the collection, or null when restore does not create this type.</summary>
+    public string? CreateMethod { get; init; }
+
+    /// <summary>PATCH, or PUT for the settings catalog (a full replacement of <see cref="UpdateBodyProperties"/>).</summary>
+    public string? UpdateMethod { get; init; }
+
+    /// <summary>For PUT updates: the only properties the body may carry.</summary>
+    public IReadOnlyList<string>? UpdateBodyProperties { get; init; }
+
+    /// <summary>The action that replaces the whole assignment set (<c>POST {item}/assign</c>), null when not assignable.</summary>
+    public string? AssignAction { get; init; }
+
+    /// <summary>The property holding the assignments in the assign body.</summary>
+    public string AssignBodyProperty { get; init; } = "assignments";
+
+    /// <summary>Navigations restore writes below an object after creating it (admin templates' definition values).</summary>
+    public IReadOnlyList<string> WriteNavigations { get; init; } = [];
+
+    /// <summary>Family-specific properties to strip before writing, on top of <see cref="CommonStripBeforeWrite"/> and OData annotations.</summary>
+    public IReadOnlyList<string> ExtraStripBeforeWrite { get; init; } = [];
+
+    public required IReadOnlyList<string> ReadPermissions { get; init; }
+
+    public IReadOnlyList<string> WritePermissions { get; init; } = [];
+
+    public IReadOnlyList<string> StripBeforeWrite => [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite];
+
+    public bool SupportsRestore => CreateMethod is not null;
+
+    public IReadOnlyList<GraphOperation> Operations => operations ??= BuildOperations();
+
+    private IReadOnlyList<GraphOperation>? operations;
+
+    public GraphResourceInfo ToInfo() =>
+        new(Key, Label, Kind, ApiVersion, CollectionPath, HasAssignments, SupportsRestore, ReadPermissions, WritePermissions);
+
+    private List<GraphOperation> BuildOperations()
+    {
+        var list = new List<GraphOperation>
+        {
+            new("GET", "", GraphOperationKind.List),
+            new("GET", "{id}", GraphOperationKind.Get),
+        };
+        if (SupportsDelta)
+        {
+            list.Add(new("GET", "delta", GraphOperationKind.Delta));
+        }
+
+        list.AddRange(ReadNavigations.Select(n => new GraphOperation("GET", "{id}/" + n, GraphOperationKind.ReadNavigation)));
+        if (HasAssignments)
+        {
+            list.Add(new("GET", "{id}/assignments", GraphOperationKind.ReadNavigation));
+        }
+
+        if (CreateMethod is not null)
+        {
+            list.Add(new(CreateMethod, "", GraphOperationKind.Create));
+        }
+
+        if (UpdateMethod is not null)
+        {
+            list.Add(new(UpdateMethod, "{id}", GraphOperationKind.Update));
+        }
+
+        if (AssignAction is not null)
+        {
+            list.Add(new("POST", "{id}/" + AssignAction, GraphOperationKind.Assign));
+        }
+
+        list.AddRange(WriteNavigations.Select(n => new GraphOperation("POST", "{id}/" + n, GraphOperationKind.WriteNavigation)));
+        return list;
+    }
+}
