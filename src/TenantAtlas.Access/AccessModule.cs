@@ -15,6 +15,7 @@ using TenantAtlas.Access.Audit;
 using TenantAtlas.Access.Authorization;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Access.Data;
+using TenantAtlas.Access.Tokens;
 using TenantAtlas.Access.Users;
 using TenantAtlas.Access.Workspaces;
 using TenantAtlas.BuildingBlocks.Database;
@@ -37,6 +38,8 @@ public static class AccessModule
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenHandler>(AccessSchemes.PersonalAccessToken, null);
 
         services.AddIdentityCore<AppUser>(options =>
             {
@@ -74,7 +77,9 @@ public static class AccessModule
         });
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(AccessPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformAdminRequirement()));
+            .AddPolicy(AccessPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformAdminRequirement()))
+            // APIs: a personal access token or the sign-in cookie; never a redirect (401/403).
+            .AddPolicy(AccessSchemes.ApiPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, AccessSchemes.PersonalAccessToken).RequireAuthenticatedUser());
         services.Configure<AuthorizationOptions>(options =>
         {
             foreach (var capability in Capability.All)
@@ -89,6 +94,7 @@ public static class AccessModule
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IWorkspaceMembers, WorkspaceMembers>();
         services.AddScoped<IAccessAdministration, AccessAdministration>();
+        services.AddSingleton<IPersonalAccessTokens, PersonalAccessTokens>();
         return services;
     }
 

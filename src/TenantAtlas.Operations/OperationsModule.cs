@@ -1,8 +1,10 @@
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Operations.Api;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Data;
 using TenantAtlas.Operations.Jobs;
@@ -22,6 +24,7 @@ public static class OperationsModule
         services.AddSingleton<OperationTypeRegistry>();
         services.AddSingleton<OperationDispatcher>();
         services.AddSingleton<IOperationRuns, OperationRunService>();
+        services.AddSingleton<IOperationRunQueries, Monitoring.OperationRunQueries>();
         services.AddTransient<OperationJobRunner>();
         services.AddTransient<OperationsMaintenance>();
         return services;
@@ -35,4 +38,6 @@ public static class OperationsModule
             .AddOrUpdate<OperationsMaintenance>(OperationsMaintenance.RecurringJobId, m => m.RunAsync(CancellationToken.None), cron);
         return app;
     }
+
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints) => endpoints.MapOperationsApi();
 }

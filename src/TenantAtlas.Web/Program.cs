@@ -40,8 +40,11 @@ switch (command)
 
         return 0;
 
+    case "tokens":
+        return await TokenCommand.RunAsync(app.Services, options);
+
     default:
-        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: run (default), migrate, seed-demo.");
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: run (default), migrate, seed-demo, tokens create --user EMAIL [--expires DAYS] [--name NAME].");
         return 2;
 }
 

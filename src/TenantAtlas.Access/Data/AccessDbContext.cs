@@ -19,6 +19,8 @@ internal sealed class AccessDbContext(DbContextOptions<AccessDbContext> options)
 
     internal DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    internal DbSet<Tokens.PersonalAccessToken> PersonalAccessTokens => Set<Tokens.PersonalAccessToken>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -47,6 +49,16 @@ internal sealed class AccessDbContext(DbContextOptions<AccessDbContext> options)
             e.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.ToTable(t => t.HasCheckConstraint("ck_memberships_role", "role IN ('Owner','Manager','Operator','Readonly')"));
+        });
+
+        builder.Entity<Tokens.PersonalAccessToken>(e =>
+        {
+            e.ToTable("personal_access_tokens");
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Prefix).HasMaxLength(16);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AuditEntry>(e =>

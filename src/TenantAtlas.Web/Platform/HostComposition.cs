@@ -90,10 +90,11 @@ internal static class HostComposition
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        // Friendly 404/403 pages for browsers; APIs keep their ProblemDetails bodies.
+        // Friendly 404/403 pages for browsers; APIs answer ProblemDetails (also for a bare 401/404 from auth or routing).
         app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/api"),
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePages());
 
         // Routing after the status-code pages, so a re-executed request (/status/403) is routed again.
         app.UseRouting();
@@ -106,6 +107,7 @@ internal static class HostComposition
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(ModuleAssemblies.Pages);
         app.MapAccess();
+        app.MapOperations();
 
         // The dashboard's own filter answers 401; protect the endpoint with our policy instead (sign-in redirect, 403).
         app.MapHangfireDashboard("/admin/hangfire", new DashboardOptions

