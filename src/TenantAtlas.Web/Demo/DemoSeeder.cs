@@ -1,4 +1,5 @@
 using TenantAtlas.Access.Contracts;
+using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Tenants.Contracts;
 
 namespace TenantAtlas.Web.Demo;
@@ -7,7 +8,7 @@ namespace TenantAtlas.Web.Demo;
 /// Idempotent demo data: Contoso (two tenants) and Fabrikam (one), and the five demo accounts.
 /// The password is for demos only and is stated as such in the README.
 /// </summary>
-internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, IConfiguration configuration, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, IOperationHistory history, IConfiguration configuration, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Demo!2345";
 
@@ -36,6 +37,17 @@ internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministra
         var contosoEu = await tenants.EnsureTenantAsync(contoso, "Contoso-EU", ContosoEuEntraId, DemoAppId, "demo-secret-contoso-eu", graph, authority, cancellationToken);
         var contosoUs = await tenants.EnsureTenantAsync(contoso, "Contoso-US", ContosoUsEntraId, DemoAppId, "demo-secret-contoso-us", graph, authority, cancellationToken);
         var fabrikamMain = await tenants.EnsureTenantAsync(fabrikam, "Fabrikam", FabrikamEntraId, DemoAppId, "demo-secret-fabrikam", graph, authority, cancellationToken);
+        if (configuration.GetValue("Demo:History", true))
+        {
+            var runs = await history.SeedDemoHistoryAsync(
+            [
+                new DemoTenant(contoso, contosoEu, owner, "owner@demo.test"),
+                new DemoTenant(contoso, contosoUs, @operator, "operator@demo.test"),
+                new DemoTenant(fabrikam, fabrikamMain, outsider, "outsider@demo.test"),
+            ], cancellationToken);
+            logger.LogInformation("Demo run history: {Runs} runs added", runs);
+        }
+
         logger.LogInformation("Demo data ready: workspaces Contoso and Fabrikam, 3 tenants, 5 demo users.");
         return new DemoIds(contoso, fabrikam, contosoEu, contosoUs, fabrikamMain, owner, @operator, reader, outsider, admin);
     }

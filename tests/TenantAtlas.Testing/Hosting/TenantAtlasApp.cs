@@ -26,6 +26,8 @@ public class TenantAtlasApp : WebApplicationFactory<Program>
         Environment = environment;
         settings["TENANTATLAS_DB"] = connectionString;
         settings["Hangfire:Server:Enabled"] = "false";
+        // Tests count runs: no demo history unless a test asks for it.
+        settings["Demo:History"] = "false";
     }
 
     public string ConnectionString { get; }

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Operations.Data;
+using TenantAtlas.Operations.Runs;
+
+namespace TenantAtlas.Operations.Monitoring;
+
+/// <summary>
+/// Seeds, per tenant, about two weeks of runs of every type with every outcome, failures included. The queued and running
+/// ones have no worker: the product's own upkeep completes them truthfully within minutes (the running one as worker_lost).
+/// </summary>
+internal sealed class DemoHistory(IDbContextFactory<OperationsDbContext> dbFactory, TimeProvider clock) : IOperationHistory
+{
+    public const string Reason = "demo seed";
+
+    public async Task<int> SeedDemoHistoryAsync(IReadOnlyList<DemoTenant> tenants, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var added = 0;
+        foreach (var tenant in tenants)
+        {
+            if (await db.Runs.AnyAsync(r => r.TenantId == tenant.TenantId && r.InitiatorReason == Reason, cancellationToken))
+            {
+                continue;
+            }
+
+            var runs = History(tenant).ToList();
+            db.Runs.AddRange(runs);
+            await db.SaveChangesAsync(cancellationToken);
+            added += runs.Count;
+        }
+
+        return added;
+    }
+
+    private IEnumerable<OperationRun> History(DemoTenant tenant)
+    {
+        var now = clock.GetUtcNow();
+        var random = new Random(tenant.TenantId.GetHashCode());
+        var schedule = new Guid(tenant.TenantId.ToByteArray().Reverse().ToArray());
+        for (var day = 14; day >= 1; day--)
+        {
+            var morning = now.Date.AddDays(-day).AddHours(2);
+            var nightly = new DateTimeOffset(morning, TimeSpan.Zero);
+            // The nightly scheduled backup: mostly fine, one partial, one missed.
+            yield return day switch
+            {
+                9 => Run(tenant, OperationTypes.BackupScheduled, "partially_succeeded", nightly, 412, 409, failures:
+                [
+                    ("Request_ResourceNotFound", "Resource 'b6d0…' does not exist or one of its queried reference-property objects are not present. (request-id 7c1e3f2a-1d1b-4a8e-9e58-2f4b1c0d9a11)", "Windows 10 – BitLocker"),
+                    ("TooManyRequests", "Throttled by Intune after 3 retries (request-id 0a4f…); the item was skipped.", "iOS restrictions – Sales"),
+                    ("InternalServerError", "{\"Message\":\"An internal server error has occurred – Operation ID: 1e0d…\"}", "Edge security baseline"),
+                ], schedule: (schedule, nightly), throttled: (17, 41)),
+                4 => Missed(tenant, schedule, nightly),
+                _ => Run(tenant, OperationTypes.BackupScheduled, "succeeded", nightly, 412, 412, schedule: (schedule, nightly), throttled: (random.Next(0, 5), random.Next(0, 12))),
+            };
+
+            yield return Run(tenant, OperationTypes.InventorySync, day == 6 ? "failed" : "succeeded", nightly.AddHours(7 + random.NextDouble()), 412, day == 6 ? 0 : 412,
+                failures: day == 6 ? [("InvalidAuthenticationToken", "Access token has expired or is not yet valid. Verify connection, then sync again.", null)] : [],
+                user: true);
+            if (day % 3 == 0)
+            {
+                yield return Run(tenant, OperationTypes.DirectoryGroupsSync, "succeeded", nightly.AddHours(8), 1204, 1204, counts: new() { ["created"] = 12, ["updated"] = 3, ["deleted"] = 1, ["unchanged"] = 1188 }, user: true, throttled: (2, 4));
+                yield return Run(tenant, OperationTypes.DirectoryRoleDefinitionsSync, "succeeded", nightly.AddHours(8.2), 38, 38, counts: new() { ["unchanged"] = 38 }, user: true);
+            }
+        }
+
+        yield return Run(tenant, OperationTypes.BackupRunNow, "cancelled", now.AddDays(-3), 412, 120, user: true, reason: "cancelled");
+        var failedNow = now.AddDays(-2);
+        yield return Run(tenant, OperationTypes.BackupRunNow, "failed", failedNow, 412, 37, user: true,
+            failures: [("ServiceUnavailable", "Graph answered 503 Service Unavailable after 3 retries (request-id 3d9b2c71-…).", null)]);
+        yield return Run(tenant, OperationTypes.BackupRetry, "succeeded", failedNow.AddMinutes(20), 412, 412, user: true);
+        yield return Run(tenant, OperationTypes.RestoreExecute, "partially_succeeded", now.AddDays(-1), 25, 25, user: true,
+            failures: [("assignment_target_unresolved", "Group 'HR – Laptops' does not exist in the target tenant: the item was not written.", "Windows 10 – Wi-Fi HR")],
+            counts: new() { ["succeeded"] = 24, ["failed"] = 1, ["created"] = 3, ["updated"] = 21 }, restore: true);
+        yield return Run(tenant, OperationTypes.DirectoryGroupsSync, "running", now.AddMinutes(-2), 1204, 530, user: true);
+        yield return Run(tenant, OperationTypes.InventorySync, "queued", now.AddSeconds(-20), 0, 0, user: true);
+    }
+
+    private static OperationRun Missed(DemoTenant tenant, Guid schedule, DateTimeOffset slot) =>
+        Run(tenant, OperationTypes.BackupScheduled, "failed", slot, 0, 0, schedule: (schedule, slot), reason: "missed",
+            failures: [("missed", "The slot was first seen 47 minutes after its time (grace window 15 minutes); it was not executed.", null)], neverStarted: true);
+
+    private static OperationRun Run(
+        DemoTenant tenant, string type, string state, DateTimeOffset createdAt, long total, long processed,
+        (string Code, string Message, string? Item)[]? failures = null, (Guid Id, DateTimeOffset Slot)? schedule = null,
+        (int Requests, int Seconds)? throttled = null, Dictionary<string, long>? counts = null, bool user = false, string? reason = null,
+        bool restore = false, bool neverStarted = false)
+    {
+        var definition = OperationTypes.All.Single(d => d.Key == type);
+        var active = state is "queued" or "running";
+        var started = neverStarted || state == "queued" ? (DateTimeOffset?)null : createdAt.AddSeconds(2);
+        var completed = active ? (DateTimeOffset?)null : (started ?? createdAt).AddSeconds(Math.Max(5, processed / 4.0));
+        var summary = new Dictionary<string, long>();
+        if (total > 0)
+        {
+            summary["total"] = total;
+            summary["processed"] = processed;
+        }
+
+        if (state == "succeeded")
+        {
+            summary["succeeded"] = processed;
+        }
+
+        if (failures is { Length: > 0 } && state == "partially_succeeded")
+        {
+            summary["succeeded"] = processed - failures.Length;
+            summary["failed"] = failures.Length;
+        }
+
+        if (throttled is { Requests: > 0 } t)
+        {
+            summary["throttled_requests"] = t.Requests;
+            summary["throttle_wait_seconds"] = t.Seconds;
+        }
+
+        foreach (var (name, value) in counts ?? [])
+        {
+            summary[name] = value;
+        }
+
+        var restoreRequest = restore ? Guid.CreateVersion7(createdAt) : (Guid?)null;
+        var key = definition.IdentityRule switch
+        {
+            IdentityRule.StrictSchedule => $"{type}|schedule:{schedule!.Value.Id}|{schedule.Value.Slot.ToUniversalTime():O}",
+            IdentityRule.Dedupe when restore => $"{type}|restore_request:{restoreRequest}",
+            IdentityRule.Dedupe => $"{type}|tenant:{tenant.TenantId}",
+            _ => $"{type}|click:{Guid.CreateVersion7(createdAt)}",
+        };
+        var isUser = user && definition.UserStartable;
+        return new OperationRun
+        {
+            WorkspaceId = tenant.WorkspaceId,
+            TenantId = tenant.TenantId,
+            Type = type,
+            Status = active ? state : "completed",
+            Outcome = active ? "pending" : state,
+            IdentityRule = definition.IdentityRule.ToWire(),
+            IdentityKey = key,
+            IdentitySource = JsonSerializer.Serialize(new { demo = true }),
+            Context = JsonSerializer.Serialize(new Dictionary<string, object> { ["demo"] = true }),
+            Summary = JsonSerializer.Serialize(summary),
+            Failures = JsonSerializer.Serialize((failures ?? []).Select(f => new RunMapping.FailureEntry(f.Code, f.Message, f.Item, completed ?? createdAt)), RunMapping.Json),
+            InitiatorKind = isUser ? "user" : "system",
+            InitiatorUserId = isUser ? tenant.InitiatorUserId : null,
+            InitiatorLabel = isUser ? tenant.InitiatorEmail : "system",
+            InitiatorReason = Reason,
+            ScheduleId = schedule?.Id,
+            ScheduledFor = schedule?.Slot.ToUniversalTime(),
+            RestoreRequestId = restoreRequest,
+            HangfireJobId = null,
+            DispatchClaimedAt = createdAt,
+            HeartbeatAt = state == "running" ? createdAt.AddSeconds(30) : completed,
+            CreatedAt = createdAt,
+            StartedAt = started,
+            CompletedAt = completed,
+            CompletionReason = reason,
+        };
+    }
+}
