@@ -17,6 +17,9 @@ internal sealed class GraphOptions
     /// <summary>First back-off in seconds when a 429/503/504 carries no Retry-After (doubles per attempt; Graph's default 3).</summary>
     public int RetryDelaySeconds { get; set; } = 3;
 
+    /// <summary>Azure.Core's retries of a token request on transport errors and 5xx (its default 3).</summary>
+    public int TokenMaxRetries { get; set; } = 3;
+
     /// <summary>Whole-call timeout including the retry handler's waits (each wait may reach 180 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

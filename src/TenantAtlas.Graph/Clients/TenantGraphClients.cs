@@ -37,6 +37,9 @@ internal sealed class TenantGraphClient(Guid tenantId, TenantConnection connecti
 
     public string[] Scopes { get; } = [GraphHosts.Scope(connection.GraphBaseUrl)];
 
+    /// <summary>The same token request the SDK's auth provider makes (CAE on), so an explicit sign-in fills the same token cache.</summary>
+    public TokenRequestContext TokenRequest => new(Scopes, isCaeEnabled: true);
+
     public IRequestAdapter Adapter => client.RequestAdapter;
 
     public Uri Url(string version, string relativePathAndQuery) => GraphUrls.Build(GraphRoot, version, relativePathAndQuery);
@@ -101,6 +104,7 @@ internal sealed class TenantGraphClients(
 
     private TenantGraphClient Create(Guid tenantId, TenantConnection connection, string fingerprint)
     {
+        var opts = options.Value;
         string secret;
         try
         {
@@ -128,10 +132,10 @@ internal sealed class TenantGraphClients(
                 // MSAL would validate an unknown authority with login.microsoftonline.com; Microsoft's own hosts keep it.
                 DisableInstanceDiscovery = !GraphHosts.IsMicrosoftAuthority(connection.AuthorityHost),
                 Transport = new HttpClientTransport(transport.TokenClient),
+                Retry = { MaxRetries = Math.Clamp(opts.TokenMaxRetries, 0, 10) },
             });
 
         var handlers = GraphClientFactory.CreateDefaultHandlers();
-        var opts = options.Value;
         for (var i = 0; i < handlers.Count; i++)
         {
             if (handlers[i] is RetryHandler)

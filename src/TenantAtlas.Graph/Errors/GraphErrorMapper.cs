@@ -130,16 +130,32 @@ internal static partial class GraphErrorMapper
                 innerException: auth);
         }
 
-        if (auth.InnerException is RequestFailedException or HttpRequestException or MsalClientException { ErrorCode: "request_timeout" })
+        var transport = auth.InnerException is AggregateException aggregate
+            ? aggregate.InnerExceptions.All(IsTransport) ? aggregate.InnerExceptions.LastOrDefault() : null
+            : auth.InnerException is { } single && IsTransport(single) ? single : null;
+        if (transport is not null)
         {
             return new GraphRequestException(
                 GraphFailureKind.Unavailable, "authorityUnreachable",
-                "The sign-in authority could not be reached: " + GraphText.Sanitize(auth.InnerException.Message), isRetryable: true, innerException: auth);
+                "The sign-in authority could not be reached: " + GraphText.Sanitize(Innermost(transport).Message), isRetryable: true, innerException: auth);
         }
 
         return new GraphRequestException(
             GraphFailureKind.Authentication, "authenticationFailed",
             GraphText.Sanitize("Sign-in failed: " + (auth.InnerException?.Message ?? auth.Message)), innerException: auth);
+    }
+
+    private static bool IsTransport(Exception e) =>
+        e is RequestFailedException { Status: 0 } or HttpRequestException or MsalClientException { ErrorCode: "request_timeout" };
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
     }
 
     private static GraphRequestException With(GraphRequestException e, Guid? tenantId, string? resourceKey)

@@ -39,7 +39,7 @@ internal sealed class ConnectionVerifier(
 
         try
         {
-            await client.Credential.GetTokenAsync(new TokenRequestContext(client.Scopes), cancellationToken);
+            await client.Credential.GetTokenAsync(client.TokenRequest, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
