@@ -104,15 +104,14 @@ internal sealed class GraphResourceContract
 
     private List<GraphOperation> BuildOperations()
     {
-        var list = new List<GraphOperation>
-        {
-            new("GET", "", GraphOperationKind.List),
-            new("GET", "{id}", GraphOperationKind.Get),
-        };
+        // Literal templates before "{id}": "groups/delta" is the delta function, not a group with the id "delta".
+        var list = new List<GraphOperation> { new("GET", "", GraphOperationKind.List) };
         if (SupportsDelta)
         {
             list.Add(new("GET", "delta", GraphOperationKind.Delta));
         }
+
+        list.Add(new("GET", "{id}", GraphOperationKind.Get));
 
         list.AddRange(ReadNavigations.Select(n => new GraphOperation("GET", "{id}/" + n, GraphOperationKind.ReadNavigation)));
         if (HasAssignments)

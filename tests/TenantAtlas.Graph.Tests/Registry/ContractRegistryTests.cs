@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Registry;
+using TenantAtlas.Graph.Tests.Support;
+
+namespace TenantAtlas.Graph.Tests.Registry;
+
+public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<GraphFixture>
+{
+    private readonly GraphContractRegistry registry = new();
+
+    [Theory]
+    [InlineData("deviceConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceConfigurations")]
+    [InlineData("deviceCompliancePolicies", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceCompliancePolicies")]
+    [InlineData("configurationPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/configurationPolicies")]
+    [InlineData("groupPolicyConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/groupPolicyConfigurations")]
+    [InlineData("deviceManagementScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceManagementScripts")]
+    [InlineData("mobileAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/mobileAppConfigurations")]
+    [InlineData("managedAppPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/managedAppPolicies")]
+    [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
+    [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
+    [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
+    [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
+    [InlineData("groups", GraphResourceKind.DirectoryObject, "v1.0", "groups")]
+    public void Every_family_of_the_graph_facts_table_is_registered(string key, GraphResourceKind kind, string version, string path)
+    {
+        var contract = registry.Get(key)!;
+
+        contract.Should().NotBeNull();
+        contract.Kind.Should().Be(kind);
+        contract.ApiVersion.Should().Be(version);
+        contract.CollectionPath.Should().Be(path);
+        contract.ReadPermissions.Should().NotBeEmpty();
+        if (kind == GraphResourceKind.PolicyFamily)
+        {
+            contract.HasAssignments.Should().BeTrue();
+            contract.GetExpand.Should().Contain("assignments");
+            contract.CreateMethod.Should().Be("POST");
+            contract.AssignAction.Should().Be("assign");
+            contract.WritePermissions.Should().NotBeEmpty();
+            contract.StripBeforeWrite.Should().Contain(
+                ["id", "createdDateTime", "lastModifiedDateTime", "modifiedDateTime", "version", "supportsScopeTags", "settingCount", "creationSource", "isAssigned"]);
+        }
+    }
+
+    [Fact]
+    public void The_families_read_and_write_the_way_graph_wants()
+    {
+        registry.Get(GraphResourceKeys.ConfigurationPolicies)!.UpdateMethod.Should().Be("PUT");
+        registry.Get(GraphResourceKeys.ConfigurationPolicies)!.UpdateBodyProperties.Should().Contain(["name", "description", "platforms", "technologies", "templateReference", "settings"]);
+        registry.Get(GraphResourceKeys.ConfigurationPolicies)!.GetExpand.Should().Contain("settings");
+        registry.Get(GraphResourceKeys.DeviceConfigurations)!.UpdateMethod.Should().Be("PATCH");
+        registry.Get(GraphResourceKeys.DeviceCompliancePolicies)!.GetExpand.Should().Contain("scheduledActionsForRule($expand=scheduledActionConfigurations)");
+        registry.Get(GraphResourceKeys.GroupPolicyConfigurations)!.ReadNavigations.Should().Contain(["definitionValues", "definitionValues/{id}/presentationValues"]);
+        registry.Get(GraphResourceKeys.DeviceManagementScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
+        registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
+        registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
+        registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
+        registry.Get(GraphResourceKeys.RoleDefinitions)!.SupportsRestore.Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_contracts_tell_pickers_the_policy_families_and_their_labels()
+    {
+        var contracts = fixture.App.Contracts;
+
+        contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
+            "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
+            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles");
+        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
+        contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
+        contracts.Find("users").Should().BeNull();
+        contracts.All.Should().HaveCount(12);
+    }
+
+    [Theory]
+    [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$select=id,displayName", "List")]
+    [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$select=id&$skiptoken=abc", "List")]
+    [InlineData("GET", "/beta/deviceManagement/deviceConfigurations/1234?$expand=assignments", "Get")]
+    [InlineData("GET", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues/2/presentationValues?$expand=presentation", "ReadNavigation")]
+    [InlineData("GET", "/v1.0/groups/delta?$deltatoken=xyz", "Delta")]
+    [InlineData("GET", "/v1.0/groups/delta()?$select=id", "Delta")]
+    [InlineData("POST", "/beta/deviceManagement/deviceConfigurations", "Create")]
+    [InlineData("PUT", "/beta/deviceManagement/configurationPolicies/1", "Update")]
+    [InlineData("POST", "/beta/deviceManagement/deviceConfigurations/1/assign", "Assign")]
+    [InlineData("POST", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues", "WriteNavigation")]
+    [InlineData("POST", "/beta/$batch", "Batch")]
+    public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)
+    {
+        registry.Match(method, pathAndQuery)!.Operation.Kind.ToString().Should().Be(kind);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1.0/users")]
+    [InlineData("GET", "/v1.0/deviceManagement/configurationPolicies")]
+    [InlineData("GET", "/beta/groups")]
+    [InlineData("PATCH", "/beta/deviceManagement/configurationPolicies/1")]
+    [InlineData("POST", "/beta/deviceManagement/roleDefinitions")]
+    [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1")]
+    [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$deltatoken=x")]
+    [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$search=x")]
+    [InlineData("GET", "/beta/deviceManagement/deviceConfigurations/1/settings")]
+    [InlineData("POST", "/beta/deviceManagement/deviceConfigurations?$select=id")]
+    [InlineData("GET", "/beta/$batch")]
+    [InlineData("GET", "/groups")]
+    public void Anything_else_does_not_match(string method, string pathAndQuery)
+    {
+        registry.Match(method, pathAndQuery).Should().BeNull();
+    }
+
+    [Fact]
+    public void Preparing_a_backed_up_object_for_writing_strips_what_graph_rejects()
+    {
+        var policy = JsonNode.Parse("""
+            {"@odata.context":"x","@odata.type":"#microsoft.graph.windows10GeneralConfiguration","id":"1","displayName":"A","version":3,
+             "createdDateTime":"2024-01-01T00:00:00Z","lastModifiedDateTime":"2024-01-01T00:00:00Z","supportsScopeTags":true,
+             "assignments@odata.context":"y","assignments":[],"passwordRequired":true}
+            """)!.AsObject();
+        var catalog = JsonNode.Parse("""
+            {"id":"1","name":"B","description":"d","platforms":"windows10","technologies":"mdm","settingCount":2,"creationSource":null,
+             "isAssigned":true,"templateReference":{},"settings":[],"roleScopeTagIds":["0"],"priorityMetaData":{}}
+            """)!.AsObject();
+
+        var create = GraphContractRegistry.PrepareForWrite(registry.Get("deviceConfigurations")!, policy, forUpdate: false);
+        var put = GraphContractRegistry.PrepareForWrite(registry.Get("configurationPolicies")!, catalog, forUpdate: true);
+
+        create.Select(p => p.Key).Should().BeEquivalentTo("@odata.type", "displayName", "passwordRequired");
+        put.Select(p => p.Key).Should().BeEquivalentTo("name", "description", "platforms", "technologies", "templateReference", "settings", "roleScopeTagIds");
+    }
+
+    [Fact]
+    public async Task The_gateway_refuses_types_outside_the_registry_without_sending()
+    {
+        var tenant = fixture.NewTenant();
+        var id = fixture.App.AddTenant(tenant);
+
+        var unknown = await Assert.ThrowsAsync<GraphRequestException>(() => fixture.App.ListAllAsync(id, "users"));
+        var wrongKind = await Assert.ThrowsAsync<GraphRequestException>(() => fixture.App.Gateway.GetPolicyAsync(id, GraphResourceKeys.RoleScopeTags, "0"));
+
+        unknown.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        wrongKind.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        fixture.Emulator.RequestLog(tenant.TenantId).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_pipeline_itself_refuses_an_unregistered_request()
+    {
+        var tenant = fixture.NewTenant();
+        var id = fixture.App.AddTenant(tenant);
+        var client = await fixture.App.Get<TenantAtlas.Graph.Clients.TenantGraphClients>().GetAsync(id, default);
+
+        var failure = await Assert.ThrowsAsync<GraphRequestException>(
+            () => TenantAtlas.Graph.Gateway.GraphRequests.GetAsync(client, client.Url("v1.0", "users?$select=id"), null, default));
+
+        failure.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        failure.Message.Should().Contain("/v1.0/users");
+        fixture.Emulator.RequestLog(tenant.TenantId).Where(e => e.Kind == "graph").Should().BeEmpty();
+    }
+}
