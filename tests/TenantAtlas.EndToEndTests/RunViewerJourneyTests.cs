@@ -15,6 +15,7 @@ public sealed class OperationsBrowserFixture : BrowserFixture
         .WithSetting("Hangfire:Server:Enabled", "true")
         .WithSetting("Hangfire:QueuePollMilliseconds", "100")
         .WithSetting("Operations:HeartbeatInterval", "00:00:00.500")
+        .WithSetting("Demo:History", "true")
         .WithServices(s => s.AddTestOperations());
 }
 
@@ -46,13 +47,13 @@ public sealed class RunViewerJourneyTests(OperationsBrowserFixture fixture)
             var badge = page.Locator("#run-badge [data-status]");
 
             // The job is held after reporting its first counts: the page shows it running, with progress, without a reload.
-            await Assertions.Expect(badge).ToHaveAttributeAsync("data-status", "running", new() { Timeout = 20_000 });
+            await Assertions.Expect(badge).ToHaveAttributeAsync("data-status", "running", new() { Timeout = 60_000 });
             await Assertions.Expect(page.Locator("#run-progress")).ToContainTextAsync("0 of 10 processed");
             await BrowserFixture.ScreenshotAsync(page, "run-viewer-running");
 
             Jobs.Release(runId);
 
-            await Assertions.Expect(badge).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 20_000 });
+            await Assertions.Expect(badge).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 60_000 });
             await Assertions.Expect(page.Locator("#run-summary")).ToContainTextAsync("processed");
             await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex($"Run #{runId} · Test click · Contoso-EU"));
             var screenshot = await BrowserFixture.ScreenshotAsync(page, "run-viewer-succeeded");

@@ -43,6 +43,8 @@ public class BrowserFixture : IAsyncLifetime
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         Demo = await App.SeedDemoAsync();
 
+        // Generous waits: a 2-core CI machine may be busy; assertions still fail on wrong content, just later.
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -73,7 +75,7 @@ public class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync("/Account/Login");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
