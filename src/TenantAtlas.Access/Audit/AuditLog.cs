@@ -31,6 +31,36 @@ internal sealed class AuditLog(IDbContextFactory<AccessDbContext> dbFactory, Tim
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    public async Task WriteManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var userIds = records.Select(r => r.Actor).OfType<UserActor>().Select(u => u.UserId).Distinct().ToList();
+        var emails = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        db.AuditEntries.AddRange(records.Select(record => new AuditEntry
+        {
+            At = now,
+            ActorUserId = record.Actor is UserActor actor ? actor.UserId : null,
+            ActorLabel = record.Actor switch
+            {
+                UserActor u => emails.GetValueOrDefault(u.UserId) ?? u.UserId.ToString(),
+                SystemActor s => "system: " + s.Reason,
+                _ => throw new ArgumentOutOfRangeException(nameof(records), "Unknown actor kind."),
+            },
+            WorkspaceId = record.WorkspaceId,
+            TenantId = record.TenantId,
+            Action = record.Action,
+            Summary = record.Summary.Length > SummaryMax ? record.Summary[..SummaryMax] : record.Summary,
+            OperationRunId = record.OperationRunId,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<AuditEntryView>> ListAsync(Guid workspaceId, int take, long? beforeId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -5,6 +5,9 @@ public interface IAuditLog
 {
     Task WriteAsync(AuditRecord record, CancellationToken cancellationToken = default);
 
+    /// <summary>Many entries in one round trip (the scheduler's set-based tick).</summary>
+    Task WriteManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<AuditEntryView>> ListAsync(Guid workspaceId, int take, long? beforeId, CancellationToken cancellationToken = default);
 }
 

@@ -11,6 +11,13 @@ public interface IOperationRuns
 {
     Task<StartResult> StartAsync(Actor actor, StartRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The scheduler's path: creates the runs of many schedule slots in ONE statement. Each slot gets at most one run ever
+    /// (the database refuses duplicates, whatever their status, however many schedulers race). A missed slot is recorded as
+    /// completed/failed with reason <c>missed</c> and never executed. Created queued runs are then enqueued.
+    /// </summary>
+    Task<ScheduledRunsResult> StartScheduledAsync(IReadOnlyList<ScheduledSlot> slots, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a queued run at once, or asks a running one to stop at its next heartbeat.</summary>
     Task<RunActionResult> CancelAsync(Actor actor, long runId, CancellationToken cancellationToken = default);
 
@@ -65,3 +72,9 @@ public sealed record StartResult(AccessDecision Decision, OperationRunView? Run,
 }
 
 public sealed record RunActionResult(AccessDecision Decision, bool Done, string? Message = null);
+
+/// <summary>One intended fire time of a schedule. <see cref="ScheduledFor"/> is stored in UTC.</summary>
+public sealed record ScheduledSlot(Guid WorkspaceId, Guid TenantId, Guid ScheduleId, DateTimeOffset ScheduledFor, bool Missed, JsonObject? Inputs = null);
+
+/// <summary>What a tick created: run ids of slots it won (queued or missed), and how long creating and enqueueing took.</summary>
+public sealed record ScheduledRunsResult(IReadOnlyList<long> Created, IReadOnlyList<long> Missed, TimeSpan CreateDuration, TimeSpan EnqueueDuration);

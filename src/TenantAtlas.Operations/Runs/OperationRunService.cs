@@ -150,6 +150,77 @@ internal sealed class OperationRunService(
         throw new InvalidOperationException($"Could not start or find a run for identity '{identity.Key}' after 5 attempts.");
     }
 
+    public async Task<ScheduledRunsResult> StartScheduledAsync(IReadOnlyList<ScheduledSlot> slots, CancellationToken cancellationToken = default)
+    {
+        if (slots.Count == 0)
+        {
+            return new ScheduledRunsResult([], [], TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        var definition = registry.Find(OperationTypes.BackupScheduled)!;
+        var now = clock.GetUtcNow();
+        var created = System.Diagnostics.Stopwatch.StartNew();
+        var utc = slots.Select(s => s.ScheduledFor.ToUniversalTime()).ToArray();
+        var missedFailure = RunMapping.FailureEntry.ArrayOf("missed",
+            "The scheduler first saw this slot after its grace window (it was down or too busy); it was not executed. The next slot runs as planned.", null, now);
+        var parameters = new object[]
+        {
+            new NpgsqlParameter("workspaces", slots.Select(s => s.WorkspaceId).ToArray()),
+            new NpgsqlParameter("tenants", slots.Select(s => s.TenantId).ToArray()),
+            new NpgsqlParameter("schedules", slots.Select(s => s.ScheduleId).ToArray()),
+            new NpgsqlParameter("times", utc),
+            new NpgsqlParameter("missed", slots.Select(s => s.Missed).ToArray()),
+            new NpgsqlParameter("keys", slots.Select((s, i) => $"{definition.Key}|schedule:{s.ScheduleId}|{utc[i]:O}").ToArray()),
+            new NpgsqlParameter("sources", slots.Select((s, i) => Source(("schedule_id", s.ScheduleId.ToString()), ("scheduled_for", utc[i].ToString("O")))).ToArray()),
+            new NpgsqlParameter("contexts", slots.Select(s => (s.Inputs ?? []).ToJsonString()).ToArray()),
+            new NpgsqlParameter("type", definition.Key),
+            new NpgsqlParameter("now", now),
+            new NpgsqlParameter("missedFailure", missedFailure),
+            new NpgsqlParameter("noFailures", "[]"),
+            new NpgsqlParameter("emptySummary", "{}"),
+        };
+        // One statement for every due slot; the unique slot index makes racing schedulers and repeated ticks harmless.
+        const string sql = """
+            INSERT INTO operations.operation_runs
+                (workspace_id, tenant_id, type, status, outcome, identity_rule, identity_key, identity_source, context, summary, failures,
+                 initiator_kind, initiator_label, initiator_reason, schedule_id, scheduled_for, dispatch_claimed_at, created_at, completed_at, completion_reason)
+            SELECT s.workspace_id, s.tenant_id, @type,
+                   CASE WHEN s.missed THEN 'completed' ELSE 'queued' END,
+                   CASE WHEN s.missed THEN 'failed' ELSE 'pending' END,
+                   'strict_schedule', s.identity_key, s.source::jsonb, s.context::jsonb, @emptySummary::jsonb,
+                   CASE WHEN s.missed THEN @missedFailure::jsonb ELSE @noFailures::jsonb END,
+                   'system', 'system', 'schedule', s.schedule_id, s.scheduled_for, @now, @now,
+                   CASE WHEN s.missed THEN @now END, CASE WHEN s.missed THEN 'missed' END
+              FROM unnest(@workspaces, @tenants, @schedules, @times, @missed, @keys, @sources, @contexts)
+                   AS s(workspace_id, tenant_id, schedule_id, scheduled_for, missed, identity_key, source, context)
+            ON CONFLICT (schedule_id, scheduled_for) WHERE identity_rule = 'strict_schedule' DO NOTHING
+            RETURNING id, status, workspace_id, tenant_id, scheduled_for
+            """;
+        List<CreatedSlot> rows;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            rows = await db.Database.SqlQueryRaw<CreatedSlot>(sql, parameters).ToListAsync(cancellationToken);
+        }
+
+        await audit.WriteManyAsync([.. rows.Select(r => new AuditRecord(Actor.System("schedule"), r.WorkspaceId,
+            r.Status == "queued" ? "operation.started" : "operation.missed",
+            r.Status == "queued" ? $"Scheduled backup for {r.ScheduledFor:yyyy-MM-dd HH:mm} UTC (run #{r.Id})." : $"Scheduled backup slot {r.ScheduledFor:yyyy-MM-dd HH:mm} UTC was missed (run #{r.Id}).",
+            r.TenantId, r.Id))], cancellationToken);
+        created.Stop();
+
+        var enqueue = System.Diagnostics.Stopwatch.StartNew();
+        var queued = rows.Where(r => r.Status == "queued").Select(r => r.Id).ToList();
+        foreach (var id in queued)
+        {
+            await dispatcher.DispatchAsync(id, cancellationToken);
+        }
+
+        enqueue.Stop();
+        return new ScheduledRunsResult(queued, [.. rows.Where(r => r.Status != "queued").Select(r => r.Id)], created.Elapsed, enqueue.Elapsed);
+    }
+
+    private sealed record CreatedSlot(long Id, string Status, Guid WorkspaceId, Guid? TenantId, DateTimeOffset ScheduledFor);
+
     private (string Key, string Source, string? Error) Identity(OperationTypeDefinition definition, StartRequest request)
     {
         switch (definition.IdentityRule)

@@ -150,6 +150,8 @@ public sealed class RunViewerComponentTests : MudTestContext
 
         public Task<RunActionResult> CancelAsync(Actor actor, long runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<ScheduledRunsResult> StartScheduledAsync(IReadOnlyList<ScheduledSlot> slots, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<StartResult> RetryAsync(Actor actor, long runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default) => Task.FromResult(Current);
