@@ -51,7 +51,7 @@ internal sealed class GraphBudgetOptions
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>The window is tracked in this many slots; a request is admitted only if the last Slots + 1 slots leave room.</summary>
+    /// <summary>The window is tracked in this many slots; a request is admitted only if the current slot and the Slots + 1 before it leave room (one slot of margin).</summary>
     public int Slots { get; set; } = 20;
 
     public int Requests { get; set; } = 900;

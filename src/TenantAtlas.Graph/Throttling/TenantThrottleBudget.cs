@@ -59,9 +59,8 @@ internal sealed class TenantThrottleBudget(
             var connection = db.Database.GetDbConnection();
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT graph.acquire_throttle_budget(@tenant, @now, @slotMs, @slots, @requestLimit, @writeLimit, @requests, @writes)";
+            command.CommandText = "SELECT graph.acquire_throttle_budget(@tenant, @slotMs, @slots, @requestLimit, @writeLimit, @requests, @writes)";
             Add(command, "tenant", tenantId);
-            Add(command, "now", time.GetUtcNow().ToUnixTimeMilliseconds());
             Add(command, "slotMs", slotMs);
             Add(command, "slots", Math.Max(1, budget.Slots));
             Add(command, "requestLimit", budget.Requests);
