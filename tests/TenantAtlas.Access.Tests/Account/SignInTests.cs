@@ -33,6 +33,19 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task In_production_the_sign_in_cookie_is_secure_only()
+    {
+        await using var production = new TenantAtlasApp(fixture.Database.ConnectionString, environment: "Production");
+        var client = production.CreateBrowserLikeClient();
+
+        var response = await client.PostSignInAsync("owner@demo.test", SignIn.DemoPassword);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("TenantAtlas.Auth=", StringComparison.Ordinal))
+            .Should().ContainEquivalentOf("; secure");
+    }
+
+    [Fact]
     public async Task Wrong_password_shows_an_error_and_does_not_sign_in()
     {
         var client = fixture.App.CreateBrowserLikeClient();
