@@ -99,9 +99,6 @@ internal sealed class TenantGraphClients(
         }
     }
 
-    /// <summary>Drops a tenant's cached client (e.g. after its credentials were edited); the next call builds a new one.</summary>
-    public void Invalidate(Guid tenantId) => cache.TryRemove(tenantId, out _);
-
     private TenantGraphClient Create(Guid tenantId, TenantConnection connection, string fingerprint)
     {
         var opts = options.Value;

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using TenantAtlas.Graph.Tests.Support;
+using TenantAtlas.GraphEmulator;
+
+namespace TenantAtlas.Graph.Tests.Throttling;
+
+public sealed class TenantConcurrencyTests(GraphFixture fixture) : IClassFixture<GraphFixture>
+{
+    [Fact]
+    public async Task Requests_in_flight_per_tenant_are_bounded_in_each_process()
+    {
+        await using var app = fixture.NewApp(new Dictionary<string, string?> { ["Graph:MaxConcurrentRequestsPerTenant"] = "2" });
+        var tenant = fixture.NewTenant();
+        var other = fixture.NewTenant();
+        var id = app.AddTenant(tenant);
+        var otherId = app.AddTenant(other);
+        await app.Gateway.ListRoleDefinitionsAsync(id);
+        await app.Gateway.ListRoleDefinitionsAsync(otherId);
+        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/roleDefinitions", 400, tenant.TenantId));
+        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/roleDefinitions", 400, other.TenantId));
+
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => app.Gateway.ListRoleDefinitionsAsync(id)));
+        var bounded = watch.Elapsed;
+        watch.Restart();
+        await Task.WhenAll(app.Gateway.ListRoleDefinitionsAsync(id), app.Gateway.ListRoleDefinitionsAsync(otherId), app.Gateway.ListRoleDefinitionsAsync(otherId));
+        var mixed = watch.Elapsed;
+
+        bounded.Should().BeGreaterThan(TimeSpan.FromMilliseconds(790), "four 400 ms calls, two at a time");
+        mixed.Should().BeLessThan(TimeSpan.FromMilliseconds(790), "the other tenant's permits are its own");
+    }
+}
