@@ -16,8 +16,8 @@ public sealed class TenantConcurrencyTests(GraphFixture fixture) : IClassFixture
         var otherId = app.AddTenant(other);
         await app.Gateway.ListRoleDefinitionsAsync(id);
         await app.Gateway.ListRoleDefinitionsAsync(otherId);
-        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/roleDefinitions", 400, tenant.TenantId));
-        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/roleDefinitions", 400, other.TenantId));
+        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/roleDefinitions", 600, tenant.TenantId));
+        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/roleDefinitions", 600, other.TenantId));
 
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => app.Gateway.ListRoleDefinitionsAsync(id)));
@@ -26,7 +26,7 @@ public sealed class TenantConcurrencyTests(GraphFixture fixture) : IClassFixture
         await Task.WhenAll(app.Gateway.ListRoleDefinitionsAsync(id), app.Gateway.ListRoleDefinitionsAsync(otherId), app.Gateway.ListRoleDefinitionsAsync(otherId));
         var mixed = watch.Elapsed;
 
-        bounded.Should().BeGreaterThan(TimeSpan.FromMilliseconds(790), "four 400 ms calls, two at a time");
-        mixed.Should().BeLessThan(TimeSpan.FromMilliseconds(790), "the other tenant's permits are its own");
+        bounded.Should().BeGreaterThan(TimeSpan.FromMilliseconds(1190), "four 600 ms calls, two at a time");
+        mixed.Should().BeLessThan(TimeSpan.FromMilliseconds(1150), "the other tenant's permits are its own");
     }
 }
