@@ -1,0 +1,67 @@
+using Cronos;
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TenantAtlas.Backup.Contracts;
+using TenantAtlas.Backup.Data;
+using TenantAtlas.Backup.Jobs;
+using TenantAtlas.Backup.Schedules;
+using TenantAtlas.Backup.Scheduling;
+using TenantAtlas.Backup.Sets;
+using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Operations.Contracts;
+
+namespace TenantAtlas.Backup;
+
+/// <summary>
+/// The Backup module: schedules, the scheduler (a recurring Hangfire job), the backup job of the three backup operation
+/// types, backup sets and retention. Needs from the host: Access, Tenants, Operations, Graph, Hangfire, a TimeProvider.
+/// </summary>
+public static class BackupModule
+{
+    public const string ModuleName = "Backup";
+
+    public static IServiceCollection AddBackup(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddModuleDbContext<BackupDbContext>(ModuleName, BackupDbContext.Schema);
+        services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section)
+            .Validate(o => o.GraceWindow > TimeSpan.Zero, "Backup:GraceWindow must be positive.")
+            .Validate(o => o.MaxSlotsPerScheduleTick is >= 1 and <= 10_000, "Backup:MaxSlotsPerScheduleTick must be between 1 and 10000.")
+            .Validate(o => TryParseSchedulerCron(o.SchedulerCron, out _), "Backup:SchedulerCron must be a 5- or 6-field cron expression.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ScheduleService>();
+        services.AddSingleton<BackupRuns>();
+        services.AddTransient<BackupScheduler>();
+        services.AddScoped<Retention>();
+        services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);
+        services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRetry);
+        services.AddOperationJob<RunBackupJob>(OperationTypes.BackupScheduled);
+        services.AddOperationLinks<BackupRunLinks>(OperationTypes.BackupRunNow);
+        services.AddOperationLinks<BackupRunLinks>(OperationTypes.BackupRetry);
+        services.AddOperationLinks<BackupRunLinks>(OperationTypes.BackupScheduled);
+        return services;
+    }
+
+    /// <summary>Registers the recurring scheduler tick (<c>Backup:SchedulerCron</c>, every minute by default). Idempotent across processes.</summary>
+    public static WebApplication UseBackup(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var cron = app.Configuration[$"{BackupOptions.Section}:{nameof(BackupOptions.SchedulerCron)}"] ?? new BackupOptions().SchedulerCron;
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<BackupScheduler>(BackupScheduler.RecurringJobId, s => s.RunAsync(CancellationToken.None), cron);
+        return app;
+    }
+
+    private static bool TryParseSchedulerCron(string cron, out CronExpression? expression)
+    {
+        var fields = (cron ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        var format = fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+        var ok = CronExpression.TryParse(cron ?? "", format, out var parsed);
+        expression = parsed;
+        return ok && fields is 5 or 6;
+    }
+}

@@ -1,0 +1,5 @@
+global using Microsoft.Extensions.DependencyInjection;
+global using TenantAtlas.Access.Contracts;
+global using TenantAtlas.Backup.Schedules;
+global using TenantAtlas.Backup.Tests.Support;
+global using TenantAtlas.Operations.Contracts;
