@@ -26,6 +26,28 @@ fi
 
 ta_log "Building"
 dotnet build src/TenantAtlas.Web -c Release -v quiet -nologo >/dev/null
+dotnet build src/TenantAtlas.GraphEmulator -c Release -v quiet -nologo >/dev/null
+
+command -v curl >/dev/null || ta_apt_install curl
+command -v openssl >/dev/null || ta_apt_install openssl
+# The Graph emulator: the demo tenants are its seeded tenants (Graph on http :5090, Entra authority on https :5091).
+emulator_url=${TENANTATLAS_EMULATOR_URL:-http://127.0.0.1:5090}
+emulator_https_port=${TENANTATLAS_EMULATOR_HTTPS_PORT:-5091}
+mkdir -p .data
+(cd src/TenantAtlas.GraphEmulator && exec dotnet bin/Release/net10.0/TenantAtlas.GraphEmulator.dll --urls "$emulator_url" \
+   --GraphEmulator:HttpsPort="$emulator_https_port" --GraphEmulator:CertificatePath="$root/.data/emulator.pfx" \
+   >"$root/.data/emulator.log" 2>&1) &
+emulator_pid=$!
+trap 'kill $emulator_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fs "$emulator_url/_emulator/certificate" -o .data/emulator.pem 2>/dev/null && break
+  sleep 1
+done
+[ -s .data/emulator.pem ] || { cat .data/emulator.log >&2; ta_log "The Graph emulator did not start"; exit 1; }
+thumbprint=$(openssl x509 -in .data/emulator.pem -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+export Graph__TrustedCertificateThumbprints__0="$thumbprint"
+export Demo__GraphBaseUrl="$emulator_url" Demo__AuthorityHost="https://127.0.0.1:$emulator_https_port"
+ta_log "Graph emulator on $emulator_url (authority https://127.0.0.1:$emulator_https_port, certificate $thumbprint)"
 cd src/TenantAtlas.Web
 dll=bin/Release/net10.0/TenantAtlas.Web.dll
 ta_log "Applying migrations"
@@ -33,4 +55,4 @@ dotnet "$dll" migrate
 ta_log "Seeding demo data (idempotent)"
 dotnet "$dll" seed-demo
 ta_log "TenantAtlas on $url — sign in as owner@demo.test / Demo!2345 (demo only)"
-exec dotnet "$dll" --urls "$url" "$@"
+dotnet "$dll" --urls "$url" "$@"

@@ -45,6 +45,7 @@ public static class GraphModule
         services.AddSingleton<ConnectionVerifier>();
         services.AddSingleton<IGraphGateway, GraphGateway>();
         services.AddSingleton<IGraphTenantSlots, GraphTenantSlots>();
+        services.AddSingleton(new TenantAtlas.Tenants.Contracts.TenantPanel(typeof(Pages.VerifyConnectionPanel), 10));
         return services;
     }
 }

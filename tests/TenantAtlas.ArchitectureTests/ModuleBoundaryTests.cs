@@ -80,6 +80,7 @@ internal static class Modules
         typeof(TenantAtlas.Access.AccessModule).Assembly,
         typeof(TenantAtlas.Tenants.TenantsModule).Assembly,
         typeof(TenantAtlas.Operations.OperationsModule).Assembly,
+        typeof(TenantAtlas.Graph.GraphModule).Assembly,
     ];
 
     public static IEnumerable<Assembly> AllProductAssemblies =>

@@ -43,7 +43,7 @@ public enum GraphFailureKind
 /// <see cref="Exception.Message"/> is sanitized (no tokens, secrets or connection strings) and capped, fit for a run's
 /// failure entry as <c>(ErrorCode, Message)</c>.
 /// </summary>
-public class GraphRequestException : Exception
+public class GraphRequestException : Exception, TenantAtlas.BuildingBlocks.Errors.IHasErrorCode
 {
     public GraphRequestException(
         GraphFailureKind kind,

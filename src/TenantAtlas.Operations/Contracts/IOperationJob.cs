@@ -61,9 +61,3 @@ public interface IOperationLinkProvider
 }
 
 public sealed record OperationLink(string Label, string Href);
-
-/// <summary>Exceptions that carry a stable code for the failure ledger (e.g. Graph errors: <c>Request_ResourceNotFound</c>).</summary>
-public interface IHasErrorCode
-{
-    string ErrorCode { get; }
-}

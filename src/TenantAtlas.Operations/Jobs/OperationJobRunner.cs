@@ -1,4 +1,5 @@
 using Hangfire;
+using TenantAtlas.BuildingBlocks.Errors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

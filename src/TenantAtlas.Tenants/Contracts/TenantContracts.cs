@@ -53,3 +53,10 @@ public interface ITenantAdministration
 {
     Task<Guid> EnsureTenantAsync(Guid workspaceId, string displayName, Guid entraTenantId, Guid clientId, string clientSecret, Uri graphBaseUrl, Uri authorityHost, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// A section another module contributes to the tenant overview (Verify connection, sync status, …), rendered in
+/// <see cref="Order"/> with parameters <c>TenantId</c> (Guid), <c>WorkspaceId</c> (Guid) and <c>UserId</c> (Guid). The
+/// component checks its own capabilities on the server; the overview only shows it to members who may view the tenant.
+/// </summary>
+public sealed record TenantPanel(Type Component, int Order);

@@ -12,10 +12,13 @@ internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministra
 {
     public const string Password = "Demo!2345";
 
-    public static readonly Guid ContosoEuEntraId = Guid.Parse("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1");
+    // The demo tenants are the Graph emulator's seeded tenants (src/TenantAtlas.GraphEmulator/appsettings.json).
+    public static readonly Guid ContosoEuEntraId = Guid.Parse("6f1c3e0a-2b7d-4c59-9a8e-1d2f3a4b5c6d");
+    public static readonly Guid ContosoEuAppId = Guid.Parse("0b1e7a52-3c4d-4e5f-8a9b-c0d1e2f3a4b5");
     public static readonly Guid ContosoUsEntraId = Guid.Parse("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
-    public static readonly Guid FabrikamEntraId = Guid.Parse("2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
-    public static readonly Guid DemoAppId = Guid.Parse("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f");
+    public static readonly Guid ContosoUsAppId = Guid.Parse("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f");
+    public static readonly Guid FabrikamEntraId = Guid.Parse("a7e4d2c1-9b8f-4e3d-b2a1-0f9e8d7c6b5a");
+    public static readonly Guid FabrikamAppId = Guid.Parse("5c4b3a29-1807-4f6e-9d5c-4b3a29180716");
 
     public async Task<DemoIds> SeedAsync(CancellationToken cancellationToken = default)
     {
@@ -34,9 +37,9 @@ internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministra
 
         var graph = configuration["Demo:GraphBaseUrl"] is { Length: > 0 } g ? new Uri(g) : GraphDefaults.GraphBaseUrl;
         var authority = configuration["Demo:AuthorityHost"] is { Length: > 0 } a ? new Uri(a) : GraphDefaults.AuthorityHost;
-        var contosoEu = await tenants.EnsureTenantAsync(contoso, "Contoso-EU", ContosoEuEntraId, DemoAppId, "demo-secret-contoso-eu", graph, authority, cancellationToken);
-        var contosoUs = await tenants.EnsureTenantAsync(contoso, "Contoso-US", ContosoUsEntraId, DemoAppId, "demo-secret-contoso-us", graph, authority, cancellationToken);
-        var fabrikamMain = await tenants.EnsureTenantAsync(fabrikam, "Fabrikam", FabrikamEntraId, DemoAppId, "demo-secret-fabrikam", graph, authority, cancellationToken);
+        var contosoEu = await tenants.EnsureTenantAsync(contoso, "Contoso-EU", ContosoEuEntraId, ContosoEuAppId, "emulator-demo-secret-contoso", graph, authority, cancellationToken);
+        var contosoUs = await tenants.EnsureTenantAsync(contoso, "Contoso-US", ContosoUsEntraId, ContosoUsAppId, "emulator-demo-secret-contoso-us", graph, authority, cancellationToken);
+        var fabrikamMain = await tenants.EnsureTenantAsync(fabrikam, "Fabrikam", FabrikamEntraId, FabrikamAppId, "emulator-demo-secret-fabrikam", graph, authority, cancellationToken);
         if (configuration.GetValue("Demo:History", true))
         {
             var runs = await history.SeedDemoHistoryAsync(

@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using TenantAtlas.Access;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Graph;
 using TenantAtlas.Operations;
 using TenantAtlas.Tenants;
 using TenantAtlas.Web.Components;
@@ -42,6 +43,7 @@ internal static class HostComposition
         services.AddAccess(builder.Environment);
         services.AddTenants();
         services.AddOperations(configuration);
+        services.AddGraph(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

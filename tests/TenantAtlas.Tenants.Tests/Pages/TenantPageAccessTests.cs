@@ -51,7 +51,7 @@ public sealed class TenantPageAccessTests(AppFixture fixture) : IClassFixture<Ap
         var html = await client.GetStringAsync($"/admin/tenants/{fixture.Demo.ContosoEu}");
         var edit = await client.GetStringAsync($"/admin/tenants/{fixture.Demo.ContosoEu}/edit");
 
-        html.Should().Contain("Contoso-EU").And.Contain("stored, encrypted").And.NotContain("demo-secret-contoso-eu");
-        edit.Should().NotContain("demo-secret-contoso-eu");
+        html.Should().Contain("Contoso-EU").And.Contain("stored, encrypted").And.NotContain("emulator-demo-secret-contoso");
+        edit.Should().NotContain("emulator-demo-secret-contoso");
     }
 }

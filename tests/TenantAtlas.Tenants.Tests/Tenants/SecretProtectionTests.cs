@@ -11,14 +11,14 @@ public sealed class SecretProtectionTests(AppFixture fixture) : IClassFixture<Ap
     public async Task Secret_round_trips_through_a_second_host_sharing_only_the_database()
     {
         var connection = await fixture.App.Services.GetRequiredService<ITenantConnectionSource>().GetAsync(fixture.Demo.ContosoEu);
-        connection!.ProtectedClientSecret.Should().NotBeNullOrEmpty().And.NotContain("demo-secret-contoso-eu");
+        connection!.ProtectedClientSecret.Should().NotBeNullOrEmpty().And.NotContain("emulator-demo-secret-contoso");
         connection.ToString().Should().NotContain(connection.ProtectedClientSecret!);
 
         // A second process (worker) started elsewhere: same database, same application name, no shared memory.
         await using var worker = new TenantAtlasApp(fixture.Database.ConnectionString);
         var protector = worker.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(TenantSecretProtection.Purpose);
 
-        protector.Unprotect(connection.ProtectedClientSecret!).Should().Be("demo-secret-contoso-eu");
+        protector.Unprotect(connection.ProtectedClientSecret!).Should().Be("emulator-demo-secret-contoso");
     }
 
     [Fact]
