@@ -81,6 +81,7 @@ internal static class Modules
         typeof(TenantAtlas.Tenants.TenantsModule).Assembly,
         typeof(TenantAtlas.Operations.OperationsModule).Assembly,
         typeof(TenantAtlas.Graph.GraphModule).Assembly,
+        typeof(TenantAtlas.Backup.BackupModule).Assembly,
     ];
 
     public static IEnumerable<Assembly> AllProductAssemblies =>

@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using TenantAtlas.Access;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Backup;
 using TenantAtlas.Graph;
 using TenantAtlas.Operations;
 using TenantAtlas.Tenants;
@@ -44,6 +45,7 @@ internal static class HostComposition
         services.AddTenants();
         services.AddOperations(configuration);
         services.AddGraph(configuration);
+        services.AddBackup(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -77,6 +79,7 @@ internal static class HostComposition
     {
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.UseOperations();
+        app.UseBackup();
         if (!role.ServesWeb())
         {
             return;
@@ -141,5 +144,6 @@ internal static class ModuleAssemblies
         typeof(AccessModule).Assembly,
         typeof(TenantsModule).Assembly,
         typeof(OperationsModule).Assembly,
+        typeof(BackupModule).Assembly,
     ];
 }

@@ -32,7 +32,7 @@ public class BrowserFixture : IAsyncLifetime
     {
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = await TenantAtlasApp.CreateDatabaseAsync();
         App = new TenantAtlasApp(Database.ConnectionString);
@@ -58,7 +58,7 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
