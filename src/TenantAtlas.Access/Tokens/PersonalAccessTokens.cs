@@ -100,7 +100,14 @@ internal sealed class PersonalAccessTokens(
 
         if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(1))
         {
-            await db.PersonalAccessTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            // At most one writer per minute and never a queue: a burst of calls must not wait on this row's lock.
+            var stale = now - TimeSpan.FromMinutes(1);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE access.personal_access_tokens SET last_used_at = {now}
+                 WHERE id = (SELECT id FROM access.personal_access_tokens
+                              WHERE id = {found.Id} AND (last_used_at IS NULL OR last_used_at < {stale})
+                              FOR UPDATE SKIP LOCKED)
+                """, cancellationToken);
         }
 
         return found.UserId;

@@ -180,6 +180,18 @@ public sealed class RunsApiTests(OperationsFixture fixture) : IClassFixture<Oper
     }
 
     [Fact]
+    public async Task A_token_records_when_it_was_last_used()
+    {
+        var created = await fixture.App.Services.GetRequiredService<IPersonalAccessTokens>().CreateAsync(fixture.Demo.Owner, "last used", 5);
+        var client = fixture.App.CreateBrowserLikeClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Token);
+
+        (await client.GetAsync("/api/operations")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await fixture.Database.ScalarAsync<DateTime?>("SELECT last_used_at FROM access.personal_access_tokens WHERE id = $1", created.Id)).Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task Tokens_are_stored_hashed()
     {
         var created = await fixture.App.Services.GetRequiredService<IPersonalAccessTokens>().CreateAsync(fixture.Demo.Owner, "hash check", 5);
