@@ -35,6 +35,7 @@ public static class BackupModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<BackupRuns>();
+        services.AddSingleton<IBackupScheduleAdministration, ScheduleAdministration>();
         services.AddTransient<BackupScheduler>();
         services.AddScoped<Retention>();
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);

@@ -64,7 +64,11 @@ internal sealed class ScheduleService(
     public const int MaxKeepDays = 3650;
     public const int MaxNameLength = 200;
 
-    public async Task<ScheduleSaveResult> CreateAsync(Guid userId, Guid tenantId, ScheduleInput input, CancellationToken cancellationToken = default)
+    public Task<ScheduleSaveResult> CreateAsync(Guid userId, Guid tenantId, ScheduleInput input, CancellationToken cancellationToken = default) =>
+        CreateAsync(Actor.User(userId), tenantId, input, cancellationToken);
+
+    /// <summary>A user is checked against <c>tenant.backups.manage</c>; the system (demo seed) is recorded as such.</summary>
+    public async Task<ScheduleSaveResult> CreateAsync(Actor actor, Guid tenantId, ScheduleInput input, CancellationToken cancellationToken = default)
     {
         var tenant = await tenants.GetAsync(tenantId, cancellationToken);
         if (tenant is null)
@@ -72,10 +76,13 @@ internal sealed class ScheduleService(
             return ScheduleSaveResult.Denied(AccessDecision.NotFound);
         }
 
-        var decision = await access.CheckAsync(userId, tenant.WorkspaceId, Capability.TenantBackupsManage, cancellationToken);
-        if (decision != AccessDecision.Allowed)
+        if (actor is UserActor user)
         {
-            return ScheduleSaveResult.Denied(decision);
+            var decision = await access.CheckAsync(user.UserId, tenant.WorkspaceId, Capability.TenantBackupsManage, cancellationToken);
+            if (decision != AccessDecision.Allowed)
+            {
+                return ScheduleSaveResult.Denied(decision);
+            }
         }
 
         var errors = Validate(input);
@@ -110,7 +117,7 @@ internal sealed class ScheduleService(
             }
         }
 
-        await audit.WriteAsync(new AuditRecord(Actor.User(userId), tenant.WorkspaceId, BackupAuditActions.ScheduleCreated,
+        await audit.WriteAsync(new AuditRecord(actor, tenant.WorkspaceId, BackupAuditActions.ScheduleCreated,
             $"Created backup schedule \"{schedule.Name}\" ({schedule.CronExpression} {schedule.TimeZoneId}, {Describe(schedule)}).", tenant.Id), cancellationToken);
         return ScheduleSaveResult.Ok(schedule.Id);
     }

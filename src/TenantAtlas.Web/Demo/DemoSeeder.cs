@@ -1,4 +1,5 @@
 using TenantAtlas.Access.Contracts;
+using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Tenants.Contracts;
 
@@ -8,7 +9,7 @@ namespace TenantAtlas.Web.Demo;
 /// Idempotent demo data: Contoso (two tenants) and Fabrikam (one), and the five demo accounts.
 /// The password is for demos only and is stated as such in the README.
 /// </summary>
-internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, IOperationHistory history, IConfiguration configuration, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, IOperationHistory history, IBackupScheduleAdministration schedules, IConfiguration configuration, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Demo!2345";
 
@@ -49,6 +50,18 @@ internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministra
                 new DemoTenant(fabrikam, fabrikamMain, outsider, "outsider@demo.test"),
             ], cancellationToken);
             logger.LogInformation("Demo run history: {Runs} runs added", runs);
+        }
+
+        if (configuration.GetValue("Demo:BackupSchedules", true))
+        {
+            // Two small tenants back up a few families every five minutes (visible in /admin/operations, one run per slot);
+            // the large one nightly.
+            var frequent = new BackupScheduleSpec("Every 5 minutes: scripts and compliance", "*/5 * * * *", "Europe/Berlin",
+                ["deviceManagementScripts", "deviceCompliancePolicies"], KeepLast: 12, KeepDays: null);
+            await schedules.EnsureScheduleAsync(contosoUs, frequent, cancellationToken);
+            await schedules.EnsureScheduleAsync(fabrikamMain, frequent, cancellationToken);
+            await schedules.EnsureScheduleAsync(contosoEu, new BackupScheduleSpec("Nightly 02:00", "0 2 * * *", "Europe/Berlin",
+                ["deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "deviceManagementScripts"], KeepLast: 30, KeepDays: 30), cancellationToken);
         }
 
         logger.LogInformation("Demo data ready: workspaces Contoso and Fabrikam, 3 tenants, 5 demo users.");

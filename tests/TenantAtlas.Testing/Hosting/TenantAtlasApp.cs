@@ -28,6 +28,7 @@ public class TenantAtlasApp : WebApplicationFactory<Program>
         settings["Hangfire:Server:Enabled"] = "false";
         // Tests count runs: no demo history unless a test asks for it.
         settings["Demo:History"] = "false";
+        settings["Demo:BackupSchedules"] = "false";
     }
 
     public string ConnectionString { get; }
