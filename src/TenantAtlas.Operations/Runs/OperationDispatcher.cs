@@ -34,7 +34,8 @@ internal sealed class OperationDispatcher(
     TimeProvider clock,
     ILogger<OperationDispatcher> logger)
 {
-    public async Task DispatchAsync(long runId, CancellationToken cancellationToken)
+    /// <summary>Enqueues the run's job and records its id; returns the job id, or null when enqueueing failed (the reconciler retries).</summary>
+    public async Task<string?> DispatchAsync(long runId, CancellationToken cancellationToken)
     {
         string jobId;
         try
@@ -45,12 +46,13 @@ internal sealed class OperationDispatcher(
         {
             // The run stays queued with its claim; the reconciler enqueues it once the claim expires.
             logger.LogError(e, "Could not enqueue run {RunId}; the reconciler will retry", runId);
-            return;
+            return null;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Runs.Where(r => r.Id == runId && r.HangfireJobId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.HangfireJobId, jobId), CancellationToken.None);
+        return jobId;
     }
 
     /// <summary>Enqueues queued runs left without a job. Returns the ids this process claimed and enqueued.</summary>

@@ -123,8 +123,9 @@ internal sealed class OperationRunService(
                 var run = (await db.Runs.AsNoTracking().FirstAsync(r => r.Id == inserted[0], cancellationToken)).ToView();
                 await audit.WriteAsync(new AuditRecord(actor, run.WorkspaceId, "operation.started",
                     $"Started {definition.Label} (run #{run.Id}).", run.TenantId, run.Id), cancellationToken);
-                await dispatcher.DispatchAsync(run.Id, cancellationToken);
-                return new StartResult(AccessDecision.Allowed, await FindAsync(run.Id, cancellationToken) ?? run, Created: true);
+                // The run as created, with its job: no second read of the row on the start path.
+                var jobId = await dispatcher.DispatchAsync(run.Id, cancellationToken);
+                return new StartResult(AccessDecision.Allowed, run with { HangfireJobId = jobId }, Created: true);
             }
 
             var existing = definition.IdentityRule switch
