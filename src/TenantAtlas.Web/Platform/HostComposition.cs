@@ -113,6 +113,7 @@ internal static class HostComposition
             .AddAdditionalAssemblies(ModuleAssemblies.Pages);
         app.MapAccess();
         app.MapOperations();
+        app.MapBackup();
 
         // The dashboard's own filter answers 401; protect the endpoint with our policy instead (sign-in redirect, 403).
         app.MapHangfireDashboard("/admin/hangfire", new DashboardOptions
