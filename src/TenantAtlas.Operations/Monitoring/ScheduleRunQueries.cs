@@ -35,7 +35,7 @@ internal sealed class ScheduleRunQueries(IDbContextFactory<OperationsDbContext> 
             .AsNoTracking().ToListAsync(cancellationToken);
         var missed = await db.Database.SqlQueryRaw<MissedCount>(
                 """
-                SELECT schedule_id AS "ScheduleId", count(*) AS "Count" FROM operations.operation_runs
+                SELECT schedule_id, count(*) AS count FROM operations.operation_runs
                  WHERE tenant_id = @tenant AND schedule_id = ANY(@ids) AND completion_reason = 'missed'
                  GROUP BY schedule_id
                 """,
