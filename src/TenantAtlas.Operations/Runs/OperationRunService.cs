@@ -347,6 +347,14 @@ internal sealed class OperationRunService(
         return (await query.OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken))?.ToView();
     }
 
+    public async Task<OperationRunView?> FindLatestSuccessfulAsync(string type, Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.Runs.AsNoTracking()
+            .Where(r => r.TenantId == tenantId && r.Type == type && r.Status == "completed" && (r.Outcome == "succeeded" || r.Outcome == "partially_succeeded"))
+            .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken))?.ToView();
+    }
+
     private async Task<AccessDecision> DecideAsync(Actor actor, OperationRun? run, CancellationToken cancellationToken) =>
         run is null ? AccessDecision.NotFound
         : actor is UserActor user ? await DecideForUserAsync(user.UserId, run.WorkspaceId, run.Type, cancellationToken)
