@@ -33,6 +33,10 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
         Services.AddSingleton(app.GetRequiredService<IAccessService>());
         Services.AddSingleton(app.GetRequiredService<IGraphContracts>());
         Services.AddSingleton(app.GetRequiredService<IScheduleRunQueries>());
+        Services.AddSingleton(app.GetRequiredService<IOperationRuns>());
+        // The run button's type registry is internal to Operations: hand over the app's instance.
+        var registry = typeof(IOperationRuns).Assembly.GetType("TenantAtlas.Operations.Runs.OperationTypeRegistry", throwOnError: true)!;
+        Services.AddSingleton(registry, app.GetRequiredService(registry));
     }
 
     private IAccessAdministration Admin => fixture.App.Services.GetRequiredService<IAccessAdministration>();
@@ -134,8 +138,8 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
         var page = RenderDetail(schedule);
         page.FindAll("#edit-schedule").Should().BeEmpty("operators run backups but do not manage schedules");
 
-        await page.Find("#run-now").ClickAsync(new());
-        await page.Find("#run-now").ClickAsync(new());
+        await page.Find("#run-now button").ClickAsync(new());
+        await page.Find("#run-now button").ClickAsync(new());
 
         (await RunsOfUserAsync()).Should().Be(2);
         var runIds = await fixture.Database.ScalarAsync<long>("SELECT max(id) FROM operations.operation_runs WHERE initiator_user_id = $1", userId);
@@ -154,10 +158,10 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
         var page = RenderDetail(schedule);
 
         await BecomeAsync(WorkspaceRole.Readonly);
-        await page.Find("#run-now").ClickAsync(new());
+        await page.Find("#run-now button").ClickAsync(new());
 
         (await RunsOfUserAsync()).Should().Be(0);
-        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("You may not run backups"));
+        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("You may not start a backup (run now)"));
     }
 
     [Fact]
