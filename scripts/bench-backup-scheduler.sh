@@ -25,6 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+commit=$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- src tests 2>/dev/null || echo ' + uncommitted changes')
 ta_log "Building tests/TenantAtlas.Backup.Tests (Release)"
 timeout 1200 dotnet build tests/TenantAtlas.Backup.Tests -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { grep -E 'error' "$work/build.log" | sort -u >&2; exit 1; }
 
@@ -37,7 +38,6 @@ export TENANTATLAS_BENCH_SCHEDULER=1
 export BENCH_SCHEDULES=${BENCH_SCHEDULES:-10000} BENCH_SCHEDULERS=${BENCH_SCHEDULERS:-3} BENCH_ROUNDS=${BENCH_ROUNDS:-2}
 ta_log "Benchmark: $BENCH_SCHEDULES schedules, $BENCH_SCHEDULERS schedulers, $BENCH_ROUNDS rounds (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
-commit=$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- src tests 2>/dev/null || echo ' + uncommitted changes')
 timeout 3600 dotnet test tests/TenantAtlas.Backup.Tests -c Release --no-build --filter "FullyQualifiedName~SchedulerBenchmark" \
   --logger "console;verbosity=normal" >"$work/test.log" 2>&1 || { tail -50 "$work/test.log" >&2; exit 1; }
 echo
