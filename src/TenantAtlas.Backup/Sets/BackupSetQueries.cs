@@ -45,6 +45,13 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
         return await Project(db, query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(ListLimit)).ToListAsync(cancellationToken);
     }
 
+    /// <summary>How many sets the tenant has. The caller checked access to the tenant.</summary>
+    public async Task<int> CountForTenantAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Sets.CountAsync(s => s.TenantId == tenantId, cancellationToken);
+    }
+
     public async Task<(AccessDecision Decision, BackupSetView? Set, IReadOnlyList<BackupItemView> Items)> GetAsync(
         Guid userId, Guid setId, CancellationToken cancellationToken = default)
     {
