@@ -45,7 +45,7 @@ public sealed class BackupBrowserFixture : BrowserFixture
 }
 
 /// <summary>
-/// Journey 6 "Scheduled backups" in Chromium: owner@demo.test creates a schedule (seeing the next five fire times),
+/// Spec 004-backup, "Journey (Chromium)"; journey 6 "Scheduled backups": owner@demo.test creates a schedule (seeing the next five fire times),
 /// clicks Run now, follows the snackbar's link to the run, watches it succeed and opens the backup set it stored.
 /// </summary>
 public sealed class BackupJourneyTests(BackupBrowserFixture fixture) : IClassFixture<BackupBrowserFixture>

@@ -21,7 +21,7 @@ public sealed class BenchFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// Issue 7, item 7: N enabled schedules (10,000) all due on the same slot, three scheduler hosts ticking at once
+/// Spec 004-backup, "Benchmark" (issue 7, item 7): N enabled schedules (10,000) all due on the same slot, three scheduler hosts ticking at once
 /// (each its own app host, DI container and connection pool, released together). Measures each tick up to "runs
 /// created" (read schedules + compute slots + the one insert statement with its audit entries) and, separately, the
 /// enqueueing of the created runs; counts runs and duplicates in the database afterwards. Writes

@@ -5,7 +5,7 @@ using TenantAtlas.Testing.Hosting;
 namespace TenantAtlas.Backup.Tests.Pages;
 
 /// <summary>
-/// Issue 7, item 5 (pages): the exact 404/403 rules on every backup page and the download, as real HTTP status codes;
+/// Spec 004-backup, rule 6 (issue 7, item 5): the exact 404/403 rules on every backup page and the download, as real HTTP status codes;
 /// refused pages reveal nothing; pages render from the database only; the download equals the stored items.
 /// </summary>
 public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFixture<BackupPagesFixture>

@@ -10,7 +10,7 @@ using TenantAtlas.Tenants.Contracts;
 namespace TenantAtlas.Backup.Tests.Pages;
 
 /// <summary>
-/// Issue 7, items 1, 3 and 5 through the pages (bUnit, real services on PostgreSQL): validation errors are shown and
+/// Spec 004-backup, rules 1, 4 and 6 through the pages (bUnit, real services on PostgreSQL): validation errors are shown and
 /// nothing is saved; every action is checked on the server when clicked (a role taken away while the page is open
 /// changes nothing and creates no run); Run now gives a snackbar linking to the run; delete asks first.
 /// </summary>

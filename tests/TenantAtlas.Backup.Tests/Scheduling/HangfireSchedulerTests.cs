@@ -7,7 +7,7 @@ using TenantAtlas.Testing.Hosting;
 namespace TenantAtlas.Backup.Tests.Scheduling;
 
 /// <summary>
-/// The app with a real Hangfire server, the scheduler's recurring job every 2 seconds (<c>Backup:SchedulerCron</c> with
+/// Spec 004-backup, "Hangfire end to end": the app with a real Hangfire server, the scheduler's recurring job every 2 seconds (<c>Backup:SchedulerCron</c> with
 /// seconds) and the Graph emulator: a schedule fires by itself, exactly one run per slot, the run succeeds, the set is stored.
 /// </summary>
 public sealed class HangfireBackupFixture : EmulatorBackupFixture
