@@ -11,11 +11,14 @@ namespace TenantAtlas.Directory.Tests.Pages;
 [Collection(DirectoryCollection.Name)]
 public sealed class DirectoryPagesTests(DirectoryFixture fixture)
 {
+    private OperationRunView groupsRun = default!;
+    private OperationRunView rolesRun = default!;
+
     private async Task<(Guid TenantId, string TenantName, string GroupId, string GroupName, string RoleId, string RoleName, string EmulatedId)> SyncedTenantAsync()
     {
         var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Groups = 120);
-        await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId);
-        await fixture.SyncAsync(OperationTypes.DirectoryRoleDefinitionsSync, tenantId);
+        groupsRun = await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId);
+        rolesRun = await fixture.SyncAsync(OperationTypes.DirectoryRoleDefinitionsSync, tenantId);
         var group = emulated.List(GraphFamilies.Groups).OrderBy(g => g["displayName"]!.GetValue<string>(), StringComparer.Ordinal).First();
         var role = (await fixture.Lookup.ListRoleDefinitionsAsync(tenantId)).First(d => !d.IsBuiltIn);
         var name = await fixture.Database.ScalarAsync<string>("SELECT display_name FROM tenants.tenants WHERE id = $1", tenantId);
@@ -44,7 +47,10 @@ public sealed class DirectoryPagesTests(DirectoryFixture fixture)
         directory.StatusCode.Should().Be(HttpStatusCode.OK);
         var html = WebUtility.HtmlDecode(await directory.Content.ReadAsStringAsync());
         html.Should().Contain($"<title>Directory · {t.TenantName}").And.Contain(t.GroupName).And.Contain("120 groups")
-            .And.Contain(t.RoleName).And.Contain("id=\"groups-grid\"");
+            .And.Contain(t.RoleName).And.Contain("id=\"groups-grid\"")
+            .And.Contain("id=\"sync-groups\"").And.Contain("id=\"sync-role-definitions\"")
+            .And.Contain("id=\"groups-as-of\"").And.Contain($"/admin/operations/{groupsRun.Id}", "\"as of\" links to the last completed sync")
+            .And.Contain($"/admin/operations/{rolesRun.Id}");
         var found = WebUtility.HtmlDecode(await search.Content.ReadAsStringAsync());
         found.Should().Contain($"data-group-id=\"{t.GroupId}\"");
 
@@ -54,7 +60,8 @@ public sealed class DirectoryPagesTests(DirectoryFixture fixture)
             .And.Contain(t.GroupName, "a selected group is labelled from the cache")
             .And.Contain("Unknown group (00000000-dead-beef-0000-000000000000)", "an id missing from the cache is shown as such")
             .And.Contain(t.RoleName)
-            .And.Contain("id=\"configuration-readonly\"", "an operator cannot manage the tenant, so there is no Save");
+            .And.Contain("id=\"configuration-readonly\"", "an operator cannot manage the tenant, so there is no Save")
+            .And.Contain("id=\"sync-groups\"").And.Contain($"/admin/operations/{groupsRun.Id}");
 
         overview.StatusCode.Should().Be(HttpStatusCode.OK);
         var panel = WebUtility.HtmlDecode(await overview.Content.ReadAsStringAsync());
