@@ -71,6 +71,8 @@ public sealed class DirectorySyncJourneyTests(DirectoryBrowserFixture fixture) :
             await page.GotoAsync($"/admin/tenants/{fixture.Tenant}/configuration");
             await BrowserFixture.WaitForInteractiveAsync(page);
             await Assertions.Expect(page.Locator("#groups-as-of")).ToContainTextAsync("as of");
+            await page.Locator("#protected-groups input").FillAsync("GRP");
+            await Assertions.Expect(page.Locator(".ta-group-option").First).ToBeVisibleAsync();
             var screenshot = await BrowserFixture.ScreenshotAsync(page, "directory-configuration-after-sync");
             new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
         }
