@@ -7,6 +7,7 @@ using TenantAtlas.Access;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Backup;
+using TenantAtlas.Directory;
 using TenantAtlas.Graph;
 using TenantAtlas.Operations;
 using TenantAtlas.Tenants;
@@ -46,6 +47,7 @@ internal static class HostComposition
         services.AddOperations(configuration);
         services.AddGraph(configuration);
         services.AddBackup(configuration);
+        services.AddDirectory();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -146,5 +148,6 @@ internal static class ModuleAssemblies
         typeof(TenantsModule).Assembly,
         typeof(OperationsModule).Assembly,
         typeof(BackupModule).Assembly,
+        typeof(DirectoryModule).Assembly,
     ];
 }
