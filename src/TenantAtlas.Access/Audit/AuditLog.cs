@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Access.Data;
 
@@ -31,6 +32,7 @@ internal sealed class AuditLog(IDbContextFactory<AccessDbContext> dbFactory, Tim
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Many entries in one statement (a scheduler tick audits thousands of runs at once).</summary>
     public async Task WriteManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
     {
         if (records.Count == 0)
@@ -39,26 +41,33 @@ internal sealed class AuditLog(IDbContextFactory<AccessDbContext> dbFactory, Tim
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow();
         var userIds = records.Select(r => r.Actor).OfType<UserActor>().Select(u => u.UserId).Distinct().ToList();
-        var emails = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
-        db.AuditEntries.AddRange(records.Select(record => new AuditEntry
+        var emails = userIds.Count == 0
+            ? []
+            : await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        string Label(Actor actor) => actor switch
         {
-            At = now,
-            ActorUserId = record.Actor is UserActor actor ? actor.UserId : null,
-            ActorLabel = record.Actor switch
-            {
-                UserActor u => emails.GetValueOrDefault(u.UserId) ?? u.UserId.ToString(),
-                SystemActor s => "system: " + s.Reason,
-                _ => throw new ArgumentOutOfRangeException(nameof(records), "Unknown actor kind."),
-            },
-            WorkspaceId = record.WorkspaceId,
-            TenantId = record.TenantId,
-            Action = record.Action,
-            Summary = record.Summary.Length > SummaryMax ? record.Summary[..SummaryMax] : record.Summary,
-            OperationRunId = record.OperationRunId,
-        }));
-        await db.SaveChangesAsync(cancellationToken);
+            UserActor u => emails.GetValueOrDefault(u.UserId) ?? u.UserId.ToString(),
+            SystemActor s => "system: " + s.Reason,
+            _ => throw new ArgumentOutOfRangeException(nameof(records), "Unknown actor kind."),
+        };
+        object[] parameters =
+        [
+            new NpgsqlParameter("at", clock.GetUtcNow()),
+            new NpgsqlParameter("users", records.Select(r => r.Actor is UserActor u ? (Guid?)u.UserId : null).ToArray()),
+            new NpgsqlParameter("labels", records.Select(r => Label(r.Actor)).ToArray()),
+            new NpgsqlParameter("workspaces", records.Select(r => r.WorkspaceId).ToArray()),
+            new NpgsqlParameter("tenants", records.Select(r => r.TenantId).ToArray()),
+            new NpgsqlParameter("actions", records.Select(r => r.Action).ToArray()),
+            new NpgsqlParameter("summaries", records.Select(r => r.Summary.Length > SummaryMax ? r.Summary[..SummaryMax] : r.Summary).ToArray()),
+            new NpgsqlParameter("runs", records.Select(r => r.OperationRunId).ToArray()),
+        ];
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO access.audit_entries (at, actor_user_id, actor_label, workspace_id, tenant_id, action, summary, operation_run_id)
+            SELECT @at, e.actor_user_id, e.actor_label, e.workspace_id, e.tenant_id, e.action, e.summary, e.operation_run_id
+              FROM unnest(@users, @labels, @workspaces, @tenants, @actions, @summaries, @runs)
+                   AS e(actor_user_id, actor_label, workspace_id, tenant_id, action, summary, operation_run_id)
+            """, parameters, cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditEntryView>> ListAsync(Guid workspaceId, int take, long? beforeId, CancellationToken cancellationToken = default)

@@ -21,6 +21,12 @@ internal sealed class OperationsOptions
     /// <summary>Cached data whose last successful sync is older than this is flagged as possibly out of date on its pages.</summary>
     public TimeSpan SyncWarningAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How many Hangfire enqueues a scheduler tick keeps in flight (each is its own commit).</summary>
+    public int DispatchParallelism { get; set; } = 8;
+
+    /// <summary>How many runs a tick enqueues before recording their job ids in one statement.</summary>
+    public int DispatchChunk { get; set; } = 500;
+
     /// <summary>Cron (Hangfire, seconds allowed) of the reconciler and the stale-run detector.</summary>
     public string MaintenanceCron { get; set; } = "* * * * *";
 }
@@ -56,6 +62,46 @@ internal sealed class OperationDispatcher(
         await db.Runs.Where(r => r.Id == runId && r.HangfireJobId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.HangfireJobId, jobId), CancellationToken.None);
         return jobId;
+    }
+
+    /// <summary>
+    /// Enqueues many runs (a scheduler tick): chunks of <see cref="OperationsOptions.DispatchChunk"/>, each enqueued with
+    /// <see cref="OperationsOptions.DispatchParallelism"/> Hangfire commits in flight and its job ids recorded in one
+    /// statement. A run whose enqueue failed keeps its claim; the reconciler enqueues it when the claim expires.
+    /// </summary>
+    public async Task DispatchManyAsync(IReadOnlyList<long> runIds, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in runIds.Chunk(Math.Max(1, options.Value.DispatchChunk)))
+        {
+            var enqueued = new System.Collections.Concurrent.ConcurrentBag<(long RunId, string JobId)>();
+            await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.DispatchParallelism), CancellationToken = cancellationToken },
+                (runId, _) =>
+                {
+                    try
+                    {
+                        enqueued.Add((runId, jobs.Enqueue<OperationJobRunner>(runner => runner.RunAsync(runId, CancellationToken.None))));
+                    }
+                    catch (Exception e)
+                    {
+                        logger.LogError(e, "Could not enqueue run {RunId}; the reconciler will retry", runId);
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
+            if (enqueued.IsEmpty)
+            {
+                continue;
+            }
+
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("""
+                UPDATE operations.operation_runs AS r SET hangfire_job_id = j.job_id
+                  FROM unnest(@ids, @jobs) AS j(id, job_id)
+                 WHERE r.id = j.id AND r.hangfire_job_id IS NULL
+                """,
+                [new Npgsql.NpgsqlParameter("ids", enqueued.Select(e => e.RunId).ToArray()), new Npgsql.NpgsqlParameter("jobs", enqueued.Select(e => e.JobId).ToArray())],
+                CancellationToken.None);
+        }
     }
 
     /// <summary>Enqueues queued runs left without a job. Returns the ids this process claimed and enqueued.</summary>

@@ -226,10 +226,7 @@ internal sealed class OperationRunService(
 
         var enqueue = System.Diagnostics.Stopwatch.StartNew();
         var queued = rows.Where(r => r.Status == "queued").Select(r => r.Id).ToList();
-        foreach (var id in queued)
-        {
-            await dispatcher.DispatchAsync(id, cancellationToken);
-        }
+        await dispatcher.DispatchManyAsync(queued, cancellationToken);
 
         enqueue.Stop();
         return new ScheduledRunsResult(queued, [.. rows.Where(r => r.Status != "queued").Select(r => r.Id)], created.Elapsed, enqueue.Elapsed);

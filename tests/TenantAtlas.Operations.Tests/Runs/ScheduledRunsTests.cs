@@ -41,6 +41,30 @@ public sealed class ScheduledRunsTests(OperationsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_tick_audits_every_run_it_created_and_records_every_job_id()
+    {
+        var schedules = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid()).ToArray();
+        var now = DateTimeOffset.UtcNow;
+        var due = schedules.Take(25).SelectMany(s => Slots(s, 1, now))
+            .Concat(schedules.Skip(25).SelectMany(s => Slots(s, 1, now.AddHours(-2), missed: true))).ToList();
+
+        var tick = await fixture.Runs.StartScheduledAsync(due);
+
+        tick.Created.Should().HaveCount(25);
+        tick.Missed.Should().HaveCount(5);
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM access.audit_entries WHERE operation_run_id = ANY($1) AND action = 'operation.started' AND actor_label = 'system: schedule' AND actor_user_id IS NULL",
+            tick.Created.ToArray())).Should().Be(25);
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM access.audit_entries WHERE operation_run_id = ANY($1) AND action = 'operation.missed' AND workspace_id = $2 AND summary LIKE 'Scheduled backup slot % was missed%'",
+            tick.Missed.ToArray(), fixture.Demo.Contoso)).Should().Be(5);
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM operations.operation_runs WHERE id = ANY($1) AND hangfire_job_id IS NOT NULL", tick.Created.ToArray())).Should().Be(25);
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(DISTINCT hangfire_job_id) FROM operations.operation_runs WHERE id = ANY($1)", tick.Created.ToArray())).Should().Be(25);
+    }
+
+    [Fact]
     public async Task Scheduled_runs_are_queued_enqueued_and_started_by_the_system()
     {
         var schedule = Guid.NewGuid();
