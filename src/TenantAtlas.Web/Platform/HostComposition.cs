@@ -8,6 +8,7 @@ using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Backup;
 using TenantAtlas.Graph;
+using TenantAtlas.Inventory;
 using TenantAtlas.Operations;
 using TenantAtlas.Tenants;
 using TenantAtlas.Web.Components;
@@ -46,6 +47,7 @@ internal static class HostComposition
         services.AddOperations(configuration);
         services.AddGraph(configuration);
         services.AddBackup(configuration);
+        services.AddInventory(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -145,5 +147,6 @@ internal static class ModuleAssemblies
         typeof(TenantsModule).Assembly,
         typeof(OperationsModule).Assembly,
         typeof(BackupModule).Assembly,
+        typeof(InventoryModule).Assembly,
     ];
 }
