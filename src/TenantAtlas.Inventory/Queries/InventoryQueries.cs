@@ -15,8 +15,8 @@ internal sealed class InventoryQueries(IDbContextFactory<InventoryDbContext> dbF
         return await db.Items.AsNoTracking()
             .Where(i => i.TenantId == tenantId)
             .GroupBy(i => i.Family)
-            .Select(g => new InventoryFamilyCount(g.Key, g.Count(i => i.DeletedAt == null), g.Count(i => i.DeletedAt != null)))
-            .OrderBy(c => c.Family)
+            .OrderBy(g => g.Key)
+            .Select(g => new InventoryFamilyCount(g.Key, g.LongCount(i => i.DeletedAt == null), g.LongCount(i => i.DeletedAt != null)))
             .ToListAsync(cancellationToken);
     }
 
