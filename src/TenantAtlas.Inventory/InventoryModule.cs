@@ -24,7 +24,8 @@ public static class InventoryModule
         services.AddModuleDbContext<InventoryDbContext>(ModuleName, InventoryDbContext.Schema);
         services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section)
             .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Inventory:BatchSize must be between 1 and 10000.")
-            .Validate(o => o.StaleAfter > TimeSpan.Zero, "Inventory:StaleAfter must be positive.")
+            .Validate(o => o.ParallelFamilies is >= 1 and <= 8, "Inventory:ParallelFamilies must be between 1 and 8.")
+            .Validate(o => o.PagesInFlight is >= 1 and <= 64, "Inventory:PagesInFlight must be between 1 and 64.")
             .ValidateOnStart();
         services.AddSingleton<IInventoryQueries, InventoryQueries>();
         services.AddOperationJob<InventorySyncJob>(OperationTypes.InventorySync);

@@ -8,6 +8,12 @@ public sealed class InventoryOptions
     /// <summary>Listed policies written per upsert statement (Graph pages are 25–100 items; several are batched together).</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>The inventory page warns when the last completed sync is older than this.</summary>
-    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// Policy families listed at the same time by one sync (each lister has at most one Graph request in flight; the
+    /// gateway bounds a tenant's requests again with <c>Graph:MaxConcurrentRequestsPerTenant</c>).
+    /// </summary>
+    public int ParallelFamilies { get; set; } = 3;
+
+    /// <summary>Listed pages waiting for the writer; when full, the listers wait (memory stays bounded).</summary>
+    public int PagesInFlight { get; set; } = 4;
 }

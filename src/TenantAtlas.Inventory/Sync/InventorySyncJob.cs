@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +16,11 @@ namespace TenantAtlas.Inventory.Sync;
 /// time, and upserts the policies in set-based batches; items of a fully listed family that the run did not see are
 /// marked deleted. Reports only through its run: created / updated / unchanged / deleted, progress, one failure entry per
 /// family that could not be listed (→ partially succeeded, or failed when no family could), throttling figures.
-/// Memory stays flat: at most one Graph page and one batch are held at a time.
+/// <para>
+/// A small pipeline: up to <c>Inventory:ParallelFamilies</c> families are listed at once (within the gateway's per-tenant
+/// concurrency), their pages go through a bounded channel to ONE writer on one connection, which is also the only code
+/// that touches the run. Memory stays flat: a few pages in flight and one batch per family being listed.
+/// </para>
 /// </summary>
 internal sealed class InventorySyncJob(
     IDbContextFactory<InventoryDbContext> dbFactory,
@@ -24,6 +30,9 @@ internal sealed class InventorySyncJob(
     IGraphTenantSlots slots,
     IOptions<InventoryOptions> options) : IOperationJob
 {
+    /// <summary>What a lister sends the writer: a page (converted), or the end of a family (with its failure, if any).</summary>
+    private sealed record Listed(string Family, ListedPolicy[]? Items, bool Done = false, GraphRequestException? Failure = null);
+
     public async Task<OperationJobResult> RunAsync(IOperationRunContext run, CancellationToken cancellationToken)
     {
         if (run.TenantId is not { } tenantId)
@@ -32,7 +41,7 @@ internal sealed class InventorySyncJob(
             return OperationJobResult.Failed;
         }
 
-        var families = contracts.PolicyFamilies;
+        var families = contracts.PolicyFamilies.Select(f => f.Key).ToList();
         foreach (var key in new[] { OperationSummaryKeys.Total, OperationSummaryKeys.Processed, OperationSummaryKeys.Created, OperationSummaryKeys.Updated, OperationSummaryKeys.Unchanged, OperationSummaryKeys.Deleted, OperationSummaryKeys.Failed })
         {
             run.Set(key, 0);
@@ -49,13 +58,7 @@ internal sealed class InventorySyncJob(
             try
             {
                 await using var slot = await slots.AcquireAsync(tenantId, cancellationToken);
-                foreach (var family in families)
-                {
-                    if (!await SyncFamilyAsync(run, tenantId, family.Key, writer, scope, cancellationToken))
-                    {
-                        failedFamilies++;
-                    }
-                }
+                failedFamilies = await SyncAsync(run, tenantId, families, writer, scope, cancellationToken);
             }
             catch (GraphRequestException e) when (e.Kind == GraphFailureKind.TenantBusy && !cancellationToken.IsCancellationRequested)
             {
@@ -76,42 +79,97 @@ internal sealed class InventorySyncJob(
             : OperationJobResult.Failed;
     }
 
-    /// <summary>One family: stream its pages into batches; on success mark what vanished. False when the listing failed.</summary>
-    private async Task<bool> SyncFamilyAsync(
-        IOperationRunContext run, Guid tenantId, string family, InventoryWriter writer, GraphCallMetricsScope scope, CancellationToken cancellationToken)
+    /// <summary>Runs the listers and the writer; returns how many families could not be listed completely.</summary>
+    private async Task<int> SyncAsync(
+        IOperationRunContext run, Guid tenantId, List<string> families, InventoryWriter writer, GraphCallMetricsScope scope, CancellationToken cancellationToken)
     {
-        var batchSize = options.Value.BatchSize;
-        var batch = new List<ListedPolicy>(batchSize);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var settings = options.Value;
+        var channel = Channel.CreateBounded<Listed>(new BoundedChannelOptions(settings.PagesInFlight) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = new ConcurrentQueue<string>(families);
+        var listers = Enumerable.Range(0, Math.Clamp(settings.ParallelFamilies, 1, families.Count))
+            .Select(_ => Task.Run(() => ListAsync(tenantId, queue, channel.Writer, stop.Token), stop.Token))
+            .ToList();
+        var allListed = Task.WhenAll(listers).ContinueWith(
+            t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        var batches = new Dictionary<string, List<ListedPolicy>>(StringComparer.Ordinal);
+        var failed = 0;
         try
         {
-            await foreach (var page in graph.ListObjectsAsync(tenantId, family, cancellationToken))
+            await foreach (var listed in channel.Reader.ReadAllAsync(cancellationToken))
             {
-                run.Increment(OperationSummaryKeys.Total, page.Items.Count);
-                foreach (var item in page.Items)
+                var batch = batches.TryGetValue(listed.Family, out var existing) ? existing : batches[listed.Family] = new List<ListedPolicy>(settings.BatchSize);
+                if (listed.Items is { } items)
                 {
-                    batch.Add(ListedPolicy.From(item, buffer));
+                    run.Increment(OperationSummaryKeys.Total, items.Length);
+                    batch.AddRange(items);
+                    if (batch.Count >= settings.BatchSize)
+                    {
+                        await FlushAsync(run, listed.Family, writer, batch, scope, cancellationToken);
+                    }
                 }
 
-                if (batch.Count >= batchSize)
+                if (!listed.Done)
                 {
-                    await FlushAsync(run, family, writer, batch, scope, cancellationToken);
+                    continue;
+                }
+
+                // What was listed before a failure is stored (it is what Graph said); a family that was not listed
+                // completely never marks anything deleted.
+                await FlushAsync(run, listed.Family, writer, batch, scope, cancellationToken);
+                batches.Remove(listed.Family);
+                if (listed.Failure is { } e)
+                {
+                    failed++;
+                    await run.AddFailureAsync(e.ErrorCode, Describe(e), listed.Family, cancellationToken);
+                }
+                else
+                {
+                    run.Increment(OperationSummaryKeys.Deleted, await writer.MarkVanishedAsync(listed.Family, cancellationToken));
+                    await run.ReportProgressAsync(cancellationToken);
                 }
             }
         }
-        catch (GraphRequestException e) when (!cancellationToken.IsCancellationRequested)
+        catch
         {
-            // What was listed before the failure is stored (it is what Graph said); nothing is marked deleted for a
-            // family that was not listed completely.
-            await FlushAsync(run, family, writer, batch, scope, cancellationToken);
-            await run.AddFailureAsync(e.ErrorCode, Describe(e), family, cancellationToken);
-            return false;
+            // The writer failed (database, cancellation): stop the listers before leaving.
+            await stop.CancelAsync();
+            await allListed;
+            throw;
         }
 
-        await FlushAsync(run, family, writer, batch, scope, cancellationToken);
-        run.Increment(OperationSummaryKeys.Deleted, await writer.MarkVanishedAsync(family, cancellationToken));
-        await run.ReportProgressAsync(cancellationToken);
-        return true;
+        await allListed;
+        return failed;
+    }
+
+    /// <summary>One lister: takes families off the queue and streams their pages, converted, into the channel.</summary>
+    private async Task ListAsync(Guid tenantId, ConcurrentQueue<string> families, ChannelWriter<Listed> channel, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        while (families.TryDequeue(out var family))
+        {
+            GraphRequestException? failure = null;
+            try
+            {
+                await foreach (var page in graph.ListObjectsAsync(tenantId, family, cancellationToken))
+                {
+                    var items = new ListedPolicy[page.Items.Count];
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        items[i] = ListedPolicy.From(page.Items[i], buffer);
+                    }
+
+                    await channel.WriteAsync(new Listed(family, items), cancellationToken);
+                }
+            }
+            catch (GraphRequestException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = e;
+            }
+
+            await channel.WriteAsync(new Listed(family, null, Done: true, failure), cancellationToken);
+        }
     }
 
     private static async Task FlushAsync(
