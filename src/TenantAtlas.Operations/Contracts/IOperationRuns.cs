@@ -32,6 +32,9 @@ public interface IOperationRuns
 
     /// <summary>The latest run of a type for a tenant (any status), e.g. for "as of" labels.</summary>
     Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest run of a type for a tenant that succeeded or partially succeeded: what cached data is "as of".</summary>
+    Task<OperationRunView?> FindLatestSuccessfulAsync(string type, Guid tenantId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What to start. The workspace is the tenant's; a given <see cref="WorkspaceId"/> must match it.</summary>

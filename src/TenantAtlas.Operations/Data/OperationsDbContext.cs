@@ -119,6 +119,9 @@ internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> 
             e.HasIndex(x => new { x.WorkspaceId, x.Id }, "ix_operation_runs_workspace_id_desc").IsDescending(false, true);
             e.HasIndex(x => new { x.TenantId, x.Type, x.Id }, "ix_operation_runs_tenant_type_id_desc").IsDescending(false, false, true);
             e.HasIndex(x => new { x.WorkspaceId, x.Status, x.Id }, "ix_operation_runs_workspace_status_id_desc").IsDescending(false, false, true);
+            // The list's status counts: one index-only scan per visible (workspace, types) scope.
+            e.HasIndex(x => new { x.WorkspaceId, x.Type }, "ix_operation_runs_workspace_type_counts")
+                .IncludeProperties(x => new { x.Status, x.Outcome, x.TenantId, x.CreatedAt });
             // The reconciler and the stale-run detector look only at active rows.
             e.HasIndex(x => x.Id, "ix_operation_runs_undispatched").HasFilter("status = 'queued' AND hangfire_job_id IS NULL");
             e.HasIndex(x => x.HeartbeatAt, "ix_operation_runs_running_heartbeat").HasFilter("status = 'running'");

@@ -67,12 +67,16 @@ internal sealed class OperationRunQueries(
         var parameters = new List<NpgsqlParameter>();
         // Counts ignore the status/outcome filter: they are the numbers behind those filters.
         var filterSql = FilterSql(filter with { Status = null, Outcome = null }, parameters);
-        var where = string.Join(" OR ", scopes.Select((s, i) => "(" + ScopeSql(s, i, parameters) + ")"));
+        // One aggregate per scope, added up: each is an index-only scan of (workspace_id, type) INCLUDE (status, outcome, …),
+        // where OR-ed scopes become a bitmap heap scan over every visible row.
+        var perScope = scopes.Select((s, i) => $"""
+            (SELECT CASE WHEN status = 'completed' THEN outcome ELSE status END AS key, count(*) AS n
+               FROM operations.operation_runs WHERE {ScopeSql(s, i, parameters)}{filterSql} GROUP BY 1)
+            """);
         var sql = $"""
-            SELECT CASE WHEN status = 'completed' THEN outcome ELSE status END AS "Key", count(*) AS "Count"
-              FROM operations.operation_runs
-             WHERE ({where}){filterSql}
-             GROUP BY 1
+            SELECT key AS "Key", sum(n)::bigint AS "Count"
+              FROM ({string.Join(" UNION ALL ", perScope)}) AS scoped
+             GROUP BY key
             """;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var counts = await db.Database.SqlQueryRaw<KeyCount>(sql, [.. parameters]).ToListAsync(cancellationToken);

@@ -18,6 +18,9 @@ internal sealed class OperationsOptions
     /// <summary>A queued run whose dispatch was claimed this long ago without a Hangfire job is claimed again by the reconciler.</summary>
     public TimeSpan DispatchClaimTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Cached data whose last successful sync is older than this is flagged as possibly out of date on its pages.</summary>
+    public TimeSpan SyncWarningAge { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Cron (Hangfire, seconds allowed) of the reconciler and the stale-run detector.</summary>
     public string MaintenanceCron { get; set; } = "* * * * *";
 }

@@ -67,18 +67,25 @@ internal sealed class OperationRunService(
             return StartResult.Refused(StartRefusal.InvalidInput, $"The inputs are too large ({inputs.Length} characters, at most {MaxInputsLength}).");
         }
 
-        var initiator = actor switch
-        {
-            UserActor u => (Kind: "user", UserId: (Guid?)u.UserId, Label: await access.GetUserLabelAsync(u.UserId, cancellationToken) ?? u.UserId.ToString(), Reason: (string?)null),
-            SystemActor s => (Kind: "system", UserId: null, Label: "system", Reason: s.Reason),
-            _ => throw new ArgumentOutOfRangeException(nameof(actor)),
-        };
+        (string Kind, Guid? UserId, string Label, string? Reason)? initiator = null;
 
         // A deduped start races with the active run completing: if the conflicting run is gone by the time we look, try again.
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var now = clock.GetUtcNow();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (definition.IdentityRule == IdentityRule.Dedupe && await FindActiveAsync(db, identity.Key, cancellationToken) is { } active)
+            {
+                // Look first: a start that finds the active run never waits on an in-flight insert of the same identity.
+                return await DeduplicatedAsync(actor, definition, active, cancellationToken);
+            }
+
+            initiator ??= actor switch
+            {
+                UserActor u => (Kind: "user", UserId: (Guid?)u.UserId, Label: await access.GetUserLabelAsync(u.UserId, cancellationToken) ?? u.UserId.ToString(), Reason: (string?)null),
+                SystemActor s => (Kind: "system", UserId: null, Label: "system", Reason: s.Reason),
+                _ => throw new ArgumentOutOfRangeException(nameof(actor)),
+            };
             var rule = definition.IdentityRule.ToWire();
             var conflict = definition.IdentityRule switch
             {
@@ -105,10 +112,10 @@ internal sealed class OperationRunService(
                 new NpgsqlParameter("key", identity.Key),
                 new NpgsqlParameter("source", identity.Source),
                 new NpgsqlParameter("context", inputs),
-                new NpgsqlParameter("kind", initiator.Kind),
-                new NpgsqlParameter("user", (object?)initiator.UserId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
-                new NpgsqlParameter("label", initiator.Label),
-                new NpgsqlParameter("reason", (object?)initiator.Reason ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar },
+                new NpgsqlParameter("kind", initiator.Value.Kind),
+                new NpgsqlParameter("user", (object?)initiator.Value.UserId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+                new NpgsqlParameter("label", initiator.Value.Label),
+                new NpgsqlParameter("reason", (object?)initiator.Value.Reason ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar },
                 new NpgsqlParameter("retryOf", (object?)request.RetryOfRunId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
                 new NpgsqlParameter("schedule", (object?)request.ScheduleId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
                 new NpgsqlParameter("scheduledFor", (object?)request.ScheduledFor?.ToUniversalTime() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
@@ -130,9 +137,7 @@ internal sealed class OperationRunService(
 
             var existing = definition.IdentityRule switch
             {
-                IdentityRule.Dedupe => await db.Runs.AsNoTracking()
-                    .Where(r => r.IdentityKey == identity.Key && r.IdentityRule == "dedupe" && (r.Status == "queued" || r.Status == "running"))
-                    .FirstOrDefaultAsync(cancellationToken),
+                IdentityRule.Dedupe => await FindActiveAsync(db, identity.Key, cancellationToken),
                 IdentityRule.StrictSchedule => await db.Runs.AsNoTracking()
                     .Where(r => r.IdentityRule == "strict_schedule" && r.ScheduleId == request.ScheduleId && r.ScheduledFor == request.ScheduledFor!.Value.ToUniversalTime())
                     .FirstOrDefaultAsync(cancellationToken),
@@ -140,15 +145,25 @@ internal sealed class OperationRunService(
             };
             if (existing is not null)
             {
-                await audit.WriteAsync(new AuditRecord(actor, existing.WorkspaceId, "operation.deduplicated",
-                    $"Asked for {definition.Label}; run #{existing.Id} with the same identity already exists ({existing.Status}).", existing.TenantId, existing.Id), cancellationToken);
-                return new StartResult(AccessDecision.Allowed, existing.ToView(), Created: false);
+                return await DeduplicatedAsync(actor, definition, existing, cancellationToken);
             }
 
             logger.LogDebug("Identity {Key} conflicted but the active run completed meanwhile; retrying the start", identity.Key);
         }
 
         throw new InvalidOperationException($"Could not start or find a run for identity '{identity.Key}' after 5 attempts.");
+    }
+
+    private static Task<OperationRun?> FindActiveAsync(OperationsDbContext db, string identityKey, CancellationToken cancellationToken) =>
+        db.Runs.AsNoTracking()
+            .Where(r => r.IdentityKey == identityKey && r.IdentityRule == "dedupe" && (r.Status == "queued" || r.Status == "running"))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private async Task<StartResult> DeduplicatedAsync(Actor actor, OperationTypeDefinition definition, OperationRun existing, CancellationToken cancellationToken)
+    {
+        await audit.WriteAsync(new AuditRecord(actor, existing.WorkspaceId, "operation.deduplicated",
+            $"Asked for {definition.Label}; run #{existing.Id} with the same identity already exists ({existing.Status}).", existing.TenantId, existing.Id), cancellationToken);
+        return new StartResult(AccessDecision.Allowed, existing.ToView(), Created: false);
     }
 
     public async Task<ScheduledRunsResult> StartScheduledAsync(IReadOnlyList<ScheduledSlot> slots, CancellationToken cancellationToken = default)
@@ -345,6 +360,14 @@ internal sealed class OperationRunService(
         }
 
         return (await query.OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken))?.ToView();
+    }
+
+    public async Task<OperationRunView?> FindLatestSuccessfulAsync(string type, Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.Runs.AsNoTracking()
+            .Where(r => r.TenantId == tenantId && r.Type == type && r.Status == "completed" && (r.Outcome == "succeeded" || r.Outcome == "partially_succeeded"))
+            .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken))?.ToView();
     }
 
     private async Task<AccessDecision> DecideAsync(Actor actor, OperationRun? run, CancellationToken cancellationToken) =>

@@ -157,6 +157,8 @@ public sealed class RunViewerComponentTests : MudTestContext
         public Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default) => Task.FromResult(Current);
 
         public Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default) => Task.FromResult(Current);
+
+        public Task<OperationRunView?> FindLatestSuccessfulAsync(string type, Guid tenantId, CancellationToken cancellationToken = default) => Task.FromResult(Current);
     }
 
     private sealed class FakeTenants : ITenantDirectory

@@ -188,6 +188,11 @@ namespace TenantAtlas.Operations.Data.Migrations
                         .IsDescending(false, false, true)
                         .HasDatabaseName("ix_operation_runs_workspace_id_status_id");
 
+                    b.HasIndex(new[] { "WorkspaceId", "Type" }, "ix_operation_runs_workspace_type_counts")
+                        .HasDatabaseName("ix_operation_runs_workspace_id_type");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "WorkspaceId", "Type" }, "ix_operation_runs_workspace_type_counts"), new[] { "Status", "Outcome", "TenantId", "CreatedAt" });
+
                     b.HasIndex(new[] { "IdentityKey" }, "ux_operation_runs_active_dedupe_identity")
                         .IsUnique()
                         .HasDatabaseName("ix_operation_runs_identity_key")
