@@ -130,6 +130,8 @@ internal static class Platforms
             _ when n.StartsWith("ios", StringComparison.Ordinal) => Ios,
             _ when n.StartsWith("android", StringComparison.Ordinal) || n.StartsWith("aosp", StringComparison.Ordinal) => Android,
             _ when n.StartsWith("linux", StringComparison.Ordinal) => Linux,
+            // App configuration for managed apps and the default app protection apply to iOS and Android apps alike.
+            _ when n.StartsWith("targetedmanagedappconfiguration", StringComparison.Ordinal) || n.StartsWith("defaultmanagedappprotection", StringComparison.Ordinal) => Multiple,
             _ => null,
         };
     }

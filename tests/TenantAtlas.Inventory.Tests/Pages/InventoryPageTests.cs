@@ -34,7 +34,8 @@ public sealed class InventoryPageTests(InventoryFixture fixture)
         html.Should().Contain($"<title>Inventory · {tenantName}</title>");
         html.Should().Contain("id=\"inventory-grid\"").And.Contain("ta-inventory-row");
         html.Should().Contain("data-count=\"" + fixture.PolicyFamilies.Sum(emulated.Count) + "\"");
-        html.Should().Contain("As of").And.NotContain("Never synced");
+        html.Should().Contain("Inventory as of").And.Contain("ta-as-of-link").And.NotContain("Never synced");
+        html.Should().Contain("id=\"sync-inventory\"", "the owner may sync");
         html.Should().Contain($"href=\"/admin/tenants/{tenantId}\"", "the breadcrumbs lead back to the tenant");
         filtered.Should().Contain("id=\"inventory-grid\"");
         overview.Should().Contain("id=\"inventory-panel\"").And.Contain(Path(tenantId));
@@ -50,6 +51,7 @@ public sealed class InventoryPageTests(InventoryFixture fixture)
 
         html.Should().Contain("id=\"inventory-empty\"").And.Contain("Never synced — click Sync now");
         html.Should().NotContain("id=\"inventory-grid\"");
+        html.Should().Contain("id=\"sync-inventory\"").And.Contain("Sync now");
         (await client.GetStringAsync($"/admin/tenants/{tenantId}")).Should().Contain("Never synced");
     }
 
@@ -102,7 +104,10 @@ public sealed class InventoryPageTests(InventoryFixture fixture)
         var (_, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 8);
         var reader = await fixture.SignedInAsync("readonly@demo.test");
 
-        (await reader.GetAsync(Path(tenantId))).StatusCode.Should().Be(HttpStatusCode.OK);
+        var page = await reader.GetAsync(Path(tenantId));
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        var html = await page.Content.ReadAsStringAsync();
+        html.Should().Contain("id=\"sync-not-allowed\"").And.NotContain("id=\"sync-inventory\"");
 
         var start = await fixture.Runs.StartAsync(Actor.User(fixture.Demo.Readonly), new StartRequest(OperationTypes.InventorySync, tenantId));
         start.Decision.Should().Be(AccessDecision.Forbidden);
