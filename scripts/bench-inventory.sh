@@ -131,7 +131,8 @@ sleep 2
 ta_log "Measuring"
 settings="app: $measured, Release, --role all, environment Demo; emulator in its own process, $policies policies in the tenant"
 status=0
-timeout 1800 dotnet "$bench_dll" inventory --base-url "$base_url" --db "$TENANTATLAS_DB" --token "$token" --pid "$app_pid" \
+timeout 1800 dotnet "$bench_dll" inventory --base-url "$base_url" --db "$TENANTATLAS_DB" --token "$token" --pid "$app_pid" --emulator-pid "$emulator_pid" \
+  --postmaster-pid "$(head -n 1 "$work/pg/data/postmaster.pid")" \
   --tenant Contoso-EU --warmup-tenant Contoso-US --rounds "$rounds" --markdown "$work/results.md" \
   --command "scripts/bench-inventory.sh${ref:+ --ref $ref}" --settings "$settings" || status=$?
 

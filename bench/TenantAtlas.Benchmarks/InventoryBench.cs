@@ -18,8 +18,11 @@ namespace TenantAtlas.Benchmarks;
 /// </summary>
 internal static class InventoryBench
 {
+    private static int postmasterPid;
+
     private sealed record Round(string Name, long Items, long Created, long Updated, long Unchanged, long Deleted, long Failed, long Throttled,
-        double Seconds, double WallSeconds, long RssBefore, long RssPeak, long RssAfter, string Outcome, long RunId, double CpuShare);
+        double Seconds, double WallSeconds, long RssBefore, long RssPeak, long RssAfter, string Outcome, long RunId, double CpuShare,
+        double AppCpuSeconds, double EmulatorCpuSeconds, double PostgresCpuSeconds);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -31,6 +34,8 @@ internal static class InventoryBench
 
         var baseUrl = new Uri(Arg("--base-url"));
         var pid = int.Parse(Arg("--pid"), CultureInfo.InvariantCulture);
+        var emulatorPid = int.Parse(Arg("--emulator-pid", "0"), CultureInfo.InvariantCulture);
+        postmasterPid = int.Parse(Arg("--postmaster-pid", "0"), CultureInfo.InvariantCulture);
         var tenantName = Arg("--tenant", "Contoso-EU");
         var warmupName = Arg("--warmup-tenant", "Contoso-US");
         var rounds = int.Parse(Arg("--rounds", "2"), CultureInfo.InvariantCulture);
@@ -52,12 +57,12 @@ internal static class InventoryBench
         var loadBefore = Machine.Load();
 
         // Warm-up: the same code paths (JIT, pools, the tenant's Graph client and token) on a small tenant.
-        var warm = await SyncAsync(api, pid, warmupTenant, $"warm-up ({warmupName})");
+        var warm = await SyncAsync(api, pid, emulatorPid, warmupTenant, $"warm-up ({warmupName})");
         Print(warm);
         var results = new List<Round>();
         for (var i = 1; i <= rounds; i++)
         {
-            var round = await SyncAsync(api, pid, tenant, i == 1 ? $"sync {i} ({tenantName}, first: every item created)" : $"sync {i} ({tenantName}, again: every item unchanged)");
+            var round = await SyncAsync(api, pid, emulatorPid, tenant, i == 1 ? $"sync {i} ({tenantName}, first: every item created)" : $"sync {i} ({tenantName}, again: every item unchanged)");
             Print(round);
             results.Add(round);
         }
@@ -81,7 +86,7 @@ internal static class InventoryBench
         return (Guid)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No tenant named {name}."));
     }
 
-    private static async Task<Round> SyncAsync(HttpClient api, int pid, Guid tenantId, string name)
+    private static async Task<Round> SyncAsync(HttpClient api, int pid, int emulatorPid, Guid tenantId, string name)
     {
         var rssBefore = Rss(pid);
         var peak = rssBefore;
@@ -102,6 +107,9 @@ internal static class InventoryBench
             }
         });
         var cpuBefore = Machine.CpuTicks();
+        var appCpuBefore = CpuSeconds(pid);
+        var emulatorCpuBefore = CpuSeconds(emulatorPid);
+        var postgresCpuBefore = PostgresCpuSeconds();
         var wall = Stopwatch.StartNew();
         using var start = await api.PostAsync(new Uri("/api/operations", UriKind.Relative), new StringContent(
             $$"""{"type":"inventory.sync","tenantId":"{{tenantId}}"}""", Encoding.UTF8, "application/json"));
@@ -131,6 +139,9 @@ internal static class InventoryBench
 
         wall.Stop();
         var cpuAfter = Machine.CpuTicks();
+        var appCpu = CpuSeconds(pid) - appCpuBefore;
+        var emulatorCpu = CpuSeconds(emulatorPid) - emulatorCpuBefore;
+        var postgresCpu = PostgresCpuSeconds() - postgresCpuBefore;
         await stop.CancelAsync();
         await sampler;
         peak = Math.Max(peak, Rss(pid));
@@ -146,7 +157,7 @@ internal static class InventoryBench
         var cpuShare = cpuAfter.Total > cpuBefore.Total ? 100.0 * (cpuAfter.Busy - cpuBefore.Busy) / (cpuAfter.Total - cpuBefore.Total) : 0;
         return new Round(name, Count("total"), Count("created"), Count("updated"), Count("unchanged"), Count("deleted"), Count("failed"),
             Count("throttled_requests"), (completed - started).TotalSeconds, wall.Elapsed.TotalSeconds, rssBefore, peak, Rss(pid),
-            run.GetProperty("outcome").GetString() ?? "?", runId, cpuShare);
+            run.GetProperty("outcome").GetString() ?? "?", runId, cpuShare, appCpu, emulatorCpu, postgresCpu);
     }
 
     /// <summary>Resident set size of a process in bytes (VmRSS).</summary>
@@ -163,11 +174,63 @@ internal static class InventoryBench
         throw new InvalidOperationException($"No VmRSS for process {pid}.");
     }
 
+    /// <summary>User + system CPU time a process has used (/proc/PID/stat, clock ticks of 1/100 s); 0 without a pid.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        if (pid <= 0)
+        {
+            return 0;
+        }
+
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>CPU time of the PostgreSQL server: the postmaster, its live children, and its exited children (cutime + cstime).</summary>
+    private static double PostgresCpuSeconds()
+    {
+        if (postmasterPid <= 0)
+        {
+            return 0;
+        }
+
+        double total = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                if (pid == postmasterPid)
+                {
+                    total += (ticks + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
+                }
+                else if (fields[1] == postmasterPid.ToString(CultureInfo.InvariantCulture))
+                {
+                    total += ticks / 100.0;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return total;
+    }
+
     private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
 
     private static void Print(Round r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {r.Name}: run #{r.RunId} {r.Outcome}, {r.Items:N0} items in {r.Seconds:0.00} s = {r.Items / r.Seconds:N0} items/s (start → completed seen: {r.WallSeconds:0.00} s); created {r.Created:N0}, updated {r.Updated:N0}, unchanged {r.Unchanged:N0}, deleted {r.Deleted:N0}, failed families {r.Failed}, throttled {r.Throttled}; RSS {Mb(r.RssBefore):0.0} → peak {Mb(r.RssPeak):0.0} MB (growth {Mb(r.RssPeak - r.RssBefore):0.0} MB), after {Mb(r.RssAfter):0.0} MB; all CPUs {r.CpuShare:0}% busy"));
+            $"  {r.Name}: run #{r.RunId} {r.Outcome}, {r.Items:N0} items in {r.Seconds:0.00} s = {r.Items / r.Seconds:N0} items/s (start → completed seen: {r.WallSeconds:0.00} s); created {r.Created:N0}, updated {r.Updated:N0}, unchanged {r.Unchanged:N0}, deleted {r.Deleted:N0}, failed families {r.Failed}, throttled {r.Throttled}; RSS {Mb(r.RssBefore):0.0} → peak {Mb(r.RssPeak):0.0} MB (growth {Mb(r.RssPeak - r.RssBefore):0.0} MB), after {Mb(r.RssAfter):0.0} MB; all CPUs {r.CpuShare:0}% busy; CPU used by the app {r.AppCpuSeconds:0.0} s, by the emulator {r.EmulatorCpuSeconds:0.0} s, by PostgreSQL {r.PostgresCpuSeconds:0.0} s"));
 
     private static string Report(string command, string settings, List<(string Key, string Value)> machine, string tenantName, Round warm, List<Round> rounds, string loadBefore, string loadAfter)
     {
@@ -186,14 +249,14 @@ internal static class InventoryBench
         text.AppendLine();
         text.AppendLine(inv, $"Warm-up first: {warm.Name}, {warm.Items:N0} items in {warm.Seconds:0.00} s. Then {tenantName}:");
         text.AppendLine();
-        text.AppendLine("| sync | items | created | updated | unchanged | deleted | run time | items/s | RSS before | peak RSS | peak growth | all CPUs busy | target | |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        text.AppendLine("| sync | items | created | updated | unchanged | deleted | run time | items/s | RSS before | peak RSS | peak growth | all CPUs busy | app CPU | emulator CPU | PostgreSQL CPU | target | |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in rounds)
         {
             var rate = r.Items / r.Seconds;
             var growth = Mb(r.RssPeak - r.RssBefore);
             var verdict = r.Outcome != "succeeded" ? $"**{r.Outcome}**" : rate >= 2000 && growth <= 100 ? "met" : "**missed**";
-            text.AppendLine(inv, $"| {r.Name} | {r.Items:N0} | {r.Created:N0} | {r.Updated:N0} | {r.Unchanged:N0} | {r.Deleted:N0} | {r.Seconds:0.00} s | {rate:N0} | {Mb(r.RssBefore):0.0} MB | {Mb(r.RssPeak):0.0} MB | {growth:0.0} MB | {r.CpuShare:0} % | ≥ 2,000 items/s, ≤ 100 MB | {verdict} |");
+            text.AppendLine(inv, $"| {r.Name} | {r.Items:N0} | {r.Created:N0} | {r.Updated:N0} | {r.Unchanged:N0} | {r.Deleted:N0} | {r.Seconds:0.00} s | {rate:N0} | {Mb(r.RssBefore):0.0} MB | {Mb(r.RssPeak):0.0} MB | {growth:0.0} MB | {r.CpuShare:0} % | {r.AppCpuSeconds:0.0} s | {r.EmulatorCpuSeconds:0.0} s | {r.PostgresCpuSeconds:0.0} s | ≥ 2,000 items/s, ≤ 100 MB | {verdict} |");
         }
 
         return text.ToString();
