@@ -17,6 +17,12 @@ public interface IAccessService
 
     Task<bool> IsPlatformAdminAsync(Guid userId, CancellationToken cancellationToken = default);
 
+    /// <summary>The caller's membership of one workspace (role and workspace name), or null when not a member. One query.</summary>
+    Task<WorkspaceMembershipInfo?> GetMembershipAsync(Guid userId, Guid workspaceId, CancellationToken cancellationToken = default);
+
+    /// <summary>What the layout shows for a user — memberships and the platform-administrator flag — in one query.</summary>
+    Task<UserAccessSummary> GetSummaryAsync(Guid userId, CancellationToken cancellationToken = default);
+
     /// <summary>How to show a user in history (their email), or null for an unknown id.</summary>
     Task<string?> GetUserLabelAsync(Guid userId, CancellationToken cancellationToken = default);
 }
@@ -25,3 +31,5 @@ public sealed record WorkspaceMembershipInfo(Guid WorkspaceId, string WorkspaceN
 {
     public bool Has(Capability capability) => Role.Grants(capability);
 }
+
+public sealed record UserAccessSummary(IReadOnlyList<WorkspaceMembershipInfo> Memberships, bool IsPlatformAdmin);

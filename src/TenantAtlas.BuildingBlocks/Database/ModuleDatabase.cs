@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace TenantAtlas.BuildingBlocks.Database;
 
@@ -44,11 +45,29 @@ public static class ModuleDatabaseRegistration
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations", schema))
             .UseSnakeCaseNamingConvention();
 
-    /// <summary><c>TENANTATLAS_DB</c> wins, then <c>ConnectionStrings:Default</c>.</summary>
-    public static string GetTenantAtlasConnectionString(this IConfiguration configuration) =>
-        configuration["TENANTATLAS_DB"] is { Length: > 0 } fromEnv
+    /// <summary>
+    /// <c>TENANTATLAS_DB</c> wins, then <c>ConnectionStrings:Default</c>. Unless the string says otherwise, pooled
+    /// connections keep their state when returned (<c>No Reset On Close</c>: nothing here relies on session state, and it
+    /// saves the reset on every DbContext) and repeated statements are prepared once per connection (<c>Max Auto Prepare</c>).
+    /// </summary>
+    public static string GetTenantAtlasConnectionString(this IConfiguration configuration)
+    {
+        var configured = configuration["TENANTATLAS_DB"] is { Length: > 0 } fromEnv
             ? fromEnv
             : configuration.GetConnectionString("Default")
               ?? throw new InvalidOperationException(
                   "No database configured: set TENANTATLAS_DB or ConnectionStrings__Default (scripts/run.sh starts a local PostgreSQL and sets it).");
+        var builder = new NpgsqlConnectionStringBuilder(configured);
+        if (!configured.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!configured.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        return builder.ConnectionString;
+    }
 }

@@ -1,3 +1,5 @@
+using TenantAtlas.Access.Contracts;
+
 namespace TenantAtlas.Operations.Contracts;
 
 /// <summary>Filters of the monitoring list and the runs API. All optional; null means "any".</summary>
@@ -38,4 +40,7 @@ public interface IOperationRunQueries
 
     /// <summary>The operation types the user may view in at least one workspace, for filter pickers.</summary>
     Task<IReadOnlyList<OperationTypeDefinition>> VisibleTypesAsync(Guid userId, CancellationToken cancellationToken = default);
+
+    /// <summary>The same, from memberships the caller has just read (no second query).</summary>
+    IReadOnlyList<OperationTypeDefinition> VisibleTypes(IReadOnlyList<WorkspaceMembershipInfo> memberships);
 }

@@ -86,9 +86,11 @@ internal sealed class OperationRunQueries(
 
     public async Task<IReadOnlyList<OperationTypeDefinition>> VisibleTypesAsync(Guid userId, CancellationToken cancellationToken = default)
     {
-        var memberships = await access.ListMembershipsAsync(userId, cancellationToken);
-        return [.. registry.All.Where(d => memberships.Any(m => m.Role.Grants(d.Capability))).OrderBy(d => d.Label)];
+        return VisibleTypes(await access.ListMembershipsAsync(userId, cancellationToken));
     }
+
+    public IReadOnlyList<OperationTypeDefinition> VisibleTypes(IReadOnlyList<WorkspaceMembershipInfo> memberships) =>
+        [.. registry.All.Where(d => memberships.Any(m => m.Role.Grants(d.Capability))).OrderBy(d => d.Label)];
 
     private sealed record KeyCount(string Key, long Count);
 

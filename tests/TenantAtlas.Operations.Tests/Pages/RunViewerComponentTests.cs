@@ -173,6 +173,12 @@ public sealed class RunViewerComponentTests : MudTestContext
 
     private sealed class FakeAccess : IAccessService
     {
+        public Task<WorkspaceMembershipInfo?> GetMembershipAsync(Guid userId, Guid workspaceId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<WorkspaceMembershipInfo?>(new WorkspaceMembershipInfo(workspaceId, "Contoso", WorkspaceRole.Owner));
+
+        public Task<UserAccessSummary> GetSummaryAsync(Guid userId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new UserAccessSummary([new WorkspaceMembershipInfo(WorkspaceId, "Contoso", WorkspaceRole.Owner)], false));
+
         public Task<AccessDecision> CheckAsync(Guid userId, Guid workspaceId, Capability capability, CancellationToken cancellationToken = default) => Task.FromResult(AccessDecision.Allowed);
 
         public Task<WorkspaceRole?> GetRoleAsync(Guid userId, Guid workspaceId, CancellationToken cancellationToken = default) => Task.FromResult<WorkspaceRole?>(WorkspaceRole.Owner);

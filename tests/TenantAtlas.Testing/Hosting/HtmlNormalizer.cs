@@ -17,6 +17,15 @@ public static partial class HtmlNormalizer
         html = document.DocumentElement.OuterHtml;
         html = Token().Replace(html, "value=\"…\"");
         html = BlazorComment().Replace(html, "");
+        // An element's generated id appears where it is referenced (aria-controls/-labelledby); such references are always
+        // generated, and the same value elsewhere (the element's own id) is the same id. Not every generated id has a digit.
+        foreach (var reference in document.QuerySelectorAll("[aria-controls], [aria-labelledby]")
+                     .SelectMany(e => new[] { e.GetAttribute("aria-controls"), e.GetAttribute("aria-labelledby") })
+                     .Where(v => !string.IsNullOrEmpty(v)).Distinct())
+        {
+            html = html.Replace($"\"{reference}\"", "\"<id>\"", StringComparison.Ordinal);
+        }
+
         html = RandomId().Replace(html, "$1=\"<id>\"");
         return Guid().Replace(html, "<guid>");
     }
