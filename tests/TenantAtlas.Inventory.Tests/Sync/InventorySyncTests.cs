@@ -180,6 +180,24 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
     }
 
     [Fact]
+    public async Task An_item_marked_deleted_that_reappears_is_revived_and_counted_as_updated()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 16);
+        await fixture.SyncAsync(tenantId);
+        var back = emulated.Ids(GraphResourceKeys.DeviceConfigurations)[0];
+        // As if an earlier sync had not seen it (e.g. Graph briefly left it out of a listing).
+        await fixture.Database.ExecuteAsync(
+            "UPDATE inventory.inventory_items SET deleted_at = now() - interval '1 day' WHERE tenant_id = $1 AND graph_id = $2", tenantId, back);
+
+        var run = await fixture.SyncAsync(tenantId);
+
+        run.Count(OperationSummaryKeys.Updated).Should().Be(1);
+        run.Count(OperationSummaryKeys.Created).Should().Be(0);
+        run.Count(OperationSummaryKeys.Unchanged).Should().Be(fixture.PolicyFamilies.Sum(emulated.Count) - 1);
+        (await fixture.ItemsAsync(tenantId)).Single(i => i.GraphId == back).DeletedAt.Should().BeNull();
+    }
+
+    [Fact]
     public async Task The_run_viewer_links_to_the_tenant_inventory()
     {
         var (_, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 8);
