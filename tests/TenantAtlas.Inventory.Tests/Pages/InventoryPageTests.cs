@@ -90,8 +90,12 @@ public sealed class InventoryPageTests(InventoryFixture fixture)
         var (_, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 8);
         var outsider = await fixture.SignedInAsync("outsider@demo.test");
 
-        (await outsider.GetAsync(Path(tenantId))).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await outsider.GetAsync(Path(Guid.NewGuid()))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var existing = await outsider.GetAsync(Path(tenantId));
+        var unknown = await outsider.GetAsync(Path(Guid.NewGuid()));
+        existing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        HtmlNormalizer.Normalize(await existing.Content.ReadAsStringAsync())
+            .Should().Be(HtmlNormalizer.Normalize(await unknown.Content.ReadAsStringAsync()), "another workspace's tenant is indistinguishable from an unknown one");
         var anonymous = fixture.App.CreateBrowserLikeClient();
         var redirect = await anonymous.GetAsync(Path(tenantId));
         redirect.StatusCode.Should().Be(HttpStatusCode.Redirect);
