@@ -1,6 +1,7 @@
 using Cronos;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,6 +13,7 @@ using TenantAtlas.Backup.Scheduling;
 using TenantAtlas.Backup.Sets;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Tenants.Contracts;
 
 namespace TenantAtlas.Backup;
 
@@ -38,6 +40,8 @@ public static class BackupModule
         services.AddSingleton<IBackupScheduleAdministration, ScheduleAdministration>();
         services.AddTransient<BackupScheduler>();
         services.AddScoped<Retention>();
+        services.AddSingleton<BackupSetQueries>();
+        services.AddSingleton(new TenantPanel(typeof(Pages.BackupTenantPanel), 20));
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRetry);
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupScheduled);
@@ -56,6 +60,9 @@ public static class BackupModule
             .AddOrUpdate<BackupScheduler>(BackupScheduler.RecurringJobId, s => s.RunAsync(CancellationToken.None), cron);
         return app;
     }
+
+    /// <summary>The module's endpoints besides its pages: the backup set download.</summary>
+    public static IEndpointRouteBuilder MapBackup(this IEndpointRouteBuilder endpoints) => endpoints.MapBackupSetDownload();
 
     private static bool TryParseSchedulerCron(string cron, out CronExpression? expression)
     {

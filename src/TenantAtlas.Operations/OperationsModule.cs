@@ -25,6 +25,7 @@ public static class OperationsModule
         services.AddSingleton<OperationDispatcher>();
         services.AddSingleton<IOperationRuns, OperationRunService>();
         services.AddSingleton<IOperationRunQueries, Monitoring.OperationRunQueries>();
+        services.AddSingleton<IScheduleRunQueries, Monitoring.ScheduleRunQueries>();
         services.AddSingleton<IOperationHistory, Monitoring.DemoHistory>();
         services.AddTransient<OperationJobRunner>();
         services.AddTransient<OperationsMaintenance>();

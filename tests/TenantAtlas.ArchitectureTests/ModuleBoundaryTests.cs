@@ -83,6 +83,7 @@ internal static class Modules
         typeof(TenantAtlas.Graph.GraphModule).Assembly,
         typeof(TenantAtlas.Backup.BackupModule).Assembly,
         typeof(TenantAtlas.Inventory.InventoryModule).Assembly,
+        typeof(TenantAtlas.Directory.DirectoryModule).Assembly,
     ];
 
     public static IEnumerable<Assembly> AllProductAssemblies =>

@@ -49,7 +49,7 @@ internal sealed record ScheduleView(
 
 /// <summary>
 /// Create, edit, enable/disable and delete schedules. Every action asks the access service itself
-/// (<c>tenant.backups.manage</c>; reading needs <c>tenant.view</c>) — the page is never the only check — and every
+/// (<c>tenant.backups.manage</c>; reading needs <see cref="BackupAccess.View"/>) — the page is never the only check — and every
 /// change is audited.
 /// </summary>
 internal sealed class ScheduleService(
@@ -212,7 +212,7 @@ internal sealed class ScheduleService(
             return (AccessDecision.NotFound, null);
         }
 
-        var decision = await access.CheckAsync(userId, schedule.WorkspaceId, Capability.TenantView, cancellationToken);
+        var decision = await access.CheckAsync(userId, schedule.WorkspaceId, BackupAccess.View, cancellationToken);
         return decision == AccessDecision.Allowed ? (decision, ToView(schedule)) : (decision, null);
     }
 
@@ -224,7 +224,7 @@ internal sealed class ScheduleService(
             return (AccessDecision.NotFound, []);
         }
 
-        var decision = await access.CheckAsync(userId, tenant.WorkspaceId, Capability.TenantView, cancellationToken);
+        var decision = await access.CheckAsync(userId, tenant.WorkspaceId, BackupAccess.View, cancellationToken);
         if (decision != AccessDecision.Allowed)
         {
             return (decision, []);

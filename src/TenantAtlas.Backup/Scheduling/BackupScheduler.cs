@@ -11,7 +11,14 @@ using TenantAtlas.Operations.Contracts;
 namespace TenantAtlas.Backup.Scheduling;
 
 /// <summary>What one tick did.</summary>
-internal sealed record SchedulerTick(DateTimeOffset Now, int Schedules, int DueSlots, IReadOnlyList<long> Created, IReadOnlyList<long> Missed);
+internal sealed record SchedulerTick(DateTimeOffset Now, int Schedules, int DueSlots, IReadOnlyList<long> Created, IReadOnlyList<long> Missed)
+{
+    /// <summary>The one statement that created the runs (and their audit entries), as Operations measured it.</summary>
+    public TimeSpan CreateDuration { get; init; }
+
+    /// <summary>Enqueueing the created runs' jobs, measured separately.</summary>
+    public TimeSpan EnqueueDuration { get; init; }
+}
 
 /// <summary>
 /// The recurring scheduler tick. For every enabled schedule it computes the slots since its watermark (Cronos in the
@@ -97,6 +104,10 @@ internal sealed class BackupScheduler(
                 schedules.Count, slots.Count, result.Created.Count, result.Missed.Count, (long)result.CreateDuration.TotalMilliseconds, (long)result.EnqueueDuration.TotalMilliseconds);
         }
 
-        return new SchedulerTick(now, schedules.Count, slots.Count, result.Created, result.Missed);
+        return new SchedulerTick(now, schedules.Count, slots.Count, result.Created, result.Missed)
+        {
+            CreateDuration = result.CreateDuration,
+            EnqueueDuration = result.EnqueueDuration,
+        };
     }
 }

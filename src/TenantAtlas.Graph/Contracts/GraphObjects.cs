@@ -8,6 +8,11 @@ public sealed record GraphGroup(string Id, string? DisplayName, IReadOnlyList<st
     public bool IsMicrosoft365 => GroupTypes.Contains("Unified", StringComparer.OrdinalIgnoreCase);
 
     public bool IsDynamic => GroupTypes.Contains("DynamicMembership", StringComparer.OrdinalIgnoreCase);
+
+    public string? Description { get; init; }
+
+    /// <summary>The group's SMTP address (mail-enabled groups only).</summary>
+    public string? Mail { get; init; }
 }
 
 /// <summary>A group a delta read reports as removed: <c>changed</c> (soft-deleted, restorable) or <c>deleted</c> (permanently).</summary>

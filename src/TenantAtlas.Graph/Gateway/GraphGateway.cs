@@ -232,7 +232,11 @@ internal sealed class GraphGateway(
             Str(json["displayName"]),
             (json["groupTypes"] as JsonArray ?? []).Select(Str).OfType<string>().ToList(),
             Bool(json["securityEnabled"]),
-            Bool(json["mailEnabled"]));
+            Bool(json["mailEnabled"]))
+        {
+            Description = Str(json["description"]),
+            Mail = Str(json["mail"]),
+        };
 
     private static GraphObjectSummary Summary(JsonObject json, GraphResourceContract contract) =>
         new(

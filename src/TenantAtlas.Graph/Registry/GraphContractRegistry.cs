@@ -421,7 +421,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Kind = GraphResourceKind.DirectoryObject,
             ApiVersion = V1,
             CollectionPath = "groups",
-            ListSelect = ["id", "displayName", "groupTypes", "securityEnabled", "mailEnabled"],
+            ListSelect = ["id", "displayName", "description", "mail", "groupTypes", "securityEnabled", "mailEnabled"],
             ListPageSize = groupsPageSize,
             SupportsDelta = true,
             ReadPermissions =

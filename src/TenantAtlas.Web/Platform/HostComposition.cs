@@ -7,6 +7,7 @@ using TenantAtlas.Access;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Backup;
+using TenantAtlas.Directory;
 using TenantAtlas.Graph;
 using TenantAtlas.Inventory;
 using TenantAtlas.Operations;
@@ -48,6 +49,7 @@ internal static class HostComposition
         services.AddGraph(configuration);
         services.AddBackup(configuration);
         services.AddInventory(configuration);
+        services.AddDirectory();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -115,6 +117,7 @@ internal static class HostComposition
             .AddAdditionalAssemblies(ModuleAssemblies.Pages);
         app.MapAccess();
         app.MapOperations();
+        app.MapBackup();
 
         // The dashboard's own filter answers 401; protect the endpoint with our policy instead (sign-in redirect, 403).
         app.MapHangfireDashboard("/admin/hangfire", new DashboardOptions
@@ -148,5 +151,6 @@ internal static class ModuleAssemblies
         typeof(OperationsModule).Assembly,
         typeof(BackupModule).Assembly,
         typeof(InventoryModule).Assembly,
+        typeof(DirectoryModule).Assembly,
     ];
 }

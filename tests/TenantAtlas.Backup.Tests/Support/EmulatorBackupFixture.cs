@@ -7,7 +7,7 @@ using TenantAtlas.Tenants.Contracts;
 namespace TenantAtlas.Backup.Tests.Support;
 
 /// <summary>The Backup fixture with a Graph emulator on real Kestrel; each test makes its own emulated tenant.</summary>
-public sealed class EmulatorBackupFixture : BackupFixture, IAsyncLifetime
+public class EmulatorBackupFixture : BackupFixture, IAsyncLifetime
 {
     public GraphEmulatorHost Emulator { get; private set; } = null!;
 

@@ -22,8 +22,8 @@ public sealed class GroupsDeltaTests(GraphFixture fixture) : IClassFixture<Graph
         groups.Should().Contain(g => g.IsMicrosoft365).And.Contain(g => g.IsDynamic);
         pages.Last().DeltaLink.Should().StartWith($"{fixture.Emulator.GraphV1Url}/groups/delta?$deltatoken=");
         var log = fixture.GraphLog(tenant);
-        log[0].PathAndQuery.Should().Be("/v1.0/groups/delta?$select=id,displayName,groupTypes,securityEnabled,mailEnabled&$deltatoken=latest");
-        log[1].PathAndQuery.Should().Be("/v1.0/groups?$select=id,displayName,groupTypes,securityEnabled,mailEnabled&$top=999");
+        log[0].PathAndQuery.Should().Be("/v1.0/groups/delta?$select=id,displayName,description,mail,groupTypes,securityEnabled,mailEnabled&$deltatoken=latest");
+        log[1].PathAndQuery.Should().Be("/v1.0/groups?$select=id,displayName,description,mail,groupTypes,securityEnabled,mailEnabled&$top=999");
     }
 
     [Fact]

@@ -17,6 +17,9 @@ namespace TenantAtlas.Operations.Tests.Pages;
 /// </summary>
 public sealed class StartRunButtonTests : MudTestContext, IClassFixture<OperationsFixture>
 {
+    // bUnit waits 1 s by default; a busy CI machine needs longer (a wrong page still fails, only later).
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
     private readonly OperationsFixture fixture;
 
     public StartRunButtonTests(OperationsFixture fixture)
@@ -60,9 +63,9 @@ public sealed class StartRunButtonTests : MudTestContext, IClassFixture<Operatio
 
         (await RunCountAsync(tenant, TestOperations.Sync)).Should().Be(before + 1);
         var run = await fixture.Runs.FindLatestAsync(TestOperations.Sync, tenant, completedOnly: false);
-        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("Test sync queued"));
+        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("Test sync queued"), Patience);
         snackbars.Find("a.ta-run-link").GetAttribute("href").Should().Be($"/admin/operations/{run!.Id}");
-        sync.Find("button").HasAttribute("disabled").Should().BeTrue("a deduplicating run is active for the tenant");
+        sync.WaitForAssertion(() => sync.Find("button").HasAttribute("disabled").Should().BeTrue("a deduplicating run is active for the tenant"), Patience);
         sync.Find("[data-active-run]").GetAttribute("data-active-run").Should().Be(run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         sync.Find("a.ta-active-run-link").GetAttribute("href").Should().Be($"/admin/operations/{run.Id}");
         await fixture.RunJobAsync(run.Id);
@@ -83,7 +86,7 @@ public sealed class StartRunButtonTests : MudTestContext, IClassFixture<Operatio
 
         (await RunCountAsync(tenant, TestOperations.Sync)).Should().Be(before + 1, "the second start returns the active run");
         var run = await fixture.Runs.FindLatestAsync(TestOperations.Sync, tenant, completedOnly: false);
-        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain($"Already running — Test sync #{run!.Id}"));
+        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain($"Already running — Test sync #{run!.Id}"), Patience);
         snackbars.FindAll("a.ta-run-link").Select(a => a.GetAttribute("href")).Should().AllBe($"/admin/operations/{run!.Id}").And.HaveCount(2);
         await fixture.RunJobAsync(run!.Id);
     }
@@ -97,7 +100,7 @@ public sealed class StartRunButtonTests : MudTestContext, IClassFixture<Operatio
 
         await button().Find("button").ClickAsync(new());
 
-        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("You may not start a test click for this tenant (it needs tenant.backups.run)"));
+        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("You may not start a test click for this tenant (it needs tenant.backups.run)"), Patience);
         snackbars.FindAll("a.ta-run-link").Should().BeEmpty();
         (await RunCountAsync(tenant, TestOperations.Click)).Should().Be(before);
     }
@@ -129,7 +132,7 @@ public sealed class StartRunButtonTests : MudTestContext, IClassFixture<Operatio
         {
             var notice = Render<LastRunNotice>(p => p
                 .Add(x => x.Type, TestOperations.Sync).Add(x => x.TenantId, tenant).Add(x => x.Subject, "Items").Add(x => x.MaxAge, maxAge));
-            notice.WaitForState(() => notice.Find(".ta-last-run").GetAttribute("data-state") != "loading", TimeSpan.FromSeconds(10));
+            notice.WaitForState(() => notice.Find(".ta-last-run").GetAttribute("data-state") != "loading", Patience);
             return notice;
         }
 

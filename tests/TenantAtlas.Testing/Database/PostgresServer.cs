@@ -77,8 +77,8 @@ public static class PostgresServer
     {
         public static async Task<string> StartAsync()
         {
-            var bin = Directory.Exists("/usr/lib/postgresql")
-                ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => d).LastOrDefault()
+            var bin = System.IO.Directory.Exists("/usr/lib/postgresql")
+                ? System.IO.Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => d).LastOrDefault()
                 : null;
             if (bin is null)
             {
@@ -87,7 +87,7 @@ public static class PostgresServer
             }
 
             var root = Path.Combine(Path.GetTempPath(), $"tenantatlas-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-            Directory.CreateDirectory(root);
+            System.IO.Directory.CreateDirectory(root);
             var password = Guid.NewGuid().ToString("N");
             var pwFile = Path.Combine(root, "pw");
             await File.WriteAllTextAsync(pwFile, password);
@@ -110,7 +110,7 @@ public static class PostgresServer
                 try
                 {
                     RunPgAsync(isRoot, Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-m", "immediate", "stop"]).GetAwaiter().GetResult();
-                    Directory.Delete(root, recursive: true);
+                    System.IO.Directory.Delete(root, recursive: true);
                 }
                 catch (Exception)
                 {

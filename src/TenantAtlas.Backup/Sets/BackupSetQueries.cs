@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.Backup.Contracts;
+using TenantAtlas.Backup.Data;
+
+namespace TenantAtlas.Backup.Sets;
+
+internal sealed record BackupSetView(
+    Guid Id,
+    Guid WorkspaceId,
+    Guid TenantId,
+    Guid? ScheduleId,
+    string? ScheduleName,
+    long OperationRunId,
+    string RunType,
+    IReadOnlyList<string> Families,
+    DateTimeOffset CreatedAt,
+    int ItemCount,
+    int FailedCount,
+    long SizeBytes);
+
+internal sealed record BackupItemView(long Id, string Family, string GraphId, string DisplayName, string? ODataType, string ContentHash, long SizeBytes);
+
+/// <summary>
+/// Reading backup sets: lists, a set with its items, one item's JSON, the whole set as a JSON document. Backups are
+/// policy configuration, so every read needs <see cref="BackupAccess.View"/> (<c>tenant.backups.run</c>), checked here
+/// on every call; a set of another workspace answers exactly like an unknown id.
+/// </summary>
+internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFactory, IAccessService access)
+{
+    public const int ListLimit = 200;
+
+    /// <summary>The tenant's sets, newest first (at most <see cref="ListLimit"/>). The caller checked access to the tenant.</summary>
+    public async Task<IReadOnlyList<BackupSetView>> ListForTenantAsync(Guid tenantId, Guid? scheduleId = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Sets.AsNoTracking().Where(s => s.TenantId == tenantId);
+        if (scheduleId is { } schedule)
+        {
+            query = query.Where(s => s.ScheduleId == schedule);
+        }
+
+        return await Project(db, query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(ListLimit)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>How many sets the tenant has. The caller checked access to the tenant.</summary>
+    public async Task<int> CountForTenantAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Sets.CountAsync(s => s.TenantId == tenantId, cancellationToken);
+    }
+
+    public async Task<(AccessDecision Decision, BackupSetView? Set, IReadOnlyList<BackupItemView> Items)> GetAsync(
+        Guid userId, Guid setId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var set = await Project(db, db.Sets.AsNoTracking().Where(s => s.Id == setId)).FirstOrDefaultAsync(cancellationToken);
+        if (set is null)
+        {
+            return (AccessDecision.NotFound, null, []);
+        }
+
+        var decision = await access.CheckAsync(userId, set.WorkspaceId, BackupAccess.View, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return (decision, null, []);
+        }
+
+        var items = await db.Items.AsNoTracking().Where(i => i.BackupSetId == setId)
+            .OrderBy(i => i.Family).ThenBy(i => i.DisplayName).ThenBy(i => i.Id)
+            .Select(i => new BackupItemView(i.Id, i.Family, i.GraphId, i.DisplayName, i.ODataType, i.ContentHash, i.SizeBytes))
+            .ToListAsync(cancellationToken);
+        return (decision, set, items);
+    }
+
+    /// <summary>One item as stored: the policy and its assignments, indented.</summary>
+    public async Task<(AccessDecision Decision, string? Json)> GetItemJsonAsync(Guid userId, long itemId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var item = await db.Items.AsNoTracking().Where(i => i.Id == itemId)
+            .Join(db.Sets, i => i.BackupSetId, s => s.Id, (i, s) => new { s.WorkspaceId, i.Content, i.Assignments })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (item is null)
+        {
+            return (AccessDecision.NotFound, null);
+        }
+
+        var decision = await access.CheckAsync(userId, item.WorkspaceId, BackupAccess.View, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return (decision, null);
+        }
+
+        var json = new JsonObject { ["content"] = JsonNode.Parse(item.Content), ["assignments"] = JsonNode.Parse(item.Assignments) };
+        return (decision, json.ToJsonString(Indented));
+    }
+
+    /// <summary>
+    /// Writes the whole set as one JSON document: the set's metadata and every item with its content and assignments
+    /// exactly as stored. Checks access first; writes nothing unless allowed.
+    /// </summary>
+    public async Task<(AccessDecision Decision, BackupSetView? Set)> ExportAsync(Guid userId, Guid setId, Func<BackupSetView, Stream> open, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var set = await Project(db, db.Sets.AsNoTracking().Where(s => s.Id == setId)).FirstOrDefaultAsync(cancellationToken);
+        if (set is null)
+        {
+            return (AccessDecision.NotFound, null);
+        }
+
+        var decision = await access.CheckAsync(userId, set.WorkspaceId, BackupAccess.View, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return (decision, null);
+        }
+
+        var stream = open(set);
+        await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteString("format", "tenantatlas.backup-set.v1");
+        writer.WriteString("id", set.Id);
+        writer.WriteString("tenantId", set.TenantId);
+        writer.WriteString("workspaceId", set.WorkspaceId);
+        if (set.ScheduleId is { } schedule)
+        {
+            writer.WriteString("scheduleId", schedule);
+        }
+        else
+        {
+            writer.WriteNull("scheduleId");
+        }
+
+        writer.WriteString("scheduleName", set.ScheduleName);
+        writer.WriteNumber("operationRunId", set.OperationRunId);
+        writer.WriteString("runType", set.RunType);
+        writer.WriteString("createdAt", set.CreatedAt.ToUniversalTime());
+        writer.WriteStartArray("families");
+        foreach (var family in set.Families)
+        {
+            writer.WriteStringValue(family);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("itemCount", set.ItemCount);
+        writer.WriteNumber("failedCount", set.FailedCount);
+        writer.WriteNumber("sizeBytes", set.SizeBytes);
+        writer.WriteStartArray("items");
+        // Streamed in id order: a large set is never held in memory as a whole.
+        await foreach (var item in db.Items.AsNoTracking().Where(i => i.BackupSetId == setId).OrderBy(i => i.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("family", item.Family);
+            writer.WriteString("graphId", item.GraphId);
+            writer.WriteString("displayName", item.DisplayName);
+            writer.WriteString("odataType", item.ODataType);
+            writer.WriteString("contentHash", item.ContentHash);
+            writer.WriteNumber("sizeBytes", item.SizeBytes);
+            writer.WritePropertyName("content");
+            writer.WriteRawValue(item.Content, skipInputValidation: true);
+            writer.WritePropertyName("assignments");
+            writer.WriteRawValue(item.Assignments, skipInputValidation: true);
+            writer.WriteEndObject();
+            if (writer.BytesPending > 64 * 1024)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+        return (decision, set);
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static IQueryable<BackupSetView> Project(BackupDbContext db, IQueryable<BackupSet> sets) =>
+        from s in sets
+        join schedule in db.Schedules on s.ScheduleId equals schedule.Id into schedules
+        from schedule in schedules.DefaultIfEmpty()
+        select new BackupSetView(s.Id, s.WorkspaceId, s.TenantId, s.ScheduleId, schedule == null ? null : schedule.Name, s.OperationRunId, s.RunType,
+            s.Families, s.CreatedAt, s.ItemCount, s.FailedCount, s.SizeBytes);
+}

@@ -1,0 +1,63 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using TenantAtlas.Directory.Contracts.Ui;
+using TenantAtlas.GraphEmulator.Graph;
+using TenantAtlas.Testing.Components;
+
+namespace TenantAtlas.Directory.Tests.Pages;
+
+/// <summary>The pickers other modules use: labels and search come from the cache (the real lookup on PostgreSQL).</summary>
+[Collection(DirectoryCollection.Name)]
+public sealed class PickerTests : MudTestContext
+{
+    private readonly DirectoryFixture fixture;
+
+    public PickerTests(DirectoryFixture fixture)
+    {
+        this.fixture = fixture;
+        Services.AddSingleton(fixture.Lookup);
+    }
+
+    [Fact]
+    public async Task Group_picker_labels_selected_ids_from_the_cache_and_unknown_ids_as_such_and_adds_a_searched_group()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Groups = 10);
+        var finance = emulated.AddGroup("Finance Approvers")["id"]!.GetValue<string>();
+        await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId);
+        var known = emulated.List(GraphFamilies.Groups)[0];
+        IReadOnlyList<string> selected = [known["id"]!.GetValue<string>(), "missing-id"];
+        var popovers = RenderProviders();
+
+        var picker = Render<GroupPicker>(p => p
+            .Add(x => x.TenantId, tenantId)
+            .Add(x => x.SelectedIds, selected)
+            .Add(x => x.SelectedIdsChanged, EventCallback.Factory.Create<IReadOnlyList<string>>(this, ids => selected = ids))
+            .Add(x => x.Id, "picker"));
+
+        picker.WaitForAssertion(() =>
+        {
+            var chips = picker.FindAll(".ta-selected-group");
+            chips.Should().HaveCount(2);
+            chips[0].TextContent.Should().Contain(known["displayName"]!.GetValue<string>());
+            chips[1].TextContent.Should().Contain("Unknown group (missing-id)");
+            chips[1].GetAttribute("data-known").Should().Be("false");
+        }, TimeSpan.FromSeconds(10));
+
+        picker.Find("input").Input("approvers");
+        // The list opens in MudBlazor's popover provider (the layout renders it; here the test does).
+        popovers.WaitForAssertion(() => popovers.FindAll(".ta-group-option").Should().ContainSingle(), TimeSpan.FromSeconds(10));
+        popovers.Find(".ta-group-option").ParentElement!.Click();
+        picker.WaitForAssertion(() => selected.Should().Contain(finance), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Role_definition_picker_shows_an_unknown_selected_id_as_such()
+    {
+        var (_, tenantId) = await fixture.NewTenantAsync();
+        RenderProviders();
+
+        var picker = Render<RoleDefinitionPicker>(p => p.Add(x => x.TenantId, tenantId).Add(x => x.Value, "gone-role").Add(x => x.Id, "role"));
+
+        picker.WaitForAssertion(() => picker.Markup.Should().Contain("Unknown role definition (gone-role)"), TimeSpan.FromSeconds(10));
+    }
+}
