@@ -25,7 +25,7 @@ dotnet tool restore >/dev/null
 dotnet build TenantAtlas.sln -c Release -nologo -v quiet
 
 ta_log "Checking that every module's migrations match its model"
-for spec in "Access:src/TenantAtlas.Access:" "Tenants:src/TenantAtlas.Tenants:" "Operations:src/TenantAtlas.Operations:" "Graph:src/TenantAtlas.Graph:" "Backup:src/TenantAtlas.Backup:" "Directory:src/TenantAtlas.Directory:" "Platform:src/TenantAtlas.Web:KeysDbContext"; do
+for spec in "Access:src/TenantAtlas.Access:" "Tenants:src/TenantAtlas.Tenants:" "Operations:src/TenantAtlas.Operations:" "Graph:src/TenantAtlas.Graph:" "Backup:src/TenantAtlas.Backup:" "Directory:src/TenantAtlas.Directory:" "Inventory:src/TenantAtlas.Inventory:" "Platform:src/TenantAtlas.Web:KeysDbContext"; do
   IFS=: read -r name project context <<<"$spec"
   args=(--project "$project" --startup-project "$project" --configuration Release --no-build)
   [ -n "$context" ] && args+=(--context "$context")

@@ -10,6 +10,12 @@ using TenantAtlas.Benchmarks;
 // Usage: TenantAtlas.Benchmarks --base-url http://127.0.0.1:PORT --db "Host=…" --token tat_… [--iterations 1000]
 //        [--warmup 200] [--concurrency 200] [--dedupe-rounds 5] [--phase-seconds 120] [--markdown FILE] [--explain FILE]
 //        [--command "…"] [--probe PATH]…   (--probe: only time the given paths as owner@demo.test, for diagnosis)
+if (args is ["inventory", ..])
+{
+    // The inventory sync benchmark (scripts/bench-inventory.sh).
+    return await InventoryBench.RunAsync(args[1..]);
+}
+
 var options = Options.Parse(args);
 ThreadPool.SetMinThreads(Math.Max(64, options.Concurrency / 2), 64);
 var baseUrl = new Uri(options.BaseUrl);

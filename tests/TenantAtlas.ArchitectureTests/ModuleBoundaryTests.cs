@@ -82,6 +82,7 @@ internal static class Modules
         typeof(TenantAtlas.Operations.OperationsModule).Assembly,
         typeof(TenantAtlas.Graph.GraphModule).Assembly,
         typeof(TenantAtlas.Backup.BackupModule).Assembly,
+        typeof(TenantAtlas.Inventory.InventoryModule).Assembly,
         typeof(TenantAtlas.Directory.DirectoryModule).Assembly,
     ];
 

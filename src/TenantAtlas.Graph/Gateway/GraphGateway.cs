@@ -119,6 +119,11 @@ internal sealed class GraphGateway(
             query.Add("$select=" + string.Join(',', select));
         }
 
+        if (contract.ListExpand is { } expand)
+        {
+            query.Add("$expand=" + expand);
+        }
+
         if (contract.ListPageSize is { } top)
         {
             query.Add("$top=" + top);

@@ -54,6 +54,12 @@ internal sealed class GraphResourceContract
     /// <summary><c>$top</c> of list calls (null: the service's default page size).</summary>
     public int? ListPageSize { get; init; }
 
+    /// <summary>
+    /// <c>$expand</c> of list calls: <c>assignments</c> for the policy families, so a listing carries each policy's
+    /// assignments (inventory counts them) without one extra call per policy.
+    /// </summary>
+    public string? ListExpand { get; init; }
+
     /// <summary><c>$expand</c> when reading one object (e.g. <c>assignments,settings</c>).</summary>
     public string? GetExpand { get; init; }
 

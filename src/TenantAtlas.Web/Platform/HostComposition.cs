@@ -9,6 +9,7 @@ using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Backup;
 using TenantAtlas.Directory;
 using TenantAtlas.Graph;
+using TenantAtlas.Inventory;
 using TenantAtlas.Operations;
 using TenantAtlas.Tenants;
 using TenantAtlas.Web.Components;
@@ -47,6 +48,7 @@ internal static class HostComposition
         services.AddOperations(configuration);
         services.AddGraph(configuration);
         services.AddBackup(configuration);
+        services.AddInventory(configuration);
         services.AddDirectory();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -148,6 +150,7 @@ internal static class ModuleAssemblies
         typeof(TenantsModule).Assembly,
         typeof(OperationsModule).Assembly,
         typeof(BackupModule).Assembly,
+        typeof(InventoryModule).Assembly,
         typeof(DirectoryModule).Assembly,
     ];
 }

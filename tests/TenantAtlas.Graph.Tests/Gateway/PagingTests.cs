@@ -88,8 +88,10 @@ public sealed class PagingTests(GraphFixture fixture) : IClassFixture<GraphFixtu
 
         var items = (await App.ListAllAsync(id, GraphResourceKeys.DeviceConfigurations)).SelectMany(p => p.Items).ToList();
 
-        var allowed = new[] { "@odata.type", "id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "version" };
+        // Policy family listings also expand assignments (ListExpand), so inventory counts them without a call per policy.
+        var allowed = new[] { "@odata.type", "id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "version", "assignments", "assignments@odata.context" };
         items.Should().HaveCount(5).And.OnlyContain(i => i.Raw.All(p => allowed.Contains(p.Key)));
+        items.Should().OnlyContain(i => i.Raw["assignments"] is System.Text.Json.Nodes.JsonArray);
         items.Should().OnlyContain(i => i.Raw.ContainsKey("@odata.type") && i.LastModifiedDateTime != null);
         var stored = tenant.Get(GraphFamilies.DeviceConfigurations, items[0].Id)!;
         stored.Count.Should().BeGreaterThan(items[0].Raw.Count, "the unselected properties exist but were not sent");

@@ -1,0 +1,40 @@
+namespace TenantAtlas.Inventory.Contracts;
+
+/// <summary>
+/// What other modules may read of a tenant's inventory (from the database only; never Graph). Callers decide access
+/// themselves (the inventory page asks the access service for <c>tenant.view</c> first).
+/// </summary>
+public interface IInventoryQueries
+{
+    /// <summary>Live (not deleted) items per policy family, and deleted ones kept for history; families without items are omitted.</summary>
+    Task<IReadOnlyList<InventoryFamilyCount>> CountsByFamilyAsync(Guid tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of a tenant's items, filtered and ordered by name (then family, id).</summary>
+    Task<InventorySearchResult> SearchAsync(InventorySearch search, CancellationToken cancellationToken = default);
+
+    /// <summary>The platforms that occur among a tenant's live items, for the filter.</summary>
+    Task<IReadOnlyList<string>> PlatformsAsync(Guid tenantId, CancellationToken cancellationToken = default);
+}
+
+public sealed record InventoryFamilyCount(string Family, long Items, long Deleted);
+
+/// <param name="Text">Part of the display name (case-insensitive); null or blank for all.</param>
+/// <param name="Family">A registry key (<c>GraphResourceKeys</c>), or null for every family.</param>
+/// <param name="Platform">Windows, macOS, iOS, Android…, or null for every platform.</param>
+public sealed record InventorySearch(Guid TenantId, string? Text = null, string? Family = null, string? Platform = null, bool IncludeDeleted = false, int Skip = 0, int Take = 50);
+
+public sealed record InventorySearchResult(IReadOnlyList<InventoryItemView> Items, long Total);
+
+public sealed record InventoryItemView(
+    string Family,
+    string GraphId,
+    string DisplayName,
+    string? ODataType,
+    string? Platform,
+    DateTimeOffset? LastModifiedAt,
+    string? Version,
+    int? AssignmentCount,
+    string ContentHash,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset? DeletedAt);

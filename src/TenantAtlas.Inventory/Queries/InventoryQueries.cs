@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using TenantAtlas.Inventory.Contracts;
+using TenantAtlas.Inventory.Data;
+
+namespace TenantAtlas.Inventory.Queries;
+
+/// <summary>Reads of the inventory, from the database only.</summary>
+internal sealed class InventoryQueries(IDbContextFactory<InventoryDbContext> dbFactory) : IInventoryQueries
+{
+    public const int MaxTake = 200;
+
+    public async Task<IReadOnlyList<InventoryFamilyCount>> CountsByFamilyAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Items.AsNoTracking()
+            .Where(i => i.TenantId == tenantId)
+            .GroupBy(i => i.Family)
+            .OrderBy(g => g.Key)
+            .Select(g => new InventoryFamilyCount(g.Key, g.LongCount(i => i.DeletedAt == null), g.LongCount(i => i.DeletedAt != null)))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<InventorySearchResult> SearchAsync(InventorySearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Items.AsNoTracking().Where(i => i.TenantId == search.TenantId);
+        if (!search.IncludeDeleted)
+        {
+            query = query.Where(i => i.DeletedAt == null);
+        }
+
+        if (!string.IsNullOrWhiteSpace(search.Family))
+        {
+            query = query.Where(i => i.Family == search.Family);
+        }
+
+        if (!string.IsNullOrWhiteSpace(search.Platform))
+        {
+            query = query.Where(i => i.Platform == search.Platform);
+        }
+
+        if (!string.IsNullOrWhiteSpace(search.Text))
+        {
+            var pattern = "%" + EscapeLike(search.Text.Trim()) + "%";
+            query = query.Where(i => EF.Functions.ILike(i.DisplayName, pattern, "\\"));
+        }
+
+        var total = await query.LongCountAsync(cancellationToken);
+        var items = await query
+            .OrderBy(i => i.DisplayName).ThenBy(i => i.Family).ThenBy(i => i.Id)
+            .Skip(Math.Max(0, search.Skip))
+            .Take(Math.Clamp(search.Take, 1, MaxTake))
+            .Select(i => new InventoryItemView(
+                i.Family, i.GraphId, i.DisplayName, i.ODataType, i.Platform, i.LastModifiedAt, i.Version, i.AssignmentCount, i.ContentHash,
+                i.FirstSeenAt, i.LastSeenAt, i.DeletedAt))
+            .ToListAsync(cancellationToken);
+        return new InventorySearchResult(items, total);
+    }
+
+    public async Task<IReadOnlyList<string>> PlatformsAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Items.AsNoTracking()
+            .Where(i => i.TenantId == tenantId && i.DeletedAt == null && i.Platform != null)
+            .Select(i => i.Platform!)
+            .Distinct()
+            .OrderBy(p => p)
+            .ToListAsync(cancellationToken);
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

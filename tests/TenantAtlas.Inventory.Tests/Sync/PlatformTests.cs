@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Inventory.Sync;
+
+namespace TenantAtlas.Inventory.Tests.Sync;
+
+public sealed class PlatformTests
+{
+    [Theory]
+    [InlineData(GraphResourceKeys.DeviceConfigurations, "#microsoft.graph.windows10GeneralConfiguration", null, "Windows")]
+    [InlineData(GraphResourceKeys.DeviceConfigurations, "#microsoft.graph.iosGeneralDeviceConfiguration", null, "iOS")]
+    [InlineData(GraphResourceKeys.DeviceConfigurations, "#microsoft.graph.macOSCustomConfiguration", null, "macOS")]
+    [InlineData(GraphResourceKeys.DeviceCompliancePolicies, "#microsoft.graph.androidWorkProfileCompliancePolicy", null, "Android")]
+    [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.iosManagedAppProtection", null, "iOS")]
+    [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.mdmWindowsInformationProtectionPolicy", null, "Windows")]
+    [InlineData(GraphResourceKeys.WindowsAutopilotDeploymentProfiles, "#microsoft.graph.azureADWindowsAutopilotDeploymentProfile", null, "Windows")]
+    [InlineData(GraphResourceKeys.ConfigurationPolicies, null, "windows10", "Windows")]
+    [InlineData(GraphResourceKeys.ConfigurationPolicies, null, "macOS", "macOS")]
+    [InlineData(GraphResourceKeys.ConfigurationPolicies, null, "windows10,macOS", "Multiple")]
+    [InlineData(GraphResourceKeys.GroupPolicyConfigurations, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.DeviceManagementScripts, "#microsoft.graph.deviceManagementScript", null, "Windows")]
+    [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.targetedManagedAppConfiguration", null, "Multiple")]
+    [InlineData(GraphResourceKeys.MobileAppConfigurations, "#microsoft.graph.someFutureConfiguration", null, null)]
+    public void The_platform_comes_from_platforms_or_the_odata_type(string family, string? odataType, string? platforms, string? expected) =>
+        Platforms.Of(family, odataType, platforms is null ? null : JsonValue.Create(platforms)).Should().Be(expected);
+
+    [Fact]
+    public void The_hash_ignores_odata_annotations_but_not_the_type_or_assignments()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var a = JsonNode.Parse("""{"@odata.type":"#microsoft.graph.x","id":"1","assignments@odata.context":"http://a/","assignments":[{"id":"g"}]}""")!.AsObject();
+        var b = JsonNode.Parse("""{"@odata.type":"#microsoft.graph.x","id":"1","assignments@odata.context":"http://b/","assignments":[{"id":"g"}]}""")!.AsObject();
+        var c = JsonNode.Parse("""{"@odata.type":"#microsoft.graph.x","id":"1","assignments":[]}""")!.AsObject();
+        var d = JsonNode.Parse("""{"@odata.type":"#microsoft.graph.y","id":"1","assignments":[{"id":"g"}]}""")!.AsObject();
+
+        ListedPolicy.Hash(a, buffer).Should().Be(ListedPolicy.Hash(b, buffer));
+        ListedPolicy.Hash(a, buffer).Should().NotBe(ListedPolicy.Hash(c, buffer));
+        ListedPolicy.Hash(a, buffer).Should().NotBe(ListedPolicy.Hash(d, buffer));
+    }
+}
