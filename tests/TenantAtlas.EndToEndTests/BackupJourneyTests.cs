@@ -97,8 +97,10 @@ public sealed class BackupJourneyTests(BackupBrowserFixture fixture) : IClassFix
 
             // The run viewer follows the run live until it succeeded, then links the backup set.
             await page.WaitForURLAsync(new Regex("/admin/operations/[0-9]+$"));
+            var runId = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
             await BrowserFixture.WaitForInteractiveAsync(page);
-            await Assertions.Expect(page.Locator("#run-badge [data-status]")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 120_000 });
+            await fixture.WaitForRunStatusAsync(runId, TenantAtlas.Operations.Contracts.OperationRunStatus.Completed, TimeSpan.FromSeconds(150));
+            await Assertions.Expect(page.Locator("#run-badge [data-status]")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#run-title")).ToContainTextAsync("Backup (run now)");
             var setLink = page.Locator("a[href^='/backup/sets/']").First;
             await setLink.WaitForAsync(Long);

@@ -49,7 +49,7 @@ public sealed class RunViewerJourneyTests(OperationsBrowserFixture fixture)
             // The job is held after reporting its first counts: the page shows it running, with progress, without a reload.
             // First wait for the database to say so (a busy CI machine may take a while to hand the job to a worker), so a
             // failure tells whether the job never started or the page did not follow.
-            await WaitForStatusAsync(runId, OperationRunStatus.Running, TimeSpan.FromSeconds(120));
+            await fixture.WaitForRunStatusAsync(runId, OperationRunStatus.Running, TimeSpan.FromSeconds(120));
             await Assertions.Expect(badge).ToHaveAttributeAsync("data-status", "running", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#run-progress")).ToContainTextAsync("0 of 10 processed");
             await BrowserFixture.ScreenshotAsync(page, "run-viewer-running");
@@ -68,26 +68,6 @@ public sealed class RunViewerJourneyTests(OperationsBrowserFixture fixture)
             Jobs.Release(runId);
             await page.Context.CloseAsync();
         }
-    }
-
-    private async Task WaitForStatusAsync(long runId, OperationRunStatus status, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        OperationRunView? run;
-        do
-        {
-            run = await Runs.FindAsync(runId);
-            if (run?.Status == status)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new Xunit.Sdk.XunitException(
-            $"Run {runId} did not become {status} within {timeout}: it is {run?.Status} (Hangfire job {run?.HangfireJobId ?? "none"}).");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -54,19 +55,22 @@ internal static class HostComposition
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
 
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollMilliseconds", 1000)),
+        };
+        // This host's storage, registered before AddHangfire: Hangfire would otherwise give this host's job client
+        // JobStorage.Current, which is process-global — with two hosts in one process (tests, benchmarks) the last one
+        // configured wins, and the other enqueues into the wrong database while its server waits on its own.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
         services.AddHangfire((provider, cfg) => cfg
             .UseLogProvider(new HangfireLogging(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                o => o.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollMilliseconds", 1000)),
-                }));
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         if (role.RunsJobs() && configuration.GetValue("Hangfire:Server:Enabled", true))
         {
             services.AddHangfireServer(o =>

@@ -41,13 +41,13 @@ public sealed class PickerTests : MudTestContext
             chips[0].TextContent.Should().Contain(known["displayName"]!.GetValue<string>());
             chips[1].TextContent.Should().Contain("Unknown group (missing-id)");
             chips[1].GetAttribute("data-known").Should().Be("false");
-        }, TimeSpan.FromSeconds(10));
+        }, TimeSpan.FromSeconds(30));
 
         picker.Find("input").Input("approvers");
         // The list opens in MudBlazor's popover provider (the layout renders it; here the test does).
-        popovers.WaitForAssertion(() => popovers.FindAll(".ta-group-option").Should().ContainSingle(), TimeSpan.FromSeconds(10));
+        popovers.WaitForAssertion(() => popovers.FindAll(".ta-group-option").Should().ContainSingle(), TimeSpan.FromSeconds(30));
         popovers.Find(".ta-group-option").ParentElement!.Click();
-        picker.WaitForAssertion(() => selected.Should().Contain(finance), TimeSpan.FromSeconds(10));
+        picker.WaitForAssertion(() => selected.Should().Contain(finance), TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -58,6 +58,6 @@ public sealed class PickerTests : MudTestContext
 
         var picker = Render<RoleDefinitionPicker>(p => p.Add(x => x.TenantId, tenantId).Add(x => x.Value, "gone-role").Add(x => x.Id, "role"));
 
-        picker.WaitForAssertion(() => picker.Markup.Should().Contain("Unknown role definition (gone-role)"), TimeSpan.FromSeconds(10));
+        picker.WaitForAssertion(() => picker.Markup.Should().Contain("Unknown role definition (gone-role)"), TimeSpan.FromSeconds(30));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Testing.Database;
 using TenantAtlas.Testing.Hosting;
 using TenantAtlas.Web.Demo;
@@ -83,6 +84,34 @@ public class BrowserFixture : IAsyncLifetime
         // Wait for the redirect to be committed, not for every resource of the next page: callers navigate on anyway.
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the database says the run reached <paramref name="status"/> (queued → running → completed), so a journey
+    /// that then fails on the page tells whether the job never ran or the page did not follow. The failure names the run's
+    /// status and its Hangfire job's state in this host's database.
+    /// </summary>
+    public async Task WaitForRunStatusAsync(long runId, OperationRunStatus status, TimeSpan timeout)
+    {
+        var runs = App.Services.GetRequiredService<IOperationRuns>();
+        var deadline = DateTime.UtcNow + timeout;
+        OperationRunView? run;
+        do
+        {
+            run = await runs.FindAsync(runId);
+            if (run is not null && run.Status >= status)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        var jobState = run?.HangfireJobId is { } jobId
+            ? await Database.ScalarAsync<string>("SELECT coalesce(statename, '(no state)') FROM hangfire.job WHERE id = $1", long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)) ?? "(no such job in this database)"
+            : "(no job id)";
+        throw new Xunit.Sdk.XunitException($"Run {runId} did not become {status} within {timeout}: it is {run?.Status}; Hangfire job {run?.HangfireJobId ?? "none"} is {jobState}.");
     }
 
     /// <summary>Waits until the circuit is live: a prerendered page can be clicked before its handlers exist.</summary>
