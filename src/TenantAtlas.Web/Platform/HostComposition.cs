@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.DataProtection;
@@ -61,12 +62,15 @@ internal static class HostComposition
             PrepareSchemaIfNecessary = true,
             QueuePollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Hangfire:QueuePollMilliseconds", 1000)),
         };
-        // This host's storage, registered before AddHangfire: Hangfire would otherwise give this host's job client
-        // JobStorage.Current, which is process-global — with two hosts in one process (tests, benchmarks) the last one
-        // configured wins, and the other enqueues into the wrong database while its server waits on its own.
+        // This host's storage and job activator, registered before AddHangfire: Hangfire would otherwise hand this host
+        // JobStorage.Current and JobActivator.Current, which are process-global — with two hosts in one process (tests,
+        // benchmarks) the last one configured wins, and a worker would build its job from the other host's container,
+        // i.e. run against the other host's database.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, cfg) => cfg
             .UseLogProvider(new HangfireLogging(provider.GetRequiredService<ILoggerFactory>()))
+            .UseActivator(provider.GetRequiredService<JobActivator>())
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
