@@ -53,7 +53,7 @@ for f in TestResults/*.trx; do
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   # Skipped tests appear as results with outcome NotExecuted (the Counters element does not count them).
-  skipped=$((skipped + $(grep -o 'outcome="NotExecuted"' "$f" | wc -l)))
+  skipped=$((skipped + $(grep -c 'outcome="NotExecuted"' "$f" || true)))
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$files" = 0 ] || [ "$passed" = 0 ] || [ "$failed" != 0 ]; then status=1; fi
