@@ -1,35 +1,67 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Access.Data;
+using TenantAtlas.BuildingBlocks.Concurrency;
 
 namespace TenantAtlas.Access.Audit;
 
-internal sealed class AuditLog(IDbContextFactory<AccessDbContext> dbFactory, TimeProvider clock) : IAuditLog
+internal sealed class AuditLog : IAuditLog
 {
     private const int SummaryMax = 2000;
 
+    private readonly IDbContextFactory<AccessDbContext> dbFactory;
+    private readonly TimeProvider clock;
+
+    // Group commit: entries written at the same moment (a burst of deduplicated starts, many users saving at once) go to
+    // the database together, one statement and one commit, and each writer still waits until its entry is durable.
+    private readonly KeyedBatcher<bool, AuditRecord, Exception?> writes;
+
+    public AuditLog(IDbContextFactory<AccessDbContext> dbFactory, TimeProvider clock)
+    {
+        this.dbFactory = dbFactory;
+        this.clock = clock;
+        writes = new KeyedBatcher<bool, AuditRecord, Exception?>((_, records) => WriteBatchAsync(records));
+    }
+
     public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var (userId, label) = record.Actor switch
+        if (await writes.RunAsync(true, record, cancellationToken) is { } failure)
         {
-            UserActor u => (u.UserId, await db.Users.Where(x => x.Id == u.UserId).Select(x => x.Email).FirstOrDefaultAsync(cancellationToken) ?? u.UserId.ToString()),
-            SystemActor s => ((Guid?)null, "system: " + s.Reason),
-            _ => throw new ArgumentOutOfRangeException(nameof(record), "Unknown actor kind."),
-        };
-        db.AuditEntries.Add(new AuditEntry
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private async Task<IReadOnlyList<Exception?>> WriteBatchAsync(IReadOnlyList<AuditRecord> records)
+    {
+        try
         {
-            At = clock.GetUtcNow(),
-            ActorUserId = userId,
-            ActorLabel = label,
-            WorkspaceId = record.WorkspaceId,
-            TenantId = record.TenantId,
-            Action = record.Action,
-            Summary = record.Summary.Length > SummaryMax ? record.Summary[..SummaryMax] : record.Summary,
-            OperationRunId = record.OperationRunId,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+            await WriteManyAsync(records, CancellationToken.None);
+            return [.. records.Select(_ => (Exception?)null)];
+        }
+        catch (Exception e) when (records.Count == 1)
+        {
+            return [e];
+        }
+        catch (Exception)
+        {
+            // One bad entry (say, for a workspace deleted meanwhile) must not fail the writers it happened to share a batch with.
+            var results = new Exception?[records.Count];
+            for (var i = 0; i < records.Count; i++)
+            {
+                try
+                {
+                    await WriteManyAsync([records[i]], CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    results[i] = e;
+                }
+            }
+
+            return results;
+        }
     }
 
     /// <summary>Many entries in one statement (a scheduler tick audits thousands of runs at once).</summary>
