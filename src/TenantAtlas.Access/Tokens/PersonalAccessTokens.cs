@@ -1,21 +1,36 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Access.Data;
 using TenantAtlas.Access.Users;
+using TenantAtlas.BuildingBlocks.Concurrency;
 
 namespace TenantAtlas.Access.Tokens;
 
-internal sealed class PersonalAccessTokens(
-    IDbContextFactory<AccessDbContext> dbFactory,
-    IServiceScopeFactory scopes,
-    IAuditLog audit,
-    TimeProvider clock) : IPersonalAccessTokens
+internal sealed class PersonalAccessTokens : IPersonalAccessTokens
 {
     private const string TokenPrefix = "tat_";
+
+    private readonly IDbContextFactory<AccessDbContext> dbFactory;
+    private readonly IAuditLog audit;
+    private readonly TimeProvider clock;
+
+    // A script that fires a burst of calls with one token gets one lookup per burst, not one per call; every lookup still
+    // starts after the calls it answers arrived (KeyedBatcher), so a revoked token is refused from the next call on.
+    private readonly KeyedBatcher<string, bool, Guid?> lookups;
+
+    public PersonalAccessTokens(IDbContextFactory<AccessDbContext> dbFactory, IAuditLog audit, TimeProvider clock)
+    {
+        this.dbFactory = dbFactory;
+        this.audit = audit;
+        this.clock = clock;
+        lookups = new KeyedBatcher<string, bool, Guid?>(async (hash, calls) =>
+        {
+            var userId = await LookUpAsync(Convert.FromHexString(hash));
+            return [.. calls.Select(_ => userId)];
+        });
+    }
 
     public async Task<CreatedToken> CreateAsync(Guid userId, string name, int expiresInDays, CancellationToken cancellationToken = default)
     {
@@ -78,22 +93,21 @@ internal sealed class PersonalAccessTokens(
             return null;
         }
 
-        var hash = Hash(token);
-        var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var found = await db.PersonalAccessTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null && t.ExpiresAt > now)
-            .Select(t => new { t.Id, t.UserId, t.LastUsedAt }).FirstOrDefaultAsync(cancellationToken);
-        if (found is null)
-        {
-            return null;
-        }
+        return await lookups.RunAsync(Convert.ToHexString(Hash(token)), true, cancellationToken);
+    }
 
-        // A locked-out account's tokens stop working too.
-        using var scope = scopes.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = await users.FindByIdAsync(found.UserId.ToString());
-        if (user is null || await users.IsLockedOutAsync(user))
+    /// <summary>The token's user if the token is valid (not revoked, not expired) and the account not locked out — one query.</summary>
+    private async Task<Guid?> LookUpAsync(byte[] hash)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var found = await (from t in db.PersonalAccessTokens.AsNoTracking()
+                           join u in db.Users.AsNoTracking() on t.UserId equals u.Id
+                           where t.TokenHash == hash && t.RevokedAt == null && t.ExpiresAt > now
+                                 // ASP.NET Identity's IsLockedOut: lockout enabled and the lockout end not yet passed.
+                                 && !(u.LockoutEnabled && u.LockoutEnd != null && u.LockoutEnd >= now)
+                           select new { t.Id, t.UserId, t.LastUsedAt }).FirstOrDefaultAsync();
+        if (found is null)
         {
             return null;
         }
@@ -107,7 +121,7 @@ internal sealed class PersonalAccessTokens(
                  WHERE id = (SELECT id FROM access.personal_access_tokens
                               WHERE id = {found.Id} AND (last_used_at IS NULL OR last_used_at < {stale})
                               FOR UPDATE SKIP LOCKED)
-                """, cancellationToken);
+                """);
         }
 
         return found.UserId;
