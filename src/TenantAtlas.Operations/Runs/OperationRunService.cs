@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TenantAtlas.Access.Contracts;
+using TenantAtlas.BuildingBlocks.Concurrency;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Data;
 using TenantAtlas.Tenants.Contracts;
@@ -22,7 +23,41 @@ internal sealed class OperationRunService(
 {
     private const int MaxInputsLength = 16_000;
 
+    private KeyedBatcher<StartKey, StartRequest, StartResult>? sameStarts;
+
     public async Task<StartResult> StartAsync(Actor actor, StartRequest request, CancellationToken cancellationToken = default)
+    {
+        if (actor is UserActor user && registry.Find(request.Type) is { IdentityRule: IdentityRule.Dedupe, UserStartable: true } dedupe)
+        {
+            // A burst of the same start by the same user (a double click, a script's retries, many tabs) is answered by one
+            // check-and-start; KeyedBatcher guarantees that the checks and the look for the active run happen after every
+            // start in the batch arrived. Exactly one caller gets the created run (201), the others it as existing (200), and
+            // every caller gets its own audit entry. Across users and app instances the database's unique index decides.
+            var key = new StartKey(user.UserId, dedupe.Key, request.TenantId, request.WorkspaceId, request.RestoreRequestId, request.RetryOfRunId,
+                (request.Inputs ?? []).ToJsonString());
+            var batcher = LazyInitializer.EnsureInitialized(ref sameStarts,
+                () => new KeyedBatcher<StartKey, StartRequest, StartResult>((key, requests) => StartForCallersAsync(Actor.User(key.UserId), requests[0], requests.Count, CancellationToken.None)));
+            return await batcher.RunAsync(key, request, cancellationToken);
+        }
+
+        return (await StartForCallersAsync(actor, request, 1, cancellationToken))[0];
+    }
+
+    private sealed record StartKey(Guid UserId, string Type, Guid TenantId, Guid? WorkspaceId, Guid? RestoreRequestId, long? RetryOfRunId, string Inputs);
+
+    /// <summary>
+    /// One start on behalf of <paramref name="callers"/> identical requests: the same decision for all of them; when a run is
+    /// created, the first caller gets it as created and the others as deduplicated.
+    /// </summary>
+    private async Task<IReadOnlyList<StartResult>> StartForCallersAsync(Actor actor, StartRequest request, int callers, CancellationToken cancellationToken)
+    {
+        var result = await StartOnceAsync(actor, request, callers, cancellationToken);
+        return result.Created && callers > 1
+            ? [result, .. Enumerable.Repeat(result with { Created = false }, callers - 1)]
+            : [.. Enumerable.Repeat(result, callers)];
+    }
+
+    private async Task<StartResult> StartOnceAsync(Actor actor, StartRequest request, int callers, CancellationToken cancellationToken)
     {
         var definition = registry.Find(request.Type);
         if (definition is null)
@@ -77,7 +112,7 @@ internal sealed class OperationRunService(
             if (definition.IdentityRule == IdentityRule.Dedupe && await FindActiveAsync(db, identity.Key, cancellationToken) is { } active)
             {
                 // Look first: a start that finds the active run never waits on an in-flight insert of the same identity.
-                return await DeduplicatedAsync(actor, definition, active, cancellationToken);
+                return await DeduplicatedAsync(actor, definition, active, callers, cancellationToken);
             }
 
             initiator ??= actor switch
@@ -127,9 +162,11 @@ internal sealed class OperationRunService(
             var inserted = await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken);
             if (inserted.Count == 1)
             {
-                var run = (await db.Runs.AsNoTracking().FirstAsync(r => r.Id == inserted[0], cancellationToken)).ToView();
-                await audit.WriteAsync(new AuditRecord(actor, run.WorkspaceId, "operation.started",
-                    $"Started {definition.Label} (run #{run.Id}).", run.TenantId, run.Id), cancellationToken);
+                var created = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == inserted[0], cancellationToken);
+                var run = created.ToView();
+                await audit.WriteManyAsync([
+                    new AuditRecord(actor, run.WorkspaceId, "operation.started", $"Started {definition.Label} (run #{run.Id}).", run.TenantId, run.Id),
+                    .. Enumerable.Repeat(DeduplicatedEntry(actor, definition, created), callers - 1)], cancellationToken);
                 // The run as created, with its job: no second read of the row on the start path.
                 var jobId = await dispatcher.DispatchAsync(run.Id, cancellationToken);
                 return new StartResult(AccessDecision.Allowed, run with { HangfireJobId = jobId }, Created: true);
@@ -145,7 +182,7 @@ internal sealed class OperationRunService(
             };
             if (existing is not null)
             {
-                return await DeduplicatedAsync(actor, definition, existing, cancellationToken);
+                return await DeduplicatedAsync(actor, definition, existing, callers, cancellationToken);
             }
 
             logger.LogDebug("Identity {Key} conflicted but the active run completed meanwhile; retrying the start", identity.Key);
@@ -159,12 +196,15 @@ internal sealed class OperationRunService(
             .Where(r => r.IdentityKey == identityKey && r.IdentityRule == "dedupe" && (r.Status == "queued" || r.Status == "running"))
             .FirstOrDefaultAsync(cancellationToken);
 
-    private async Task<StartResult> DeduplicatedAsync(Actor actor, OperationTypeDefinition definition, OperationRun existing, CancellationToken cancellationToken)
+    private async Task<StartResult> DeduplicatedAsync(Actor actor, OperationTypeDefinition definition, OperationRun existing, int callers, CancellationToken cancellationToken)
     {
-        await audit.WriteAsync(new AuditRecord(actor, existing.WorkspaceId, "operation.deduplicated",
-            $"Asked for {definition.Label}; run #{existing.Id} with the same identity already exists ({existing.Status}).", existing.TenantId, existing.Id), cancellationToken);
+        await audit.WriteManyAsync([.. Enumerable.Repeat(DeduplicatedEntry(actor, definition, existing), callers)], cancellationToken);
         return new StartResult(AccessDecision.Allowed, existing.ToView(), Created: false);
     }
+
+    private static AuditRecord DeduplicatedEntry(Actor actor, OperationTypeDefinition definition, OperationRun existing) =>
+        new(actor, existing.WorkspaceId, "operation.deduplicated",
+            $"Asked for {definition.Label}; run #{existing.Id} with the same identity already exists ({existing.Status}).", existing.TenantId, existing.Id);
 
     public async Task<ScheduledRunsResult> StartScheduledAsync(IReadOnlyList<ScheduledSlot> slots, CancellationToken cancellationToken = default)
     {

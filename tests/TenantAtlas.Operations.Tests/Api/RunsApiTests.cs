@@ -180,6 +180,55 @@ public sealed class RunsApiTests(OperationsFixture fixture) : IClassFixture<Oper
     }
 
     [Fact]
+    public async Task A_burst_of_one_start_from_a_script_creates_one_run_answers_every_call_and_audits_each()
+    {
+        var client = await TokenClientAsync("outsider@demo.test");
+        var body = $$$"""{"type":"{{{TestOperations.Sync}}}","tenantId":"{{{fixture.Demo.FabrikamTenant}}}"}""";
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var calls = Enumerable.Range(0, 60).Select(async _ =>
+        {
+            await gate.Task;
+            using var response = await client.PostAsync("/api/operations", Json(body));
+            return (response.StatusCode, Id: (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>());
+        }).ToList();
+        gate.SetResult();
+        var answers = await Task.WhenAll(calls);
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.Created).Should().Be(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).Should().Be(59);
+        var id = answers.Select(a => a.Id).Distinct().Should().ContainSingle().Subject;
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM operations.operation_runs WHERE type = $1 AND tenant_id = $2 AND status IN ('queued','running')", TestOperations.Sync, fixture.Demo.FabrikamTenant))
+            .Should().Be(1);
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM access.audit_entries WHERE operation_run_id = $1 AND action = 'operation.started' AND actor_label = 'outsider@demo.test'", id)).Should().Be(1);
+        (await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM access.audit_entries WHERE operation_run_id = $1 AND action = 'operation.deduplicated' AND actor_label = 'outsider@demo.test'", id))
+            .Should().Be(59, "each call is audited, also when one check answered the whole burst");
+        await fixture.RunJobAsync(id);
+    }
+
+    [Fact]
+    public async Task A_locked_out_users_token_gets_401_from_the_next_call_on()
+    {
+        var client = await TokenClientAsync("operator@demo.test");
+        (await client.GetAsync("/api/operations")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await fixture.Database.ExecuteAsync("UPDATE access.users SET lockout_enabled = true, lockout_end = now() + interval '1 hour' WHERE id = $1", fixture.Demo.Operator);
+        try
+        {
+            (await client.GetAsync("/api/operations")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+        finally
+        {
+            await fixture.Database.ExecuteAsync("UPDATE access.users SET lockout_end = NULL WHERE id = $1", fixture.Demo.Operator);
+        }
+
+        (await client.GetAsync("/api/operations")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_token_records_when_it_was_last_used()
     {
         var created = await fixture.App.Services.GetRequiredService<IPersonalAccessTokens>().CreateAsync(fixture.Demo.Owner, "last used", 5);
