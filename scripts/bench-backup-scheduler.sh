@@ -12,28 +12,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/lib.sh
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+ta_bench_begin tenantatlas-bench-scheduler "database stopped"
 
-work=$(mktemp -d /tmp/tenantatlas-bench-scheduler.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-  local status=$?
-  ta_pg_stop "$work/pg"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then ta_log "Kept $work (database stopped)"; else rm -rf "$work"; fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-commit=$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- src tests 2>/dev/null || echo ' + uncommitted changes')
+measured=$(ta_bench_work_tree src tests)
 ta_log "Building tests/TenantAtlas.Backup.Tests (Release)"
-timeout 1200 dotnet build tests/TenantAtlas.Backup.Tests -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { grep -E 'error' "$work/build.log" | sort -u >&2; exit 1; }
+ta_bench_build 1200 tests/TenantAtlas.Backup.Tests
 
-port=$(ta_free_port)
-password="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ta_pg_start "$work/pg" "$port" "$password" durable
-
-export TENANTATLAS_TEST_DB="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password"
+ta_bench_pg_start
+export TENANTATLAS_TEST_DB="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password"
 export TENANTATLAS_BENCH_SCHEDULER=1
 export BENCH_SCHEDULES=${BENCH_SCHEDULES:-10000} BENCH_SCHEDULERS=${BENCH_SCHEDULERS:-3} BENCH_ROUNDS=${BENCH_ROUNDS:-2}
 ta_log "Benchmark: $BENCH_SCHEDULES schedules, $BENCH_SCHEDULERS schedulers, $BENCH_ROUNDS rounds (load: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -41,7 +27,7 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 timeout 3600 dotnet test tests/TenantAtlas.Backup.Tests -c Release --no-build --filter "FullyQualifiedName~SchedulerBenchmark" \
   --logger "console;verbosity=normal" >"$work/test.log" 2>&1 || { tail -50 "$work/test.log" >&2; exit 1; }
 echo
-echo "Measured $started with scripts/bench-backup-scheduler.sh (work tree at $commit, Release;" \
-  "PostgreSQL $("$(ta_pg_bin)/postgres" --version | awk '{print $3}') durable, fsync on; nproc $(nproc); load at the end: $(cut -d' ' -f1-3 /proc/loadavg))."
+echo "Measured $started with scripts/bench-backup-scheduler.sh ($measured, Release;" \
+  "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') durable, fsync on; nproc $(nproc); load at the end: $(cut -d' ' -f1-3 /proc/loadavg))."
 echo
 cat artifacts/bench/backup-scheduler.md

@@ -18,76 +18,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/lib.sh
 
-update_docs=0
-ref=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --update-docs) update_docs=1 ;;
-    --ref) ref=${2:?--ref needs a git revision}; shift ;;
-    *) echo "usage: scripts/bench-inventory.sh [--ref GIT-REV] [--update-docs]" >&2; exit 2 ;;
-  esac
-  shift
-done
-
+ta_bench_options "scripts/bench-inventory.sh [--ref GIT-REV] [--update-docs]" "$@"
 policies=${BENCH_POLICIES:-20000}
 rounds=${BENCH_ROUNDS:-2}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+ta_bench_begin tenantatlas-bench-inventory "database stopped; logs in app.log, emulator.log"
 
-work=$(mktemp -d /tmp/tenantatlas-bench-inventory.XXXXXX)
-chmod 755 "$work"
-app_pid=""
-emulator_pid=""
-stop_pid() {
-  local pid=$1
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-}
-cleanup() {
-  local status=$?
-  stop_pid "$app_pid"
-  stop_pid "$emulator_pid"
-  ta_pg_stop "$work/pg"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    ta_log "Kept $work (database stopped; logs in app.log, emulator.log)"
-  else
-    rm -rf "$work"
-  fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-build() { timeout 900 dotnet build "$1" -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { grep -E 'error' "$work/build.log" | sort -u >&2; exit 1; }; }
-if [ -n "$ref" ]; then
-  commit=$(git rev-parse --verify "$ref^{commit}")
-  ta_log "Building the app and the emulator as committed at ${commit:0:12} (Release, in $work/src)"
-  mkdir -p "$work/src"
-  git archive "$commit" | tar -x -C "$work/src"
-  src_root="$work/src"
-  measured="commit ${commit:0:12}"
-else
-  ta_log "Building the app and the emulator from the work tree (Release)"
-  src_root="$root"
-  measured="work tree at $(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes')"
-fi
-build "$src_root/src/TenantAtlas.Web"
-build "$src_root/src/TenantAtlas.GraphEmulator"
+ta_bench_source "$ref" "the app and the emulator"
+ta_bench_build 900 "$app_dir"
+ta_bench_build 900 "$src_root/src/TenantAtlas.GraphEmulator"
 ta_log "Building the benchmark (Release)"
-build bench/TenantAtlas.Benchmarks
-app_dir="$src_root/src/TenantAtlas.Web"
-app_dll="$app_dir/bin/Release/net10.0/TenantAtlas.Web.dll"
+ta_bench_build 900 bench/TenantAtlas.Benchmarks
 emulator_dir="$src_root/src/TenantAtlas.GraphEmulator"
 bench_dll="$root/bench/TenantAtlas.Benchmarks/bin/Release/net10.0/TenantAtlas.Benchmarks.dll"
 
-pg_port=$(ta_free_port)
-pg_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-ta_pg_start "$work/pg" "$pg_port" "$pg_password" durable
-pg_bin=$(ta_pg_bin)
-PGPASSWORD="$pg_password" "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c "CREATE DATABASE tenantatlas"
-export TENANTATLAS_DB="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password;Database=tenantatlas"
+ta_bench_pg_start
+ta_bench_app_db
 
 emulator_port=$(ta_free_port)
 emulator_https_port=$(ta_free_port)
@@ -97,6 +42,7 @@ ta_log "Starting the Graph emulator on $emulator_url with $policies policies in 
    --GraphEmulator:HttpsPort="$emulator_https_port" --GraphEmulator:CertificatePath="$work/emulator.pfx" \
    --GraphEmulator:Tenants:0:Policies="$policies" --Logging:LogLevel:Default=Warning) >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
+ta_bench_stop_at_exit "$emulator_pid"
 for _ in $(seq 1 120); do
   curl -fs "$emulator_url/_emulator/certificate" -o "$work/emulator.pem" 2>/dev/null && break
   kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
@@ -110,21 +56,9 @@ export Graph__TrustedCertificateThumbprints__0="$thumbprint"
 export Demo__GraphBaseUrl="$emulator_url" Demo__AuthorityHost="https://127.0.0.1:$emulator_https_port"
 
 ta_log "Migrating and seeding the demo accounts and tenants"
-(cd "$app_dir" && timeout 300 dotnet "$app_dll" migrate >"$work/migrate.log" 2>&1) || { cat "$work/migrate.log" >&2; exit 1; }
-(cd "$app_dir" && timeout 300 dotnet "$app_dll" seed-demo >"$work/seed-demo.log" 2>&1) || { cat "$work/seed-demo.log" >&2; exit 1; }
-token=$(cd "$app_dir" && timeout 120 dotnet "$app_dll" tokens create --user owner@demo.test --expires 1 --name bench 2>/dev/null)
-
-app_port=$(ta_free_port)
-base_url="http://127.0.0.1:$app_port"
-ta_log "Starting the app on $base_url (--role all, environment Demo)"
-(cd "$app_dir" && exec dotnet "$app_dll" --urls "$base_url" --role all) >"$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null "$base_url/healthz" 2>/dev/null; then break; fi
-  if ! kill -0 "$app_pid" 2>/dev/null; then cat "$work/app.log" >&2; exit 1; fi
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$base_url/healthz" || { ta_log "The app did not answer /healthz within 60 s"; cat "$work/app.log" >&2; exit 1; }
+ta_bench_migrate_and_seed
+token=$(ta_bench_token)
+ta_bench_app_start
 # The process to measure is the app itself (dotnet running TenantAtlas.Web.dll), not the subshell.
 sleep 2
 
@@ -136,23 +70,7 @@ timeout 1800 dotnet "$bench_dll" inventory --base-url "$base_url" --db "$TENANTA
   --tenant Contoso-EU --warmup-tenant Contoso-US --rounds "$rounds" --markdown "$work/results.md" \
   --command "scripts/bench-inventory.sh${ref:+ --ref $ref}" --settings "$settings" || status=$?
 
-mkdir -p artifacts/bench
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-[ -f "$work/results.md" ] && cp "$work/results.md" "artifacts/bench/inventory-$stamp-results.md"
-cp "$work/app.log" "artifacts/bench/inventory-$stamp-app.log" 2>/dev/null || true
-
-if [ "$update_docs" = 1 ] && [ -f "$work/results.md" ]; then
-  doc=docs/performance.md
-  if grep -q '<!-- inventory-bench:begin -->' "$doc" && grep -q '<!-- inventory-bench:end -->' "$doc"; then
-    awk -v results="$work/results.md" '
-      /<!-- inventory-bench:begin -->/ { print; while ((getline line < results) > 0) print line; skip = 1; next }
-      /<!-- inventory-bench:end -->/ { skip = 0 }
-      !skip { print }
-    ' "$doc" >"$work/performance.md" && cat "$work/performance.md" >"$doc"
-    ta_log "Updated $doc"
-  else
-    ta_log "$doc has no inventory-bench markers: not updated"
-  fi
-fi
+ta_bench_keep inventory results.md
+if [ "$update_docs" = 1 ] && [ -f "$work/results.md" ]; then ta_bench_update_docs inventory-bench; fi
 
 exit $status

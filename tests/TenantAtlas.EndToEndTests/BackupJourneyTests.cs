@@ -1,47 +1,25 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TenantAtlas.GraphEmulator;
-using TenantAtlas.Tenants.Contracts;
 using TenantAtlas.Testing.Browser;
 using TenantAtlas.Testing.Hosting;
 
 namespace TenantAtlas.EndToEndTests;
 
 /// <summary>The app on Kestrel with a Hangfire server and a Contoso tenant backed by an in-process Graph emulator.</summary>
-public sealed class BackupBrowserFixture : BrowserFixture
+public sealed class BackupBrowserFixture() : EmulatorBrowserFixture(
+    "Contoso-Backups",
+    new TenantSpec
+    {
+        TenantId = "7e6d5c4b-3a29-4f18-8e7d-6c5b4a392817",
+        AppId = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+        AppSecret = "backup-journey-secret",
+        Groups = 5,
+        Policies = 12,
+        Seed = 3,
+    })
 {
-    public const string TenantId = "7e6d5c4b-3a29-4f18-8e7d-6c5b4a392817";
-    public const string AppId = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
-    public const string Secret = "backup-journey-secret";
-
-    public GraphEmulatorHost Emulator { get; private set; } = default!;
-
-    public Guid Tenant { get; private set; }
-
-    protected override void Configure(TenantAtlasApp app) => app
-        .WithSetting("Graph:TrustedCertificateThumbprints:0", Emulator.Certificate!.GetCertHashString(HashAlgorithmName.SHA256))
-        .WithSetting("Graph:RetryDelaySeconds", "1")
-        .WithSetting("Hangfire:Server:Enabled", "true")
-        .WithSetting("Hangfire:QueuePollMilliseconds", "100")
-        .WithSetting("Operations:HeartbeatInterval", "00:00:00.500");
-
-    public override async Task InitializeAsync()
-    {
-        Emulator = await GraphEmulatorHost.StartAsync(new TenantSpec { TenantId = TenantId, AppId = AppId, AppSecret = Secret, Groups = 5, Policies = 12, Seed = 3 });
-        await base.InitializeAsync();
-        await using var scope = App.Services.CreateAsyncScope();
-        Tenant = await scope.ServiceProvider.GetRequiredService<ITenantAdministration>().EnsureTenantAsync(
-            Demo.Contoso, "Contoso-Backups", Guid.Parse(TenantId), Guid.Parse(AppId), Secret,
-            new Uri(Emulator.BaseAddress.ToString().TrimEnd('/')), Emulator.AuthorityHost!);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Emulator.DisposeAsync();
-    }
+    protected override void Configure(TenantAtlasApp app) => base.Configure(app.WithSetting("Graph:RetryDelaySeconds", "1"));
 }
 
 /// <summary>

@@ -1,46 +1,20 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TenantAtlas.GraphEmulator;
-using TenantAtlas.Tenants.Contracts;
 using TenantAtlas.Testing.Browser;
-using TenantAtlas.Testing.Hosting;
 
 namespace TenantAtlas.EndToEndTests;
 
 /// <summary>The app on Kestrel with a Hangfire server and a tenant of the in-process Graph emulator.</summary>
-public sealed class DirectoryBrowserFixture : BrowserFixture
-{
-    public const string TenantId = "7b6a5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d";
-    public const string AppId = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
-    public const string Secret = "directory-e2e-secret";
-
-    public GraphEmulatorHost Emulator { get; private set; } = default!;
-
-    public Guid Tenant { get; private set; }
-
-    protected override void Configure(TenantAtlasApp app) => app
-        .WithSetting("Graph:TrustedCertificateThumbprints:0", Emulator.Certificate!.GetCertHashString(HashAlgorithmName.SHA256))
-        .WithSetting("Hangfire:Server:Enabled", "true")
-        .WithSetting("Hangfire:QueuePollMilliseconds", "100")
-        .WithSetting("Operations:HeartbeatInterval", "00:00:00.500");
-
-    public override async Task InitializeAsync()
+public sealed class DirectoryBrowserFixture() : EmulatorBrowserFixture(
+    "Emulated-Directory",
+    new TenantSpec
     {
-        Emulator = await GraphEmulatorHost.StartAsync(new TenantSpec { TenantId = TenantId, AppId = AppId, AppSecret = Secret, Groups = 1204, Policies = 0 });
-        await base.InitializeAsync();
-        await using var scope = App.Services.CreateAsyncScope();
-        Tenant = await scope.ServiceProvider.GetRequiredService<ITenantAdministration>().EnsureTenantAsync(
-            Demo.Contoso, "Emulated-Directory", Guid.Parse(TenantId), Guid.Parse(AppId), Secret,
-            new Uri(Emulator.BaseAddress.ToString().TrimEnd('/')), Emulator.AuthorityHost!);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Emulator.DisposeAsync();
-    }
-}
+        TenantId = "7b6a5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d",
+        AppId = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+        AppSecret = "directory-e2e-secret",
+        Groups = 1204,
+        Policies = 0,
+    });
 
 /// <summary>Journey 2 "Sync now" in Chromium: the operator syncs groups from the configuration page and follows the run.</summary>
 public sealed class DirectorySyncJourneyTests(DirectoryBrowserFixture fixture) : IClassFixture<DirectoryBrowserFixture>
