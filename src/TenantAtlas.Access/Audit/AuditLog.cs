@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using NpgsqlTypes;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Access.Data;
 using TenantAtlas.BuildingBlocks.Concurrency;
@@ -73,32 +74,30 @@ internal sealed class AuditLog : IAuditLog
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var userIds = records.Select(r => r.Actor).OfType<UserActor>().Select(u => u.UserId).Distinct().ToList();
-        var emails = userIds.Count == 0
-            ? []
-            : await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
-        string Label(Actor actor) => actor switch
-        {
-            UserActor u => emails.GetValueOrDefault(u.UserId) ?? u.UserId.ToString(),
-            SystemActor s => "system: " + s.Reason,
-            _ => throw new ArgumentOutOfRangeException(nameof(records), "Unknown actor kind."),
-        };
         object[] parameters =
         [
             new NpgsqlParameter("at", clock.GetUtcNow()),
             new NpgsqlParameter("users", records.Select(r => r.Actor is UserActor u ? (Guid?)u.UserId : null).ToArray()),
-            new NpgsqlParameter("labels", records.Select(r => Label(r.Actor)).ToArray()),
+            new NpgsqlParameter("labels", records.Select(r => r.Actor switch
+            {
+                UserActor => null, // the user's email, read in the same statement
+                SystemActor s => "system: " + s.Reason,
+                _ => throw new ArgumentOutOfRangeException(nameof(records), "Unknown actor kind."),
+            }).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar },
             new NpgsqlParameter("workspaces", records.Select(r => r.WorkspaceId).ToArray()),
             new NpgsqlParameter("tenants", records.Select(r => r.TenantId).ToArray()),
             new NpgsqlParameter("actions", records.Select(r => r.Action).ToArray()),
             new NpgsqlParameter("summaries", records.Select(r => r.Summary.Length > SummaryMax ? r.Summary[..SummaryMax] : r.Summary).ToArray()),
             new NpgsqlParameter("runs", records.Select(r => r.OperationRunId).ToArray()),
         ];
+        // One statement, one commit: the users' emails are joined in, not read first.
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO access.audit_entries (at, actor_user_id, actor_label, workspace_id, tenant_id, action, summary, operation_run_id)
-            SELECT @at, e.actor_user_id, e.actor_label, e.workspace_id, e.tenant_id, e.action, e.summary, e.operation_run_id
-              FROM unnest(@users, @labels, @workspaces, @tenants, @actions, @summaries, @runs)
-                   AS e(actor_user_id, actor_label, workspace_id, tenant_id, action, summary, operation_run_id)
+            SELECT @at, e.actor_user_id, COALESCE(e.actor_label, u.email, e.actor_user_id::text), e.workspace_id, e.tenant_id, e.action, e.summary, e.operation_run_id
+              FROM unnest(@users, @labels, @workspaces, @tenants, @actions, @summaries, @runs) WITH ORDINALITY
+                   AS e(actor_user_id, actor_label, workspace_id, tenant_id, action, summary, operation_run_id, n)
+              LEFT JOIN access.users u ON u.id = e.actor_user_id
+             ORDER BY e.n
             """, parameters, cancellationToken);
     }
 

@@ -37,10 +37,25 @@ internal sealed class OperationRunService(
                 (request.Inputs ?? []).ToJsonString());
             var batcher = LazyInitializer.EnsureInitialized(ref sameStarts,
                 () => new KeyedBatcher<StartKey, StartRequest, StartResult>((key, requests) => StartForCallersAsync(Actor.User(key.UserId), requests[0], requests.Count, CancellationToken.None)));
-            return await batcher.RunAsync(key, request, cancellationToken);
+            return await DispatchIfCreatedAsync(await batcher.RunAsync(key, request, cancellationToken), cancellationToken);
         }
 
-        return (await StartForCallersAsync(actor, request, 1, cancellationToken))[0];
+        return await DispatchIfCreatedAsync((await StartForCallersAsync(actor, request, 1, cancellationToken))[0], cancellationToken);
+    }
+
+    /// <summary>
+    /// The caller that created the run enqueues its job — after the batch, so the starts waiting behind it do not wait for
+    /// Hangfire too. If the process dies in between, the run is queued without a job and the reconciler enqueues it.
+    /// </summary>
+    private async Task<StartResult> DispatchIfCreatedAsync(StartResult result, CancellationToken cancellationToken)
+    {
+        if (!result.Created)
+        {
+            return result;
+        }
+
+        var jobId = await dispatcher.DispatchAsync(result.Run!.Id, cancellationToken);
+        return result with { Run = result.Run with { HangfireJobId = jobId } };
     }
 
     private sealed record StartKey(Guid UserId, string Type, Guid TenantId, Guid? WorkspaceId, Guid? RestoreRequestId, long? RetryOfRunId, string Inputs);
@@ -167,9 +182,8 @@ internal sealed class OperationRunService(
                 await audit.WriteManyAsync([
                     new AuditRecord(actor, run.WorkspaceId, "operation.started", $"Started {definition.Label} (run #{run.Id}).", run.TenantId, run.Id),
                     .. Enumerable.Repeat(DeduplicatedEntry(actor, definition, created), callers - 1)], cancellationToken);
-                // The run as created, with its job: no second read of the row on the start path.
-                var jobId = await dispatcher.DispatchAsync(run.Id, cancellationToken);
-                return new StartResult(AccessDecision.Allowed, run with { HangfireJobId = jobId }, Created: true);
+                // The run as created (no second read of the row on the start path); StartAsync enqueues its job.
+                return new StartResult(AccessDecision.Allowed, run, Created: true);
             }
 
             var existing = definition.IdentityRule switch
