@@ -27,35 +27,52 @@ internal sealed class OperationRunService(
 
     public async Task<StartResult> StartAsync(Actor actor, StartRequest request, CancellationToken cancellationToken = default)
     {
+        StartResult result;
         if (actor is UserActor user && registry.Find(request.Type) is { IdentityRule: IdentityRule.Dedupe, UserStartable: true } dedupe)
         {
             // A burst of the same start by the same user (a double click, a script's retries, many tabs) is answered by one
             // check-and-start; KeyedBatcher guarantees that the checks and the look for the active run happen after every
-            // start in the batch arrived. Exactly one caller gets the created run (201), the others it as existing (200), and
-            // every caller gets its own audit entry. Across users and app instances the database's unique index decides.
+            // start in the batch arrived. Exactly one caller gets the created run (201), the others it as existing (200).
+            // Across users and app instances the database's unique index decides.
             var key = new StartKey(user.UserId, dedupe.Key, request.TenantId, request.WorkspaceId, request.RestoreRequestId, request.RetryOfRunId,
                 (request.Inputs ?? []).ToJsonString());
             var batcher = LazyInitializer.EnsureInitialized(ref sameStarts,
-                () => new KeyedBatcher<StartKey, StartRequest, StartResult>((key, requests) => StartForCallersAsync(Actor.User(key.UserId), requests[0], requests.Count, CancellationToken.None)));
-            return await DispatchIfCreatedAsync(await batcher.RunAsync(key, request, cancellationToken), cancellationToken);
+                () => new KeyedBatcher<StartKey, StartRequest, StartResult>((key, requests) => StartForCallersAsync(Actor.User(key.UserId), requests[0], requests.Count)));
+            result = await batcher.RunAsync(key, request, cancellationToken);
+        }
+        else
+        {
+            result = await StartOnceAsync(actor, request, cancellationToken);
         }
 
-        return await DispatchIfCreatedAsync((await StartForCallersAsync(actor, request, 1, cancellationToken))[0], cancellationToken);
+        return await FinishAsync(actor, result, cancellationToken);
     }
 
     /// <summary>
-    /// The caller that created the run enqueues its job — after the batch, so the starts waiting behind it do not wait for
-    /// Hangfire too. If the process dies in between, the run is queued without a job and the reconciler enqueues it.
+    /// Per caller, after the batch (so the starts waiting behind it wait neither for the audit commit nor for Hangfire):
+    /// the caller's own audit entry — the audit log commits the entries of a burst together — and, for the caller that
+    /// created the run, its job. The audit entry is durable before the job is enqueued; if the process dies before the
+    /// enqueue, the run is queued without a job and the reconciler enqueues it.
     /// </summary>
-    private async Task<StartResult> DispatchIfCreatedAsync(StartResult result, CancellationToken cancellationToken)
+    private async Task<StartResult> FinishAsync(Actor actor, StartResult result, CancellationToken cancellationToken)
     {
+        if (result.Decision != AccessDecision.Allowed || result.Run is not { } run)
+        {
+            return result;
+        }
+
+        var label = registry.LabelOf(run.Type);
+        await audit.WriteAsync(result.Created
+            ? new AuditRecord(actor, run.WorkspaceId, "operation.started", $"Started {label} (run #{run.Id}).", run.TenantId, run.Id)
+            : new AuditRecord(actor, run.WorkspaceId, "operation.deduplicated",
+                $"Asked for {label}; run #{run.Id} with the same identity already exists ({run.Status.ToWire()}).", run.TenantId, run.Id), cancellationToken);
         if (!result.Created)
         {
             return result;
         }
 
-        var jobId = await dispatcher.DispatchAsync(result.Run!.Id, cancellationToken);
-        return result with { Run = result.Run with { HangfireJobId = jobId } };
+        var jobId = await dispatcher.DispatchAsync(run.Id, cancellationToken);
+        return result with { Run = run with { HangfireJobId = jobId } };
     }
 
     private sealed record StartKey(Guid UserId, string Type, Guid TenantId, Guid? WorkspaceId, Guid? RestoreRequestId, long? RetryOfRunId, string Inputs);
@@ -64,15 +81,15 @@ internal sealed class OperationRunService(
     /// One start on behalf of <paramref name="callers"/> identical requests: the same decision for all of them; when a run is
     /// created, the first caller gets it as created and the others as deduplicated.
     /// </summary>
-    private async Task<IReadOnlyList<StartResult>> StartForCallersAsync(Actor actor, StartRequest request, int callers, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StartResult>> StartForCallersAsync(Actor actor, StartRequest request, int callers)
     {
-        var result = await StartOnceAsync(actor, request, callers, cancellationToken);
+        var result = await StartOnceAsync(actor, request, CancellationToken.None);
         return result.Created && callers > 1
             ? [result, .. Enumerable.Repeat(result with { Created = false }, callers - 1)]
             : [.. Enumerable.Repeat(result, callers)];
     }
 
-    private async Task<StartResult> StartOnceAsync(Actor actor, StartRequest request, int callers, CancellationToken cancellationToken)
+    private async Task<StartResult> StartOnceAsync(Actor actor, StartRequest request, CancellationToken cancellationToken)
     {
         var definition = registry.Find(request.Type);
         if (definition is null)
@@ -127,7 +144,7 @@ internal sealed class OperationRunService(
             if (definition.IdentityRule == IdentityRule.Dedupe && await FindActiveAsync(db, identity.Key, cancellationToken) is { } active)
             {
                 // Look first: a start that finds the active run never waits on an in-flight insert of the same identity.
-                return await DeduplicatedAsync(actor, definition, active, callers, cancellationToken);
+                return new StartResult(AccessDecision.Allowed, active.ToView(), Created: false);
             }
 
             initiator ??= actor switch
@@ -177,13 +194,9 @@ internal sealed class OperationRunService(
             var inserted = await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken);
             if (inserted.Count == 1)
             {
+                // The run as created; StartAsync audits it and enqueues its job.
                 var created = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == inserted[0], cancellationToken);
-                var run = created.ToView();
-                await audit.WriteManyAsync([
-                    new AuditRecord(actor, run.WorkspaceId, "operation.started", $"Started {definition.Label} (run #{run.Id}).", run.TenantId, run.Id),
-                    .. Enumerable.Repeat(DeduplicatedEntry(actor, definition, created), callers - 1)], cancellationToken);
-                // The run as created (no second read of the row on the start path); StartAsync enqueues its job.
-                return new StartResult(AccessDecision.Allowed, run, Created: true);
+                return new StartResult(AccessDecision.Allowed, created.ToView(), Created: true);
             }
 
             var existing = definition.IdentityRule switch
@@ -196,7 +209,7 @@ internal sealed class OperationRunService(
             };
             if (existing is not null)
             {
-                return await DeduplicatedAsync(actor, definition, existing, callers, cancellationToken);
+                return new StartResult(AccessDecision.Allowed, existing.ToView(), Created: false);
             }
 
             logger.LogDebug("Identity {Key} conflicted but the active run completed meanwhile; retrying the start", identity.Key);
@@ -209,16 +222,6 @@ internal sealed class OperationRunService(
         db.Runs.AsNoTracking()
             .Where(r => r.IdentityKey == identityKey && r.IdentityRule == "dedupe" && (r.Status == "queued" || r.Status == "running"))
             .FirstOrDefaultAsync(cancellationToken);
-
-    private async Task<StartResult> DeduplicatedAsync(Actor actor, OperationTypeDefinition definition, OperationRun existing, int callers, CancellationToken cancellationToken)
-    {
-        await audit.WriteManyAsync([.. Enumerable.Repeat(DeduplicatedEntry(actor, definition, existing), callers)], cancellationToken);
-        return new StartResult(AccessDecision.Allowed, existing.ToView(), Created: false);
-    }
-
-    private static AuditRecord DeduplicatedEntry(Actor actor, OperationTypeDefinition definition, OperationRun existing) =>
-        new(actor, existing.WorkspaceId, "operation.deduplicated",
-            $"Asked for {definition.Label}; run #{existing.Id} with the same identity already exists ({existing.Status}).", existing.TenantId, existing.Id);
 
     public async Task<ScheduledRunsResult> StartScheduledAsync(IReadOnlyList<ScheduledSlot> slots, CancellationToken cancellationToken = default)
     {
