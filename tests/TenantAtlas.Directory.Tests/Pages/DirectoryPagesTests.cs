@@ -79,6 +79,18 @@ public sealed class DirectoryPagesTests(DirectoryFixture fixture)
         html.Should().Contain("id=\"groups-empty\"").And.Contain("Never synced");
     }
 
+    [Fact]
+    public async Task Hand_edited_paging_and_flags_fall_back_instead_of_an_error()
+    {
+        var (_, tenantId) = await fixture.NewTenantAsync();
+        var client = await fixture.SignedInAsync("owner@demo.test");
+
+        var response = await client.GetAsync($"/admin/tenants/{tenantId}/directory?page=abc&deleted=maybe");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("id=\"groups-empty\"");
+    }
+
     [Theory]
     [InlineData("owner@demo.test", HttpStatusCode.OK)]
     [InlineData("operator@demo.test", HttpStatusCode.OK)]

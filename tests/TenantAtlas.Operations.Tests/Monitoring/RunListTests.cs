@@ -126,4 +126,18 @@ public sealed class RunListTests(OperationsFixture fixture) : IClassFixture<Oper
         (html.Contains("Contoso-US", StringComparison.Ordinal) && html.Contains("data-run=", StringComparison.Ordinal)).Should().Be(seesContoso);
         outbound.Requests.Should().BeEmpty("the list renders from the database only");
     }
+
+    [Theory]
+    [InlineData("?before=abc")]
+    [InlineData("?before=-5")]
+    [InlineData("?before=99999999999999999999999")]
+    public async Task A_hand_edited_cursor_falls_back_to_the_first_page_instead_of_an_error(string query)
+    {
+        var client = await fixture.SignedInAsync("owner@demo.test");
+
+        var response = await client.GetAsync("/admin/operations" + query);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("runs-grid");
+    }
 }
