@@ -21,7 +21,24 @@ public sealed record InventoryFamilyCount(string Family, long Items, long Delete
 /// <param name="Text">Part of the display name (case-insensitive); null or blank for all.</param>
 /// <param name="Family">A registry key (<c>GraphResourceKeys</c>), or null for every family.</param>
 /// <param name="Platform">Windows, macOS, iOS, Android…, or null for every platform.</param>
-public sealed record InventorySearch(Guid TenantId, string? Text = null, string? Family = null, string? Platform = null, bool IncludeDeleted = false, int Skip = 0, int Take = 50);
+public sealed record InventorySearch(Guid TenantId, string? Text = null, string? Family = null, string? Platform = null, bool IncludeDeleted = false, int Skip = 0, int Take = 50)
+{
+    /// <summary>The order of the results; name (A–Z) unless set. Ties are broken by name, then by id, so paging is stable.</summary>
+    public InventorySort Sort { get; init; } = InventorySort.Name;
+
+    public bool Descending { get; init; }
+}
+
+/// <summary>The columns the inventory can be ordered by (the page's sortable columns; <c>?sort=modified&amp;desc=1</c>).</summary>
+public enum InventorySort
+{
+    Name,
+    PolicyType,
+    Platform,
+    Assignments,
+    LastModified,
+    FirstSeen,
+}
 
 public sealed record InventorySearchResult(IReadOnlyList<InventoryItemView> Items, long Total);
 

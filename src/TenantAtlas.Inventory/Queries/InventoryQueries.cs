@@ -47,8 +47,7 @@ internal sealed class InventoryQueries(IDbContextFactory<InventoryDbContext> dbF
         }
 
         var total = await query.LongCountAsync(cancellationToken);
-        var items = await query
-            .OrderBy(i => i.DisplayName).ThenBy(i => i.Family).ThenBy(i => i.Id)
+        var items = await Order(query, search.Sort, search.Descending)
             .Skip(Math.Max(0, search.Skip))
             .Take(Math.Clamp(search.Take, 1, MaxTake))
             .Select(i => new InventoryItemView(
@@ -67,6 +66,29 @@ internal sealed class InventoryQueries(IDbContextFactory<InventoryDbContext> dbF
             .Distinct()
             .OrderBy(p => p)
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Server-side order over the whole result (not just the page shown); name and id break ties so pages never overlap.</summary>
+    private static IQueryable<InventoryItem> Order(IQueryable<InventoryItem> query, InventorySort sort, bool descending)
+    {
+        var ordered = (sort, descending) switch
+        {
+            (InventorySort.PolicyType, false) => query.OrderBy(i => i.Family),
+            (InventorySort.PolicyType, true) => query.OrderByDescending(i => i.Family),
+            (InventorySort.Platform, false) => query.OrderBy(i => i.Platform == null).ThenBy(i => i.Platform),
+            (InventorySort.Platform, true) => query.OrderBy(i => i.Platform == null).ThenByDescending(i => i.Platform),
+            (InventorySort.Assignments, false) => query.OrderBy(i => i.AssignmentCount == null).ThenBy(i => i.AssignmentCount),
+            (InventorySort.Assignments, true) => query.OrderBy(i => i.AssignmentCount == null).ThenByDescending(i => i.AssignmentCount),
+            (InventorySort.LastModified, false) => query.OrderBy(i => i.LastModifiedAt == null).ThenBy(i => i.LastModifiedAt),
+            (InventorySort.LastModified, true) => query.OrderBy(i => i.LastModifiedAt == null).ThenByDescending(i => i.LastModifiedAt),
+            (InventorySort.FirstSeen, false) => query.OrderBy(i => i.FirstSeenAt),
+            (InventorySort.FirstSeen, true) => query.OrderByDescending(i => i.FirstSeenAt),
+            (_, false) => query.OrderBy(i => i.DisplayName),
+            (_, true) => query.OrderByDescending(i => i.DisplayName),
+        };
+        return sort == InventorySort.Name
+            ? ordered.ThenBy(i => i.Family).ThenBy(i => i.Id)
+            : ordered.ThenBy(i => i.DisplayName).ThenBy(i => i.Id);
     }
 
     private static string EscapeLike(string text) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Inventory.Contracts;
 using TenantAtlas.Testing.Hosting;
 
 namespace TenantAtlas.Inventory.Tests.Pages;
@@ -82,6 +83,38 @@ public sealed class InventoryPageTests(InventoryFixture fixture)
         var html = await client.GetStringAsync(Path(tenantId) + "?q=" + Uri.EscapeDataString(name));
         html.Should().Contain(WebUtility.HtmlEncode(name));
         (await client.GetStringAsync(Path(tenantId) + "?q=no-such-policy-" + Guid.NewGuid())).Should().Contain("No policies match these filters.");
+    }
+
+    [Fact]
+    public async Task Columns_sort_the_whole_inventory_on_the_server_and_the_order_lives_in_the_url()
+    {
+        var (_, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 8);
+        await fixture.SyncAsync(tenantId);
+        var whole = await fixture.Queries.SearchAsync(new(tenantId, Take: 200));
+        var all = whole.Items;
+        all.Should().HaveCount((int)whole.Total, "the whole inventory fits one read here").And.HaveCountGreaterThan(20);
+
+        var newestFirst = await fixture.Queries.SearchAsync(new(tenantId, Take: 200) { Sort = InventorySort.LastModified, Descending = true });
+        var byType = await fixture.Queries.SearchAsync(new(tenantId, Take: 200) { Sort = InventorySort.PolicyType });
+        var nameDescending = await fixture.Queries.SearchAsync(new(tenantId, Take: 200) { Descending = true });
+        var mostAssignedPage2 = await fixture.Queries.SearchAsync(new(tenantId, Skip: 10, Take: 10) { Sort = InventorySort.Assignments, Descending = true });
+        var mostAssigned = await fixture.Queries.SearchAsync(new(tenantId, Take: 200) { Sort = InventorySort.Assignments, Descending = true });
+
+        newestFirst.Items.Where(i => i.LastModifiedAt is not null).Should().BeInDescendingOrder(i => i.LastModifiedAt);
+        newestFirst.Items.SkipWhile(i => i.LastModifiedAt is not null).Should().NotContain(i => i.LastModifiedAt != null, "unknown times come last");
+        // Text order is the database collation's; checked as "descending is ascending reversed" and "one block per type".
+        nameDescending.Items.Select(i => i.DisplayName).Should().Equal(all.Select(i => i.DisplayName).Reverse(), "name A–Z is the default");
+        var families = byType.Items.Select(i => i.Family).ToList();
+        families.Zip(families.Skip(1)).Count(p => p.First != p.Second).Should().Be(families.Distinct().Count() - 1, "each policy type is one block");
+        mostAssigned.Items.Where(i => i.AssignmentCount is not null).Should().BeInDescendingOrder(i => i.AssignmentCount);
+        mostAssignedPage2.Items.Select(i => i.GraphId).Should().Equal(mostAssigned.Items.Skip(10).Take(10).Select(i => i.GraphId), "the order is over every item, stable across pages");
+
+        var client = await fixture.SignedInAsync("owner@demo.test");
+        var html = await client.GetStringAsync(Path(tenantId) + "?sort=modified&desc=1&family=configurationPolicies");
+        html.Should().Contain("id=\"sort-modified\"").And.Contain("aria-sort=\"descending\"");
+        html.Should().Contain(WebUtility.HtmlEncode($"{Path(tenantId)}?sort=modified&family=configurationPolicies"), "clicking the sorted column again turns it to ascending, keeping the filters");
+        html.Should().Contain(WebUtility.HtmlEncode($"{Path(tenantId)}?sort=type&family=configurationPolicies"), "another column starts A–Z");
+        (await client.GetAsync(Path(tenantId) + "?sort=bogus&desc=maybe&page=abc")).StatusCode.Should().Be(HttpStatusCode.OK, "a hand-edited URL falls back to the defaults");
     }
 
     [Fact]
