@@ -9,7 +9,8 @@ using TenantAtlas.Benchmarks;
 // The operations benchmark: see docs/performance.md and scripts/bench-operations.sh, which prepares the app and its data.
 // Usage: TenantAtlas.Benchmarks --base-url http://127.0.0.1:PORT --db "Host=…" --token tat_… [--iterations 1000]
 //        [--warmup 200] [--concurrency 200] [--dedupe-rounds 5] [--phase-seconds 120] [--markdown FILE] [--explain FILE]
-//        [--command "…"] [--probe PATH]…   (--probe: only time the given paths as owner@demo.test, for diagnosis)
+//        [--command "…"] [--probe PATH]…   (--probe: only time the given paths as owner@demo.test, for diagnosis;
+//        burst:PATH = simultaneous GETs, starts:N = N rounds of simultaneous API starts on fresh identities)
 if (args is ["inventory", ..])
 {
     // The inventory sync benchmark (scripts/bench-inventory.sh).
@@ -58,7 +59,26 @@ if (options.Probe.Length > 0)
         Console.WriteLine($"  {path} ×{options.Concurrency}: statuses {string.Join(",", done.GroupBy(d => d.Item2).Select(g => $"{g.Count()}×{g.Key}"))} min={Stats.Ms(done.Min(d => d.Item1))} p50={Stats.Ms(st.P50)} p95={Stats.Ms(st.P95)} max={Stats.Ms(st.Max)} ms");
     }
 
-    foreach (var path in options.Probe.Where(p => !p.StartsWith("burst:", StringComparison.Ordinal)))
+    foreach (var probe in options.Probe.Where(p => p.StartsWith("starts:", StringComparison.Ordinal)))
+    {
+        // starts:N — N rounds of Concurrency simultaneous API starts, each on a fresh dedupe identity of the owner's.
+        var owner0 = await Scalar<Guid>("SELECT id FROM access.users WHERE normalized_email = 'OWNER@DEMO.TEST'");
+        var fresh = new Queue<DedupeIdentity>(await Rows("""
+            SELECT t.workspace_id, t.id, ty.type FROM access.memberships m JOIN tenants.tenants t ON t.workspace_id = m.workspace_id
+             CROSS JOIN (VALUES ('inventory.sync'), ('directory_groups.sync'), ('directory_role_definitions.sync')) ty(type)
+             WHERE m.user_id = @owner AND m.role IN ('Owner', 'Manager')
+               AND NOT EXISTS (SELECT 1 FROM operations.operation_runs r
+                                WHERE r.identity_key = ty.type || '|tenant:' || t.id AND r.status IN ('queued', 'running') AND r.identity_rule = 'dedupe')
+            """, r => new DedupeIdentity(r.GetGuid(0), r.GetGuid(1), r.GetString(2)), ("owner", owner0)));
+        for (var round = 0; round < int.Parse(probe["starts:".Length..], CultureInfo.InvariantCulture) && fresh.Count > 0; round++)
+        {
+            var b = await DedupeBench.ApiBurstAsync("probe", probeApi, fresh.Dequeue(), options.Concurrency, db);
+            var st = Stats.Of("", b.Latencies);
+            Console.WriteLine($"  starts round {round + 1}: created {b.Created}, deduplicated {b.Deduped}, errors {b.Errors}; min={Stats.Ms(b.Latencies.Min())} p50={Stats.Ms(st.P50)} p95={Stats.Ms(st.P95)} max={Stats.Ms(st.Max)} ms");
+        }
+    }
+
+    foreach (var path in options.Probe.Where(p => !p.StartsWith("burst:", StringComparison.Ordinal) && !p.StartsWith("starts:", StringComparison.Ordinal)))
     {
         await Http($"probe {path}", path.StartsWith("/api", StringComparison.Ordinal) ? probeApi : probeBrowser, () => path);
     }
