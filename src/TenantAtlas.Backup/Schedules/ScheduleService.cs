@@ -235,6 +235,28 @@ internal sealed class ScheduleService(
         return (decision, [.. rows.Select(ToView)]);
     }
 
+    /// <summary>
+    /// Every schedule the user may see, across the workspaces where the role includes <see cref="BackupAccess.View"/>, by
+    /// tenant name then schedule name (tenant names from the Tenants module). Workspaces without that capability add nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<(ScheduleView Schedule, TenantSummary Tenant, string WorkspaceName)>> ListVisibleAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var workspaces = (await access.ListMembershipsAsync(userId, cancellationToken)).Where(m => m.Has(BackupAccess.View))
+            .ToDictionary(m => m.WorkspaceId, m => m.WorkspaceName);
+        if (workspaces.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = workspaces.Keys.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Schedules.AsNoTracking().Where(s => ids.Contains(s.WorkspaceId)).ToListAsync(cancellationToken);
+        var tenantsById = (await tenants.ListAsync(ids, cancellationToken)).ToDictionary(t => t.Id);
+        return [.. rows.Where(r => tenantsById.ContainsKey(r.TenantId))
+            .Select(r => (Schedule: ToView(r), Tenant: tenantsById[r.TenantId], WorkspaceName: workspaces[r.WorkspaceId]))
+            .OrderBy(x => x.Tenant.DisplayName, StringComparer.CurrentCultureIgnoreCase).ThenBy(x => x.Schedule.Name, StringComparer.CurrentCultureIgnoreCase)];
+    }
+
     /// <summary>Field → message for everything wrong with the input; empty when it can be saved.</summary>
     public IReadOnlyDictionary<string, string> Validate(ScheduleInput input)
     {

@@ -116,6 +116,24 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_backups_overview_lists_every_schedule_the_user_may_see_across_tenants_and_nothing_else()
+    {
+        var owner = await (await fixture.SignedInAsync("owner@demo.test")).GetStringAsync("/admin/backups");
+        var outsider = await (await fixture.SignedInAsync("outsider@demo.test")).GetStringAsync("/admin/backups");
+        var reader = await (await fixture.SignedInAsync("readonly@demo.test")).GetStringAsync("/admin/backups");
+
+        owner.Should().Contain("<title>Backups · TenantAtlas</title>").And.Contain("id=\"backups-overview\"");
+        owner.Should().Contain($"href=\"/backup/schedules/{fixture.ScheduleId}\"").And.Contain("Nightly pages");
+        owner.Should().Contain($"href=\"/admin/tenants/{fixture.Demo.ContosoEu}/backups\"", "each row links to its tenant's backups");
+        owner.Should().Contain($"href=\"/admin/operations/{fixture.RunId}\" class=\"ta-last-run\"").And.Contain("ta-next-fire");
+        owner.Should().Contain("id=\"nav-backups\"", "the drawer leads here for whoever may see backups");
+        owner.Should().NotContain(fixture.Demo.FabrikamTenant.ToString(), "the owner is no member of Fabrikam");
+        outsider.Should().NotContain(fixture.ScheduleId.ToString()).And.NotContain(fixture.Demo.ContosoEu.ToString());
+        reader.Should().Contain("id=\"backups-overview-empty\"", "a readonly role includes no backups").And.NotContain(fixture.ScheduleId.ToString());
+        reader.Should().NotContain("id=\"nav-backups\"");
+    }
+
+    [Fact]
     public async Task The_list_shows_next_fire_time_last_run_badge_linking_to_the_run_and_missed_slots()
     {
         var client = await fixture.SignedInAsync("owner@demo.test");
