@@ -12,7 +12,9 @@ namespace TenantAtlas.BuildingBlocks.Concurrency;
 /// <remarks>
 /// The batch function gets the items in arrival order and returns one result per item, in the same order. If it throws,
 /// every call of that batch gets the exception. A caller's cancellation token only ends that caller's wait: the batch
-/// itself runs to the end (its other callers still need it), with <see cref="CancellationToken.None"/>.
+/// itself runs to the end (its other callers still need it), with <see cref="CancellationToken.None"/>. An idle key's
+/// lane is dropped; in the rare race where a call joins the dropped lane while another creates a new one, two batches of
+/// that key can run at once — coalescing is an optimisation, the rules (unique indexes, checks) never depend on it.
 /// </remarks>
 public sealed class KeyedBatcher<TKey, TItem, TResult>(
     Func<TKey, IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> execute,
@@ -28,30 +30,16 @@ public sealed class KeyedBatcher<TKey, TItem, TResult>(
 
     public Task<TResult> RunAsync(TKey key, TItem item, CancellationToken cancellationToken = default)
     {
+        // Lock-free: a burst of hundreds of calls on two cores must not convoy on a lock just to join a batch.
         var pending = new Pending(item);
-        while (true)
+        var lane = lanes.GetOrAdd(key, static _ => new Lane());
+        lane.Waiting.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref lane.Running, 1, 0) == 0)
         {
-            var lane = lanes.GetOrAdd(key, static _ => new Lane());
-            bool start;
-            lock (lane)
-            {
-                if (lane.Retired)
-                {
-                    continue; // Removed from the dictionary a moment ago: take (or add) the current lane.
-                }
-
-                lane.Waiting.Add(pending);
-                start = !lane.Running;
-                lane.Running = true;
-            }
-
-            if (start)
-            {
-                _ = DrainAsync(key, lane);
-            }
-
-            return pending.Completion.Task.WaitAsync(cancellationToken);
+            _ = DrainAsync(key, lane);
         }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
     private async Task DrainAsync(TKey key, Lane lane)
@@ -60,20 +48,30 @@ public sealed class KeyedBatcher<TKey, TItem, TResult>(
         await Task.Yield();
         while (true)
         {
-            List<Pending> batch;
-            lock (lane)
+            // The calls waiting now, all of which arrived before this batch starts.
+            var batch = new List<Pending>(Math.Min(lane.Waiting.Count, maxBatchSize));
+            while (batch.Count < maxBatchSize && lane.Waiting.TryDequeue(out var next))
             {
-                if (lane.Waiting.Count == 0)
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref lane.Running, 0);
+                // A call that enqueued while we were finding the queue empty saw Running = 1 and left its item to us: take
+                // the lane back if so; otherwise that call (or a later one) starts the next drain itself.
+                if (lane.Waiting.IsEmpty || Interlocked.CompareExchange(ref lane.Running, 1, 0) != 0)
                 {
-                    lane.Running = false;
-                    lane.Retired = true;
-                    lanes.TryRemove(new KeyValuePair<TKey, Lane>(key, lane));
+                    // Drop the idle lane. A call that got it from the dictionary just before still drains it itself.
+                    if (lane.Waiting.IsEmpty)
+                    {
+                        lanes.TryRemove(new KeyValuePair<TKey, Lane>(key, lane));
+                    }
+
                     return;
                 }
 
-                var take = Math.Min(lane.Waiting.Count, maxBatchSize);
-                batch = lane.Waiting.GetRange(0, take);
-                lane.Waiting.RemoveRange(0, take);
+                continue;
             }
 
             Interlocked.Increment(ref batches);
@@ -102,9 +100,8 @@ public sealed class KeyedBatcher<TKey, TItem, TResult>(
 
     private sealed class Lane
     {
-        public readonly List<Pending> Waiting = [];
-        public bool Running;
-        public bool Retired;
+        public readonly ConcurrentQueue<Pending> Waiting = new();
+        public int Running;
     }
 
     private sealed class Pending(TItem item)

@@ -122,4 +122,20 @@ public sealed class KeyedBatcherTests
         answers.Should().Equal(Enumerable.Range(0, 1000).Select(i => -i));
         batcher.BatchesExecuted.Should().BeLessThan(1000);
     }
+
+    [Fact]
+    public async Task No_call_is_lost_while_idle_keys_are_dropped_and_recreated()
+    {
+        var batcher = new KeyedBatcher<int, int, int>(async (_, items) =>
+        {
+            await Task.Yield();
+            return [.. items.Select(i => i + 1)];
+        });
+
+        for (var wave = 0; wave < 50; wave++)
+        {
+            var calls = Enumerable.Range(0, 100).Select(i => Task.Run(() => batcher.RunAsync(i % 2, wave * 1000 + i))).ToArray();
+            (await Task.WhenAll(calls).WaitAsync(Patience)).Should().Equal(Enumerable.Range(0, 100).Select(i => wave * 1000 + i + 1), $"wave {wave}");
+        }
+    }
 }
