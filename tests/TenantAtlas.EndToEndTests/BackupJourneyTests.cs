@@ -96,6 +96,15 @@ public sealed class BackupJourneyTests(BackupBrowserFixture fixture) : IClassFix
             await Assertions.Expect(page.Locator("#download-set")).ToHaveAttributeAsync("href", new Regex("/backup/sets/[0-9a-f-]{36}/download$"));
             var screenshot = await BrowserFixture.ScreenshotAsync(page, "backup-set");
             new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
+
+            // The drawer's Backups: every schedule the owner may see, this one with its last run succeeded.
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator("#nav-backups").ClickAsync();
+            await page.WaitForURLAsync(new Regex("/admin/backups$"));
+            var row = page.Locator($"#backups-overview tr:has(td[data-tenant='{fixture.Tenant}'])");
+            await Assertions.Expect(row.Locator(".ta-schedule-link")).ToHaveTextAsync("Nightly 02:00");
+            await Assertions.Expect(row.Locator(".ta-last-run [data-status]")).ToHaveAttributeAsync("data-status", "succeeded");
+            await BrowserFixture.ScreenshotAsync(page, "backup-overview");
         }
         finally
         {
