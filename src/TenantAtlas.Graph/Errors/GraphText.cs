@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TenantAtlas.BuildingBlocks.Errors;
 
 namespace TenantAtlas.Graph.Errors;
 
@@ -8,17 +9,8 @@ internal static partial class GraphText
 {
     public const int MaxLength = 1000;
 
-    public static string Sanitize(string? text)
-    {
-        var value = (text ?? "").Trim();
-        value = BearerToken().Replace(value, "Bearer [redacted]");
-        value = Jwt().Replace(value, "[redacted-token]");
-        value = SecretAssignment().Replace(value, m => m.Groups[1].Value + "=[redacted]");
-        value = JsonSecret().Replace(value, m => m.Groups[1].Value + "\"[redacted]\"");
-        value = ConnectionPassword().Replace(value, "Password=[redacted]");
-        value = Whitespace().Replace(value, " ");
-        return value.Length <= MaxLength ? value : value[..(MaxLength - 1)] + "…";
-    }
+    public static string Sanitize(string? text) =>
+        SecretRedactor.Cap(Whitespace().Replace(SecretRedactor.Redact((text ?? "").Trim()), " "), MaxLength);
 
     /// <summary>
     /// Intune puts a JSON document inside <c>error.message</c> (<c>{"_version":3,"Message":"… - Operation ID … - Activity ID …"}</c>):
@@ -63,21 +55,6 @@ internal static partial class GraphText
 
         return text.Trim();
     }
-
-    [GeneratedRegex(@"Bearer\s+[A-Za-z0-9\-\._~\+/]+=*", RegexOptions.IgnoreCase)]
-    private static partial Regex BearerToken();
-
-    [GeneratedRegex(@"eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*")]
-    private static partial Regex Jwt();
-
-    [GeneratedRegex(@"(?<![A-Za-z0-9_])(client_secret|secret|password|access_token|refresh_token|token|api[_-]?key|sig|\$skiptoken|\$deltatoken)=([^&\s;""']+)", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretAssignment();
-
-    [GeneratedRegex(@"(""(?:client_secret|secret|password|access_token|refresh_token)""\s*:\s*)""[^""]*""", RegexOptions.IgnoreCase)]
-    private static partial Regex JsonSecret();
-
-    [GeneratedRegex(@"Password=[^;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex ConnectionPassword();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
