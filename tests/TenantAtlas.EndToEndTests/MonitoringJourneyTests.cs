@@ -34,6 +34,8 @@ public sealed class MonitoringJourneyTests(OperationsBrowserFixture fixture)
             var colleague = await fixture.SignedInPageAsync("operator@demo.test");
             await colleague.GotoAsync(shared);
             await BrowserFixture.WaitForInteractiveAsync(colleague);
+            // The grid reloads its rows once the circuit is live: wait for them as for the owner above, then read them all.
+            await Assertions.Expect(colleague.Locator(".ta-run-row [data-status]").First).ToHaveAttributeAsync("data-status", "failed");
             (await colleague.Locator(".ta-run-row [data-status]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.status)"))
                 .Should().NotBeEmpty().And.OnlyContain(s => s == "failed");
             await colleague.Context.CloseAsync();
