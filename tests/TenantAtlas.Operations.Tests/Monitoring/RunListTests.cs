@@ -7,6 +7,7 @@ using TenantAtlas.Testing.Hosting;
 namespace TenantAtlas.Operations.Tests.Monitoring;
 
 /// <summary>Spec 002-monitoring-and-api, "Monitoring list": only what the user may view, counts included; filters; keyset paging.</summary>
+[Collection(OutboundHttpCollection.Name)]
 public sealed class RunListTests(OperationsFixture fixture) : IClassFixture<OperationsFixture>, IAsyncLifetime
 {
     private IOperationRunQueries Queries => fixture.App.Services.GetRequiredService<IOperationRunQueries>();

@@ -7,6 +7,7 @@ using TenantAtlas.Testing.Hosting;
 namespace TenantAtlas.Operations.Tests.Pages;
 
 /// <summary>Spec 001-operation-runs, "Viewer authorization": the exact 404/403 rules, as real HTTP status codes.</summary>
+[Collection(OutboundHttpCollection.Name)]
 public sealed class RunViewerAccessTests(OperationsFixture fixture) : IClassFixture<OperationsFixture>, IAsyncLifetime
 {
     private OperationRunView contosoRun = default!;
