@@ -23,11 +23,10 @@ internal sealed class OperationRunService(
 {
     private const int MaxInputsLength = 16_000;
 
-    private KeyedBatcher<StartKey, StartRequest, StartResult>? sameStarts;
+    private KeyedBatcher<StartKey, StartRequest, BatchedStart>? sameStarts;
 
     public async Task<StartResult> StartAsync(Actor actor, StartRequest request, CancellationToken cancellationToken = default)
     {
-        StartResult result;
         if (actor is UserActor user && registry.Find(request.Type) is { IdentityRule: IdentityRule.Dedupe, UserStartable: true } dedupe)
         {
             // A burst of the same start by the same user (a double click, a script's retries, many tabs) is answered by one
@@ -37,35 +36,32 @@ internal sealed class OperationRunService(
             var key = new StartKey(user.UserId, dedupe.Key, request.TenantId, request.WorkspaceId, request.RestoreRequestId, request.RetryOfRunId,
                 (request.Inputs ?? []).ToJsonString());
             var batcher = LazyInitializer.EnsureInitialized(ref sameStarts,
-                () => new KeyedBatcher<StartKey, StartRequest, StartResult>((key, requests) => StartForCallersAsync(Actor.User(key.UserId), requests[0], requests.Count)));
-            result = await batcher.RunAsync(key, request, cancellationToken);
-        }
-        else
-        {
-            result = await StartOnceAsync(actor, request, cancellationToken);
+                () => new KeyedBatcher<StartKey, StartRequest, BatchedStart>((key, requests) => StartForCallersAsync(Actor.User(key.UserId), requests[0], requests.Count)));
+            var batched = await batcher.RunAsync(key, request, cancellationToken);
+            return await FinishAsync(actor, batched.Result, batched.Audited, cancellationToken);
         }
 
-        return await FinishAsync(actor, result, cancellationToken);
+        return await FinishAsync(actor, await StartOnceAsync(actor, request, cancellationToken), audited: false, cancellationToken);
     }
 
     /// <summary>
-    /// Per caller, after the batch (so the starts waiting behind it wait neither for the audit commit nor for Hangfire):
-    /// the caller's own audit entry — the audit log commits the entries of a burst together — and, for the caller that
-    /// created the run, its job. The audit entry is durable before the job is enqueued; if the process dies before the
-    /// enqueue, the run is queued without a job and the reconciler enqueues it.
+    /// Per caller, after the start: its audit entry unless its batch wrote it, and, for the caller that created the run, its
+    /// job. A lone creator audits here, after its batch, so the starts waiting behind it do not wait for its audit commit.
+    /// The audit entry is durable before the job is enqueued; if the process dies before the enqueue, the run is queued
+    /// without a job and the reconciler enqueues it.
     /// </summary>
-    private async Task<StartResult> FinishAsync(Actor actor, StartResult result, CancellationToken cancellationToken)
+    private async Task<StartResult> FinishAsync(Actor actor, StartResult result, bool audited, CancellationToken cancellationToken)
     {
         if (result.Decision != AccessDecision.Allowed || result.Run is not { } run)
         {
             return result;
         }
 
-        var label = registry.LabelOf(run.Type);
-        await audit.WriteAsync(result.Created
-            ? new AuditRecord(actor, run.WorkspaceId, "operation.started", $"Started {label} (run #{run.Id}).", run.TenantId, run.Id)
-            : new AuditRecord(actor, run.WorkspaceId, "operation.deduplicated",
-                $"Asked for {label}; run #{run.Id} with the same identity already exists ({run.Status.ToWire()}).", run.TenantId, run.Id), cancellationToken);
+        if (!audited)
+        {
+            await audit.WriteAsync(result.Created ? StartedEntry(actor, run) : DeduplicatedEntry(actor, run, calls: 1), cancellationToken);
+        }
+
         if (!result.Created)
         {
             return result;
@@ -75,18 +71,44 @@ internal sealed class OperationRunService(
         return result with { Run = run with { HangfireJobId = jobId } };
     }
 
+    private AuditRecord StartedEntry(Actor actor, OperationRunView run) =>
+        new(actor, run.WorkspaceId, "operation.started", $"Started {registry.LabelOf(run.Type)} (run #{run.Id}).", run.TenantId, run.Id);
+
+    /// <summary>
+    /// One entry for the calls of one batch that found the run existing: they are one user's identical request at the same
+    /// moment, so the entry says how many there were instead of repeating itself (a script's burst is one line, not 200).
+    /// </summary>
+    private AuditRecord DeduplicatedEntry(Actor actor, OperationRunView run, int calls) =>
+        new(actor, run.WorkspaceId, "operation.deduplicated",
+            $"Asked for {registry.LabelOf(run.Type)}{(calls > 1 ? $" {calls} times at once" : "")}; run #{run.Id} with the same identity already exists ({run.Status.ToWire()}).",
+            run.TenantId, run.Id);
+
     private sealed record StartKey(Guid UserId, string Type, Guid TenantId, Guid? WorkspaceId, Guid? RestoreRequestId, long? RetryOfRunId, string Inputs);
+
+    /// <summary>A batch's answer to one caller; <paramref name="Audited"/> when the batch already wrote the caller's audit entry.</summary>
+    private sealed record BatchedStart(StartResult Result, bool Audited);
 
     /// <summary>
     /// One start on behalf of <paramref name="callers"/> identical requests: the same decision for all of them; when a run is
-    /// created, the first caller gets it as created and the others as deduplicated.
+    /// created, the first caller gets it as created and the others as deduplicated. The deduplicated callers' one audit
+    /// entry is durable before any of them is answered (with the creator's entry first when they share the batch).
     /// </summary>
-    private async Task<IReadOnlyList<StartResult>> StartForCallersAsync(Actor actor, StartRequest request, int callers)
+    private async Task<IReadOnlyList<BatchedStart>> StartForCallersAsync(Actor actor, StartRequest request, int callers)
     {
         var result = await StartOnceAsync(actor, request, CancellationToken.None);
-        return result.Created && callers > 1
-            ? [result, .. Enumerable.Repeat(result with { Created = false }, callers - 1)]
-            : [.. Enumerable.Repeat(result, callers)];
+        var deduplicated = result.Created ? callers - 1 : callers;
+        if (result.Decision != AccessDecision.Allowed || result.Run is not { } run || deduplicated == 0)
+        {
+            return [.. Enumerable.Repeat(new BatchedStart(result, Audited: false), callers)];
+        }
+
+        await audit.WriteManyAsync(result.Created
+            ? [StartedEntry(actor, run), DeduplicatedEntry(actor, run, deduplicated)]
+            : [DeduplicatedEntry(actor, run, deduplicated)], CancellationToken.None);
+        var existing = new BatchedStart(result with { Created = false }, Audited: true);
+        return result.Created
+            ? [new BatchedStart(result, Audited: true), .. Enumerable.Repeat(existing, deduplicated)]
+            : [.. Enumerable.Repeat(existing, callers)];
     }
 
     private async Task<StartResult> StartOnceAsync(Actor actor, StartRequest request, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Tests.Support;
+using static TenantAtlas.Operations.Tests.Support.AuditSql;
 
 namespace TenantAtlas.Operations.Tests.Runs;
 
@@ -23,8 +24,11 @@ public sealed class IdentityRuleTests(OperationsFixture fixture) : IClassFixture
         results.Select(r => r.Run!.Id).Distinct().Should().ContainSingle();
         (await CountAsync(TestOperations.Sync, tenant)).Should().Be(1);
         (await fixture.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM access.audit_entries WHERE operation_run_id = $1 AND action IN ('operation.started','operation.deduplicated')", results[0].Run!.Id))
+            AuditedCalls + " AND action IN ('operation.started','operation.deduplicated')", results[0].Run!.Id))
             .Should().Be(50, "every start, created or deduped, is audited");
+        (await fixture.Database.ScalarAsync<long>(
+            AuditedCalls + " AND action = 'operation.deduplicated' AND actor_user_id = $2", results[0].Run!.Id, fixture.Demo.Operator))
+            .Should().Be(25, "each user's calls are audited under that user");
     }
 
     [Fact]
