@@ -124,7 +124,29 @@ internal sealed class OperationRunService(
             return StartResult.Refused(StartRefusal.SystemOnly, $"'{definition.Key}' is started only by the system (the scheduler), never by a user.");
         }
 
-        var tenant = await tenants.GetAsync(request.TenantId, cancellationToken);
+        // The reads that do not depend on each other go to the database together: the tenant (then the caller's role in
+        // its workspace), the identity's active run and the caller's label for a new run. Nothing they read is used or
+        // answered before the access decision allows it.
+        var identity = Identity(definition, request);
+        var tenantRead = tenants.GetAsync(request.TenantId, cancellationToken);
+        var activeRead = definition.IdentityRule == IdentityRule.Dedupe && identity.Error is null ? FindActiveAsync(identity.Key, cancellationToken) : null;
+        var labelRead = actor is UserActor reader ? access.GetUserLabelAsync(reader.UserId, cancellationToken) : null;
+        try
+        {
+            return await StartAfterReadsAsync(actor, request, definition, identity, tenantRead, activeRead, labelRead, cancellationToken);
+        }
+        finally
+        {
+            // An earlier answer (not found, forbidden, refused) makes a read moot, but it is still awaited, never left running.
+            await Task.WhenAll(new Task?[] { activeRead, labelRead }.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<StartResult> StartAfterReadsAsync(
+        Actor actor, StartRequest request, OperationTypeDefinition definition, (string Key, string Source, string? Error) identity,
+        Task<TenantSummary?> tenantRead, Task<OperationRun?>? activeRead, Task<string?>? labelRead, CancellationToken cancellationToken)
+    {
+        var tenant = await tenantRead;
         if (tenant is null || (request.WorkspaceId is { } ws && ws != tenant.WorkspaceId))
         {
             return StartResult.Denied(AccessDecision.NotFound);
@@ -144,7 +166,6 @@ internal sealed class OperationRunService(
             return StartResult.Refused(StartRefusal.NoJob, $"'{definition.Label}' cannot be started yet: no job is registered for it.");
         }
 
-        var identity = Identity(definition, request);
         if (identity.Error is not null)
         {
             return StartResult.Refused(StartRefusal.InvalidInput, identity.Error);
@@ -163,7 +184,10 @@ internal sealed class OperationRunService(
         {
             var now = clock.GetUtcNow();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (definition.IdentityRule == IdentityRule.Dedupe && await FindActiveAsync(db, identity.Key, cancellationToken) is { } active)
+            var active = definition.IdentityRule != IdentityRule.Dedupe ? null
+                : attempt == 0 && activeRead is not null ? await activeRead
+                : await FindActiveAsync(db, identity.Key, cancellationToken);
+            if (active is not null)
             {
                 // Look first: a start that finds the active run never waits on an in-flight insert of the same identity.
                 return new StartResult(AccessDecision.Allowed, active.ToView(), Created: false);
@@ -171,7 +195,7 @@ internal sealed class OperationRunService(
 
             initiator ??= actor switch
             {
-                UserActor u => (Kind: "user", UserId: (Guid?)u.UserId, Label: await access.GetUserLabelAsync(u.UserId, cancellationToken) ?? u.UserId.ToString(), Reason: (string?)null),
+                UserActor u => (Kind: "user", UserId: (Guid?)u.UserId, Label: await labelRead! ?? u.UserId.ToString(), Reason: (string?)null),
                 SystemActor s => (Kind: "system", UserId: null, Label: "system", Reason: s.Reason),
                 _ => throw new ArgumentOutOfRangeException(nameof(actor)),
             };
@@ -190,7 +214,7 @@ internal sealed class OperationRunService(
                 VALUES (@workspace, @tenant, @type, 'queued', 'pending', @rule, @key, @source::jsonb, @context::jsonb, @emptySummary::jsonb, '[]'::jsonb,
                         @kind, @user, @label, @reason, @retryOf, @schedule, @scheduledFor, @restore, @now, @now)
                 {{conflict}}
-                RETURNING id AS "Value"
+                RETURNING *
                 """;
             var parameters = new object[]
             {
@@ -213,11 +237,16 @@ internal sealed class OperationRunService(
                 // Braces are placeholders in raw SQL for EF: pass the empty object as a parameter.
                 new NpgsqlParameter("emptySummary", "{}"),
             };
-            var inserted = await db.Database.SqlQueryRaw<long>(sql, parameters).ToListAsync(cancellationToken);
-            if (inserted.Count == 1)
+            // The run as created, in the same round trip (not composable: read as it comes); StartAsync audits it and
+            // enqueues its job.
+            OperationRun? created = null;
+            await foreach (var row in db.Runs.FromSqlRaw(sql, parameters).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
-                // The run as created; StartAsync audits it and enqueues its job.
-                var created = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == inserted[0], cancellationToken);
+                created = row;
+            }
+
+            if (created is not null)
+            {
                 return new StartResult(AccessDecision.Allowed, created.ToView(), Created: true);
             }
 
@@ -238,6 +267,12 @@ internal sealed class OperationRunService(
         }
 
         throw new InvalidOperationException($"Could not start or find a run for identity '{identity.Key}' after 5 attempts.");
+    }
+
+    private async Task<OperationRun?> FindActiveAsync(string identityKey, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await FindActiveAsync(db, identityKey, cancellationToken);
     }
 
     private static Task<OperationRun?> FindActiveAsync(OperationsDbContext db, string identityKey, CancellationToken cancellationToken) =>

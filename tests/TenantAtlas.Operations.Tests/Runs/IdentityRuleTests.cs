@@ -27,7 +27,7 @@ public sealed class IdentityRuleTests(OperationsFixture fixture) : IClassFixture
             AuditedCalls + " AND action IN ('operation.started','operation.deduplicated')", results[0].Run!.Id))
             .Should().Be(50, "every start, created or deduped, is audited");
         (await fixture.Database.ScalarAsync<long>(
-            AuditedCalls + " AND action = 'operation.deduplicated' AND actor_user_id = $2", results[0].Run!.Id, fixture.Demo.Operator))
+            AuditedCalls + " AND action IN ('operation.started','operation.deduplicated') AND actor_user_id = $2", results[0].Run!.Id, fixture.Demo.Operator))
             .Should().Be(25, "each user's calls are audited under that user");
     }
 
