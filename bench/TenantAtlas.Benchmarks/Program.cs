@@ -8,7 +8,7 @@ using TenantAtlas.Benchmarks;
 
 // The operations benchmark: see docs/performance.md and scripts/bench-operations.sh, which prepares the app and its data.
 // Usage: TenantAtlas.Benchmarks --base-url http://127.0.0.1:PORT --db "Host=…" --token tat_… [--iterations 1000]
-//        [--warmup 200] [--concurrency 200] [--dedupe-rounds 5] [--dedupe-warmup 15] [--phase-seconds 120] [--markdown FILE] [--explain FILE]
+//        [--warmup 200] [--concurrency 200] [--dedupe-rounds 5] [--dedupe-warmup 40] [--phase-seconds 120] [--markdown FILE] [--explain FILE]
 //        [--command "…"] [--probe PATH]…   (--probe: only time the given paths as owner@demo.test, for diagnosis;
 //        burst:PATH = simultaneous GETs, starts:N = N rounds of simultaneous API starts on fresh identities)
 if (args is ["inventory", ..])
@@ -181,8 +181,10 @@ results.Add((await PrimaryKeyAsync(), ""));
 var bursts = new List<BurstResult>();
 var dedupe = new DedupeBench(db, owner, "owner@demo.test");
 // Warm-up bursts first, as for the sequential rows and the database path, and reported but not counted: the start path
-// of a fresh process runs unoptimised code, and .NET's tiered JIT recompiles it (instrumented, then optimised) over the
-// first bursts, on the same 2 cores that serve them. The first also tells whether the app accepts the start at all.
+// of a fresh process runs quickly-compiled code, and .NET's tiered JIT recompiles a method once it was called 30 times,
+// on the same 2 cores that serve the bursts. Per-request code gets there in the first burst, but the per-batch code runs
+// once or twice per burst (the first caller's batch, then everyone else's), so it is recompiled around bursts 15 and 30:
+// 40 warm-up bursts measure the settled path. The first burst also tells whether the app accepts the start at all.
 var apiBurst = await DedupeBench.ApiBurstAsync("API `POST /api/operations`", api, identities.Dequeue(), options.Concurrency, db);
 var apiRefused = apiBurst.Statuses.Keys.All(k => k.StartsWith("400", StringComparison.Ordinal));
 Console.WriteLine($"  API warm-up burst: {string.Join(", ", apiBurst.Statuses.Select(s => $"{s.Value}× {s.Key}"))}; runs created {apiBurst.RowsInDatabase}, p95 {Stats.Ms(Stats.Of("", apiBurst.Latencies).P95)} ms (not counted)");
@@ -408,7 +410,7 @@ internal sealed record Options(
         return new Options(
             Required("--base-url"), Required("--db"), Required("--token"), Get("--password") ?? "Demo!2345",
             Int("--iterations", 1000), Int("--warmup", 200), Int("--concurrency", 200), Int("--dedupe-rounds", 5),
-            Int("--dedupe-warmup", 15), Int("--phase-seconds", 120), Int("--total-seconds", 1200), Get("--markdown"), Get("--explain"),
+            Int("--dedupe-warmup", 40), Int("--phase-seconds", 120), Int("--total-seconds", 1200), Get("--markdown"), Get("--explain"),
             Get("--command") ?? "scripts/bench-operations.sh", Get("--settings") ?? "",
             args.Select((a, i) => (a, i)).Where(x => x.a == "--probe" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToArray());
     }
