@@ -230,6 +230,15 @@ internal sealed class DedupeBench(NpgsqlDataSource db, Guid userId, string userE
             results.Count(r => r.Status == 200), errors + results.Count(r => r.Status is not (200 or 201)), rows, statuses);
     }
 
+    /// <summary>True when the identity has no active run, so a start of it creates one again.</summary>
+    public static async Task<bool> IsIdleAsync(NpgsqlDataSource db, DedupeIdentity identity)
+    {
+        await using var active = db.CreateCommand(
+            "SELECT NOT EXISTS (SELECT 1 FROM operations.operation_runs WHERE identity_key = @key AND identity_rule = 'dedupe' AND status IN ('queued', 'running'))");
+        active.Parameters.Add(new NpgsqlParameter("key", identity.Key));
+        return (bool)(await active.ExecuteScalarAsync())!;
+    }
+
     /// <summary>
     /// The newest run id before a burst: its runs are the ones above it. A range on the primary key, so counting them
     /// afterwards reads a few rows instead of scanning a million between the rounds.
