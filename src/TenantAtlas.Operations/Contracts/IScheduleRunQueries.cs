@@ -8,9 +8,12 @@ namespace TenantAtlas.Operations.Contracts;
 /// </summary>
 public interface IScheduleRunQueries
 {
-    /// <summary>Per schedule: its latest run (any status) and how many of its slots were missed.</summary>
+    /// <summary>
+    /// Per schedule: its latest run (any status) and how many of its slots were missed. <paramref name="tenantIds"/> are
+    /// the schedules' tenants (one query for a page across many tenants).
+    /// </summary>
     Task<IReadOnlyDictionary<Guid, ScheduleRunSummary>> SummarizeAsync(
-        Guid tenantId, IReadOnlyCollection<Guid> scheduleIds, IReadOnlyCollection<string> types, CancellationToken cancellationToken = default);
+        IReadOnlyCollection<Guid> tenantIds, IReadOnlyCollection<Guid> scheduleIds, IReadOnlyCollection<string> types, CancellationToken cancellationToken = default);
 
     /// <summary>The schedule's runs, newest first (keyset paging below <paramref name="before"/>).</summary>
     Task<RunPage> ListAsync(Guid tenantId, Guid scheduleId, IReadOnlyCollection<string> types, long? before, int limit, CancellationToken cancellationToken = default);

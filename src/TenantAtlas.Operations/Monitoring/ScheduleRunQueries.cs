@@ -7,15 +7,15 @@ using TenantAtlas.Operations.Runs;
 namespace TenantAtlas.Operations.Monitoring;
 
 /// <summary>
-/// Runs of a schedule within its tenant: <c>schedule_id</c> for slots, <c>context->>'scheduleId'</c> for manual starts.
-/// Both queries stay on the tenant's rows of the given types (index <c>(tenant_id, type, id DESC)</c>).
+/// Runs of schedules within their tenants: <c>schedule_id</c> for slots, <c>context->>'scheduleId'</c> for manual starts.
+/// Both queries stay on the tenants' rows of the given types (index <c>(tenant_id, type, id DESC)</c>).
 /// </summary>
 internal sealed class ScheduleRunQueries(IDbContextFactory<OperationsDbContext> dbFactory) : IScheduleRunQueries
 {
     private const string ScheduleKey = "COALESCE(schedule_id::text, context->>'scheduleId')";
 
     public async Task<IReadOnlyDictionary<Guid, ScheduleRunSummary>> SummarizeAsync(
-        Guid tenantId, IReadOnlyCollection<Guid> scheduleIds, IReadOnlyCollection<string> types, CancellationToken cancellationToken = default)
+        IReadOnlyCollection<Guid> tenantIds, IReadOnlyCollection<Guid> scheduleIds, IReadOnlyCollection<string> types, CancellationToken cancellationToken = default)
     {
         if (scheduleIds.Count == 0)
         {
@@ -23,23 +23,24 @@ internal sealed class ScheduleRunQueries(IDbContextFactory<OperationsDbContext> 
         }
 
         var ids = scheduleIds.Distinct().ToArray();
+        var tenants = tenantIds.Distinct().ToArray();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var latest = await db.Runs.FromSqlRaw(
                 $"""
                 SELECT DISTINCT ON ({ScheduleKey}) * FROM operations.operation_runs
-                 WHERE tenant_id = @tenant AND type = ANY(@types) AND {ScheduleKey} = ANY(@ids)
+                 WHERE tenant_id = ANY(@tenants) AND type = ANY(@types) AND {ScheduleKey} = ANY(@ids)
                  ORDER BY {ScheduleKey}, id DESC
                 """,
-                new NpgsqlParameter("tenant", tenantId), new NpgsqlParameter("types", types.ToArray()),
+                new NpgsqlParameter("tenants", tenants), new NpgsqlParameter("types", types.ToArray()),
                 new NpgsqlParameter("ids", ids.Select(i => i.ToString()).ToArray()))
             .AsNoTracking().ToListAsync(cancellationToken);
         var missed = await db.Database.SqlQueryRaw<MissedCount>(
                 """
                 SELECT schedule_id, count(*) AS count FROM operations.operation_runs
-                 WHERE tenant_id = @tenant AND schedule_id = ANY(@ids) AND completion_reason = 'missed'
+                 WHERE tenant_id = ANY(@tenants) AND schedule_id = ANY(@ids) AND completion_reason = 'missed'
                  GROUP BY schedule_id
                 """,
-                new NpgsqlParameter("tenant", tenantId), new NpgsqlParameter("ids", ids))
+                new NpgsqlParameter("tenants", tenants), new NpgsqlParameter("ids", ids))
             .ToListAsync(cancellationToken);
 
         var views = latest.Select(r => r.ToView()).ToList();
