@@ -105,6 +105,14 @@ public sealed class BackupJourneyTests(BackupBrowserFixture fixture) : IClassFix
             await Assertions.Expect(row.Locator(".ta-schedule-link")).ToHaveTextAsync("Nightly 02:00");
             await Assertions.Expect(row.Locator(".ta-last-run [data-status]")).ToHaveAttributeAsync("data-status", "succeeded");
             await BrowserFixture.ScreenshotAsync(page, "backup-overview");
+
+            // Back to the tenant's schedule list from the overview: the same next-backup and last-run cells.
+            await row.Locator($"a[href='/admin/tenants/{fixture.Tenant}/backups']").ClickAsync();
+            await page.WaitForURLAsync(new Regex($"/admin/tenants/{fixture.Tenant}/backups$"));
+            var listed = page.Locator("#schedule-table tr:has(.ta-schedule-link)");
+            await Assertions.Expect(listed.Locator(".ta-last-run [data-status]")).ToHaveAttributeAsync("data-status", "succeeded");
+            await Assertions.Expect(listed.Locator(".ta-next-fire")).ToContainTextAsync("02:00 (Europe/Berlin");
+            await BrowserFixture.ScreenshotAsync(page, "backup-schedules");
         }
         finally
         {
