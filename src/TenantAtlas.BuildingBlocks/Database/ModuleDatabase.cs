@@ -46,9 +46,11 @@ public static class ModuleDatabaseRegistration
             .UseSnakeCaseNamingConvention();
 
     /// <summary>
-    /// <c>TENANTATLAS_DB</c> wins, then <c>ConnectionStrings:Default</c>. Unless the string says otherwise, pooled
-    /// connections keep their state when returned (<c>No Reset On Close</c>: nothing here relies on session state, and it
-    /// saves the reset on every DbContext) and repeated statements are prepared once per connection (<c>Max Auto Prepare</c>).
+    /// <c>TENANTATLAS_DB</c> wins, then <c>ConnectionStrings:Default</c>, used as given with Npgsql's defaults: pooled
+    /// connections are reset when returned, and statements are not prepared automatically. <c>Max Auto Prepare</c> is
+    /// refused: with it, a statement that failed during bind (a NUL byte in a text value, SQLSTATE 22021) left the
+    /// connection's prepared statements out of step with the server, and the next query on that connection — another
+    /// user's — read another statement's result (issue 19; ADR 0006; npgsql/npgsql#6391).
     /// </summary>
     public static string GetTenantAtlasConnectionString(this IConfiguration configuration)
     {
@@ -58,14 +60,10 @@ public static class ModuleDatabaseRegistration
               ?? throw new InvalidOperationException(
                   "No database configured: set TENANTATLAS_DB or ConnectionStrings__Default (scripts/run.sh starts a local PostgreSQL and sets it).");
         var builder = new NpgsqlConnectionStringBuilder(configured);
-        if (!configured.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        if (builder.MaxAutoPrepare > 0)
         {
-            builder.NoResetOnClose = true;
-        }
-
-        if (!configured.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.MaxAutoPrepare = 64;
+            throw new InvalidOperationException(
+                "The database connection string sets Max Auto Prepare: remove it. Automatic preparation lets a failed statement corrupt the results of later queries on the same pooled connection (docs/adr/0006-no-automatic-statement-preparation.md).");
         }
 
         return builder.ConnectionString;
