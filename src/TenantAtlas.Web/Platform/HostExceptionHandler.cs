@@ -26,10 +26,15 @@ internal sealed record HostFailure(int Status, string Title, string Detail)
             "TenantAtlas cannot reach its database right now. Nothing was changed; this works again by itself once the database is back — retry in a few seconds."),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new(
             StatusCodes.Status413PayloadTooLarge, "Request too large", "The request body is larger than this server accepts."),
+        // Kestrel's own status: 408 when the body stopped short of its Content-Length (or came too slowly), 400 otherwise.
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => new(
+            StatusCodes.Status408RequestTimeout,
+            "Request timeout",
+            "The request body could not be read: it did not arrive in time — it is shorter than its Content-Length, or it was sent too slowly."),
         BadHttpRequestException bad => new(
             bad.StatusCode,
             "Bad request",
-            "The request could not be read: its body ended before its announced length, its chunked encoding is malformed, or it arrived too slowly."),
+            "The request body could not be read: its framing is malformed (for example an invalid chunk size)."),
         _ => new(
             StatusCodes.Status500InternalServerError,
             "Something went wrong",

@@ -83,7 +83,8 @@ internal sealed class StorableInputGuard(RequestDelegate next)
             }
             catch (InvalidDataException)
             {
-                return new Refusal("The form could not be read: it is malformed or exceeds the form limits.");
+                // ASP.NET Core's form reader itself refuses a NUL in a url-encoded form, before any field can be named.
+                return new Refusal("The form could not be read: it is malformed, holds a character that cannot be stored (such as NUL), or exceeds the form limits.");
             }
 
             return CheckPairs(form, "form field", "form field name");
@@ -201,8 +202,10 @@ internal sealed class StorableInputGuard(RequestDelegate next)
             return;
         }
 
-        // No body: the status-code pages re-execute /status/400, which reads the detail from this feature.
+        // No body: the status-code pages re-execute /status/400, which reads the detail from this feature. Re-executed as a
+        // GET, so the refused form is not posted to the status page (Blazor would treat it as that page's form).
         context.Features.Set(new MalformedInputFeature(refusal.Detail));
+        context.Request.Method = HttpMethods.Get;
         context.Response.StatusCode = refusal.Status;
     }
 
