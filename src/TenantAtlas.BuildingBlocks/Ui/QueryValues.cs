@@ -1,4 +1,5 @@
 using System.Globalization;
+using TenantAtlas.BuildingBlocks.Database;
 
 namespace TenantAtlas.BuildingBlocks.Ui;
 
@@ -20,4 +21,12 @@ public static class QueryValues
     public static bool Flag(string? value) =>
         value is not null && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase)
                               || value.Equals("yes", StringComparison.OrdinalIgnoreCase) || value.Equals("on", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A free-text value (a search, a filter), or null when missing, blank, or holding text the database cannot store (NUL, an
+    /// unpaired surrogate). The host refuses such a URL on a request, but navigation inside a circuit passes no middleware:
+    /// there this is the boundary, and the value counts as absent rather than reaching SQL.
+    /// </summary>
+    public static string? Text(string? value) =>
+        string.IsNullOrWhiteSpace(value) || !StorableText.IsStorable(value) ? null : value;
 }

@@ -31,6 +31,7 @@ internal static class HostComposition
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
+        services.AddExceptionHandler<HostExceptionHandler>();
 
         // Data Protection: one application name and one key ring in PostgreSQL, so every web and worker process
         // (started from any folder) can read what another protected.
@@ -104,7 +105,8 @@ internal static class HostComposition
         }
         else
         {
-            // Friendly 500 page, no stack traces.
+            // Friendly error page, no stack traces; HostExceptionHandler picks the status (503 while the database is
+            // unavailable, 4xx for a body the server could not read) and answers /api with ProblemDetails itself.
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
@@ -114,11 +116,22 @@ internal static class HostComposition
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePages());
 
+        // Text the database cannot store is refused here, once for every page and endpoint (inside the status-code pages,
+        // so a page's 400 is the friendly status page).
+        app.UseMiddleware<StorableInputGuard>();
+
         // Routing after the status-code pages, so a re-executed request (/status/403) is routed again.
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+
+        // After authorization: only a platform administrator learns that a malformed job id is a 404.
+        app.UseWhen(context => HangfireJobIds.IsMalformed(context.Request), branch => branch.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }));
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
@@ -129,7 +142,7 @@ internal static class HostComposition
         app.MapBackup();
 
         // The dashboard's own filter answers 401; protect the endpoint with our policy instead (sign-in redirect, 403).
-        app.MapHangfireDashboard("/admin/hangfire", new DashboardOptions
+        app.MapHangfireDashboard(HangfireJobIds.DashboardPath, new DashboardOptions
         {
             Authorization = [],
             AppPath = "/admin",

@@ -37,6 +37,40 @@ public sealed class HangfireDashboardTests(AppFixture fixture) : IClassFixture<A
         (await response.Content.ReadAsStringAsync()).Should().Contain("TenantAtlas · Hangfire");
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("99999999999999999999")]
+    [InlineData("-")]
+    public async Task A_job_id_that_is_no_number_is_a_404_in_the_dashboard(string id)
+    {
+        var client = await fixture.SignedInAsync("admin@demo.test");
+
+        var response = await client.GetAsync($"/admin/hangfire/jobs/details/{id}");
+
+        // Issue 19, item 7: Hangfire.PostgreSql parses job ids as bigint and throws on anything else (a 500 before).
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("Not found");
+    }
+
+    [Fact]
+    public async Task A_numeric_job_id_still_reaches_the_dashboard()
+    {
+        var client = await fixture.SignedInAsync("admin@demo.test");
+
+        var response = await client.GetAsync("/admin/hangfire/jobs/details/987654321");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("TenantAtlas · Hangfire");
+    }
+
+    [Fact]
+    public async Task Workspace_members_still_get_403_for_a_malformed_job_id()
+    {
+        var client = await fixture.SignedInAsync("owner@demo.test");
+
+        (await client.GetAsync("/admin/hangfire/jobs/details/abc")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
     [Fact]
     public async Task Test_hosts_run_no_hangfire_server_unless_asked()
     {

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TenantAtlas.Testing.Database;
+
+/// <summary>
+/// A throwaway PostgreSQL server from the local binaries (<c>/usr/lib/postgresql/*/bin</c>), run as <c>postgres</c> when
+/// root: fsync off, loopback only, its own port and folder. The process-wide test server is one; a test that stops its
+/// server (a database outage) starts a dedicated one, so no other test loses its database.
+/// </summary>
+public sealed class LocalPostgres : IAsyncDisposable
+{
+    private readonly string bin;
+    private readonly string root;
+    private readonly int port;
+    private readonly bool isRoot = Environment.UserName == "root";
+
+    private LocalPostgres(string bin, string root, int port, string adminConnectionString)
+    {
+        this.bin = bin;
+        this.root = root;
+        this.port = port;
+        AdminConnectionString = adminConnectionString;
+    }
+
+    /// <summary>A connection string to the server's <c>postgres</c> database.</summary>
+    public string AdminConnectionString { get; }
+
+    public static async Task<LocalPostgres> StartNewAsync()
+    {
+        var bin = System.IO.Directory.Exists("/usr/lib/postgresql")
+            ? System.IO.Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => d).LastOrDefault()
+            : null;
+        if (bin is null)
+        {
+            throw new InvalidOperationException(
+                "No PostgreSQL for tests: set TENANTATLAS_TEST_DB, start a Docker engine, or install Debian's postgresql package (scripts/test.sh does).");
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), $"tenantatlas-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        System.IO.Directory.CreateDirectory(root);
+        var password = Guid.NewGuid().ToString("N");
+        var pwFile = Path.Combine(root, "pw");
+        await File.WriteAllTextAsync(pwFile, password);
+        var port = FreePort();
+        var server = new LocalPostgres(bin, root, port,
+            $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=postgres;Pooling=true;Maximum Pool Size=20");
+        if (server.isRoot)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", root]);
+        }
+
+        await server.RunPgAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", $"--pwfile={pwFile}", "--auth-host=scram-sha-256", "--auth-local=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]);
+        await server.StartAsync();
+        return server;
+    }
+
+    private string DataDirectory => Path.Combine(root, "data");
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on the same port with the same data.</summary>
+    public Task StartAsync() => RunPgAsync("pg_ctl",
+    [
+        "-D", DataDirectory, "-l", Path.Combine(root, "log"), "-w", "-t", "60",
+        "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        "start",
+    ]);
+
+    /// <summary>Stops the server at once, as a crash or a pulled plug would: open connections break mid-use.</summary>
+    public Task StopAsync() => RunPgAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        System.IO.Directory.Delete(root, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private Task RunPgAsync(string tool, string[] args)
+    {
+        var file = Path.Combine(bin, tool);
+        return isRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
+    }
+
+    private static async Task RunAsync(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}{await stdout}");
+        }
+    }
+}
