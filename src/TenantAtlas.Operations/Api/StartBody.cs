@@ -31,10 +31,10 @@ internal sealed record StartBody(string Type, Guid TenantId, JsonObject? Inputs,
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line && e.BytePositionInLine is { } position
-                ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, position {position + 1})")
-                : "";
-            return Invalid("Malformed JSON", $"The body is not valid JSON{where}.");
+            // Syntax errors carry where the reader stopped; the one check without a position is a property named twice.
+            return Invalid("Malformed JSON", e.LineNumber is { } line && e.BytePositionInLine is { } position
+                ? string.Create(CultureInfo.InvariantCulture, $"The body is not valid JSON (line {line + 1}, position {position + 1}).")
+                : "The body is not valid JSON: a property may appear only once in an object.");
         }
 
         if (root is not JsonObject body)

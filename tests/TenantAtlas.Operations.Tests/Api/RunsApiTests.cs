@@ -134,8 +134,8 @@ public sealed class RunsApiTests(OperationsFixture fixture) : IClassFixture<Oper
     }
 
     [Theory]
-    [InlineData("{\"type\":\"test.click\",", "The body is not valid JSON (line 1, position 22).")]
-    [InlineData("{\"type\":\"test.click\",\n \"tenantId\": nope}", "The body is not valid JSON (line 2, position 14).")]
+    [InlineData("{\"type\":\"test.click\",", "The body is not valid JSON (line 1, position 21).")]
+    [InlineData("{\"type\":\"test.click\",\n \"tenantId\": nope}", "The body is not valid JSON (line 2, position 15).")]
     [InlineData("", "The body is empty.")]
     [InlineData("[1,2]", "The body must be a JSON object")]
     [InlineData("""{"type":"test.click","tenantId":"not-a-guid"}""", "'tenantId' must be a GUID")]
@@ -146,7 +146,9 @@ public sealed class RunsApiTests(OperationsFixture fixture) : IClassFixture<Oper
     [InlineData("""{"type":"test.click","tenantId":"TENANT","inputs":5}""", "'inputs' must be a JSON object")]
     [InlineData("""{"type":"test.click","tenantId":"TENANT","retryOfRunId":"12"}""", "'retryOfRunId' must be the number of the run")]
     [InlineData("""{"type":"test.click","tenantId":"TENANT","restoreRequestId":true}""", "'restoreRequestId' must be a GUID")]
-    [InlineData("""{"type":"test.click","type":"test.sync","tenantId":"TENANT"}""", "'type' is given more than once")]
+    [InlineData("""{"type":"test.click","type":"test.sync","tenantId":"TENANT"}""", "a property may appear only once")]
+    [InlineData("""{"type":"test.click","Type":"test.sync","tenantId":"TENANT"}""", "'type' is given more than once")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","inputs":{"a":1,"a":2}}""", "a property may appear only once")]
     public async Task A_body_of_the_wrong_shape_is_a_400_that_says_what_is_wrong_in_the_apis_words(string body, string detail)
     {
         var client = await TokenClientAsync("owner@demo.test");
