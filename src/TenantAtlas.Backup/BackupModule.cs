@@ -45,6 +45,9 @@ public static class BackupModule
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRetry);
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupScheduled);
+        services.AddOperationInputs<BackupInputs>(OperationTypes.BackupRunNow);
+        services.AddOperationInputs<BackupInputs>(OperationTypes.BackupRetry);
+        services.AddOperationInputs<BackupInputs>(OperationTypes.BackupScheduled);
         services.AddOperationLinks<BackupRunLinks>(OperationTypes.BackupRunNow);
         services.AddOperationLinks<BackupRunLinks>(OperationTypes.BackupRetry);
         services.AddOperationLinks<BackupRunLinks>(OperationTypes.BackupScheduled);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Backup.Data;
+using TenantAtlas.Backup.Schedules;
 using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Backup.Jobs;
@@ -12,7 +13,8 @@ internal sealed class BackupRunLinks(IDbContextFactory<BackupDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var set = await db.Sets.AsNoTracking().Where(s => s.OperationRunId == run.Id)
             .Select(s => new { s.Id, s.ItemCount }).FirstOrDefaultAsync(cancellationToken);
-        var scheduleId = run.ScheduleId ?? (Guid.TryParse(run.Inputs["scheduleId"]?.GetValue<string>(), out var id) ? id : null);
+        // Inputs of any shape (runs stored before inputs were validated) read as "no schedule", never as an error.
+        var scheduleId = run.ScheduleId ?? run.Inputs.GetGuid(BackupInputs.ScheduleIdKey);
         var links = new List<OperationLink>();
         if (scheduleId is { } schedule && await db.Schedules.AnyAsync(s => s.Id == schedule, cancellationToken))
         {

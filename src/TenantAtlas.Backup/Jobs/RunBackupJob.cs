@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Backup.Data;
+using TenantAtlas.Backup.Schedules;
 using TenantAtlas.Backup.Sets;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Operations.Contracts;
@@ -27,8 +28,7 @@ internal sealed class RunBackupJob(
 
     public async Task<OperationJobResult> RunAsync(IOperationRunContext run, CancellationToken cancellationToken)
     {
-        var scheduleId = run.ScheduleId
-            ?? (Guid.TryParse(run.Inputs["scheduleId"]?.GetValue<string>(), out var fromInputs) ? fromInputs : (Guid?)null);
+        var scheduleId = run.ScheduleId ?? run.Inputs.GetGuid(BackupInputs.ScheduleIdKey);
         if (scheduleId is null || run.TenantId is not { } tenantId)
         {
             await run.AddFailureAsync("invalid_input", "The run names no backup schedule.", cancellationToken: cancellationToken);

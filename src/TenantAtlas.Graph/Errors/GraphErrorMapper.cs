@@ -39,7 +39,7 @@ internal static partial class GraphErrorMapper
             TaskCanceledException timeout => new GraphRequestException(
                 GraphFailureKind.Unavailable, "timeout", "The Graph request timed out.", isRetryable: true, innerException: timeout),
             _ => new GraphRequestException(
-                GraphFailureKind.Unknown, exception.GetType().Name, GraphText.Sanitize(exception.Message), innerException: exception),
+                GraphFailureKind.Unknown, "unexpectedError", GraphText.Sanitize(exception.Message), innerException: exception),
         };
         return With(mapped, tenantId, resourceKey);
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,8 +17,6 @@ namespace TenantAtlas.Operations.Api;
 /// </summary>
 internal static class OperationsApi
 {
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
-
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/operations").RequireAuthorization(AccessSchemes.ApiPolicy).DisableAntiforgery();
@@ -106,34 +103,21 @@ internal static class OperationsApi
 
     private static async Task<IResult> StartAsync(HttpContext http, IOperationRuns runs, OperationTypeRegistry registry)
     {
-        StartRunBody? body;
-        try
+        var (body, problem) = await StartBody.ReadAsync(http);
+        if (problem is not null)
         {
-            body = await JsonSerializer.DeserializeAsync<StartRunBody>(http.Request.Body, BodyJson, http.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return BadRequest("Malformed JSON", $"The request body is not valid JSON for {{type, tenantId, inputs}}: {e.Message}");
+            return problem;
         }
 
-        if (body is null || string.IsNullOrWhiteSpace(body.Type))
-        {
-            return BadRequest("Missing type", "Give the operation type, e.g. {\"type\":\"inventory.sync\",\"tenantId\":\"…\"}.");
-        }
-
-        if (body.TenantId is not { } tenantId || tenantId == Guid.Empty)
-        {
-            return BadRequest("Missing tenant", "Give the tenant the operation runs for: \"tenantId\": \"<tenant GUID>\".");
-        }
-
-        var result = await runs.StartAsync(Actor.User(UserId(http)), new StartRequest(body.Type.Trim(), tenantId)
+        var result = await runs.StartAsync(Actor.User(UserId(http)), new StartRequest(body!.Type, body.TenantId)
         {
             Inputs = body.Inputs,
             RestoreRequestId = body.RestoreRequestId,
+            RetryOfRunId = body.RetryOfRunId,
         }, http.RequestAborted);
         if (result.Decision != AccessDecision.Allowed)
         {
-            return result.Decision == AccessDecision.Forbidden ? Forbidden() : NotFound("No such tenant, or it is not in a workspace you belong to.");
+            return result.Decision == AccessDecision.Forbidden ? Forbidden() : NotFound(result.Message ?? "No such tenant, or it is not in a workspace you belong to.");
         }
 
         if (result.Refusal != StartRefusal.None)
@@ -195,6 +179,6 @@ internal static class OperationsApi
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem("Your role in this workspace does not include this operation type.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
-    private static ProblemHttpResult BadRequest(string title, string detail) =>
+    internal static ProblemHttpResult BadRequest(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
 }

@@ -49,6 +49,4 @@ internal sealed record RunLinksDto(string Self, string Viewer, string? RetryOf);
 
 internal sealed record RunListDto(IReadOnlyList<RunDto> Items, long? NextCursor, string? Next);
 
-internal sealed record StartRunBody(string? Type, Guid? TenantId, JsonObject? Inputs, Guid? RestoreRequestId);
-
 internal sealed record CancelDto(long Id, bool Done, string? Message, RunDto Run);

@@ -52,7 +52,10 @@ public sealed record StartRequest(string Type, Guid TenantId)
 
     public DateTimeOffset? ScheduledFor { get; init; }
 
-    /// <summary>For retries: the run this one retries.</summary>
+    /// <summary>
+    /// For retries: the run this one retries — of the same tenant, of a type whose retry type is this one, failed or
+    /// partially succeeded (else not found / invalid input). Without <see cref="Inputs"/> the retry repeats its inputs.
+    /// </summary>
     public long? RetryOfRunId { get; init; }
 }
 
@@ -69,7 +72,8 @@ public sealed record StartResult(AccessDecision Decision, OperationRunView? Run,
 {
     public bool Started => Decision == AccessDecision.Allowed && Refusal == StartRefusal.None && Run is not null;
 
-    public static StartResult Denied(AccessDecision decision) => new(decision, null, false);
+    /// <summary>Not found or forbidden; <paramref name="message"/> says what was not found when it is not the tenant (e.g. an input's schedule).</summary>
+    public static StartResult Denied(AccessDecision decision, string? message = null) => new(decision, null, false, Message: message);
 
     public static StartResult Refused(StartRefusal refusal, string message) => new(AccessDecision.Allowed, null, false, refusal, message);
 }

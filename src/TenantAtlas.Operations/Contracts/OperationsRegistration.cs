@@ -21,6 +21,17 @@ public static class OperationsRegistration
         return services;
     }
 
+    /// <summary>
+    /// Declares what a type accepts as inputs: the starter asks <typeparamref name="TValidator"/> before it creates a run
+    /// (see <see cref="IOperationInputsValidator"/>). One validator per type; a type without one accepts any JSON object.
+    /// </summary>
+    public static IServiceCollection AddOperationInputs<TValidator>(this IServiceCollection services, string typeKey)
+        where TValidator : class, IOperationInputsValidator
+    {
+        services.TryAddKeyedSingleton<IOperationInputsValidator, TValidator>(typeKey);
+        return services;
+    }
+
     /// <summary>An operation type beyond the seven built-in ones (tests use this for test-only types).</summary>
     public static IServiceCollection AddOperationType(this IServiceCollection services, OperationTypeDefinition definition) =>
         services.AddSingleton(definition);

@@ -106,7 +106,13 @@ internal sealed class OperationJobRunner(
         }
     }
 
-    private static string ErrorCode(Exception e) => e is IHasErrorCode coded ? coded.ErrorCode : e.GetType().Name;
+    /// <summary>
+    /// A failure code is the product's vocabulary (a Graph error code, <c>invalid_input</c>, <c>worker_lost</c>, …), never a
+    /// .NET exception type: an exception that carries no code is the product's own fault, <c>internal_error</c>.
+    /// </summary>
+    internal const string InternalErrorCode = "internal_error";
+
+    private static string ErrorCode(Exception e) => e is IHasErrorCode coded ? coded.ErrorCode : InternalErrorCode;
 
     private async Task<bool> ClaimAsync(long runId, CancellationToken cancellationToken)
     {

@@ -45,7 +45,7 @@ internal sealed class ScheduleRunQueries(IDbContextFactory<OperationsDbContext> 
 
         var views = latest.Select(r => r.ToView()).ToList();
         return ids.ToDictionary(id => id, id => new ScheduleRunSummary(
-            views.FirstOrDefault(v => v.ScheduleId == id || v.Inputs["scheduleId"]?.GetValue<string>() == id.ToString()),
+            views.FirstOrDefault(v => v.ScheduleId == id || v.Inputs.GetString("scheduleId") == id.ToString()),
             missed.FirstOrDefault(m => m.ScheduleId == id)?.Count ?? 0));
     }
 

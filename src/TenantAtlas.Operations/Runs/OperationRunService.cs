@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TenantAtlas.Access.Contracts;
@@ -19,6 +20,7 @@ internal sealed class OperationRunService(
     IAuditLog audit,
     OperationDispatcher dispatcher,
     TimeProvider clock,
+    IServiceProvider services,
     ILogger<OperationRunService> logger) : IOperationRuns
 {
     private const int MaxInputsLength = 16_000;
@@ -171,10 +173,42 @@ internal sealed class OperationRunService(
             return StartResult.Refused(StartRefusal.InvalidInput, identity.Error);
         }
 
-        var inputs = (request.Inputs ?? []).ToJsonString();
+        OperationRunView? retryOf = null;
+        if (request.RetryOfRunId is { } retryOfId)
+        {
+            // The run a retry names must be one this start could retry: of this tenant and of a type that retries into this
+            // one. Anything else answers like an unknown run, so a retry never tells whether another tenant's run exists.
+            retryOf = await FindAsync(retryOfId, cancellationToken);
+            if (retryOf is null || retryOf.TenantId != tenant.Id || registry.Find(retryOf.Type)?.RetryType != definition.Key)
+            {
+                return StartResult.Denied(AccessDecision.NotFound, $"No run #{retryOfId} of this tenant that '{definition.Label}' can retry.");
+            }
+
+            if (retryOf.Outcome is not (OperationRunOutcome.Failed or OperationRunOutcome.PartiallySucceeded))
+            {
+                return StartResult.Refused(StartRefusal.InvalidInput, "Only failed or partially succeeded runs can be retried.");
+            }
+        }
+
+        var inputsObject = request.Inputs ?? retryOf?.Inputs.DeepClone() as JsonObject ?? [];
+        var inputs = inputsObject.ToJsonString();
         if (inputs.Length > MaxInputsLength)
         {
             return StartResult.Refused(StartRefusal.InvalidInput, $"The inputs are too large ({inputs.Length} characters, at most {MaxInputsLength}).");
+        }
+
+        // The type's own rules for its inputs, after the access decision and before anything is written.
+        if (services.GetKeyedService<IOperationInputsValidator>(definition.Key) is { } validator)
+        {
+            var verdict = await validator.ValidateAsync(
+                new OperationStart(definition.Key, tenant.WorkspaceId, tenant.Id, inputsObject, request, retryOf), cancellationToken);
+            switch (verdict.Kind)
+            {
+                case InputsVerdictKind.Malformed:
+                    return StartResult.Refused(StartRefusal.InvalidInput, verdict.Message ?? $"The inputs are not valid for '{definition.Label}'.");
+                case InputsVerdictKind.NotFound:
+                    return StartResult.Denied(AccessDecision.NotFound, verdict.Message);
+            }
         }
 
         (string Kind, Guid? UserId, string Label, string? Reason)? initiator = null;

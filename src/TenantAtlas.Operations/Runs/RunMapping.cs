@@ -36,8 +36,8 @@ internal static class RunMapping
         IdentityRule = ParseRule(r.IdentityRule),
         IdentityKey = r.IdentityKey,
         Inputs = JsonNode.Parse(r.Context) as JsonObject ?? [],
-        Summary = JsonSerializer.Deserialize<Dictionary<string, long>>(r.Summary, Json) ?? [],
-        Failures = JsonSerializer.Deserialize<List<FailureEntry>>(r.Failures, Json)?.Select(f => new OperationFailure(f.Code, f.Message, f.Item, f.At)).ToList() ?? [],
+        Summary = ReadSummary(r.Summary),
+        Failures = ReadFailures(r.Failures, r.CreatedAt),
         Initiator = new OperationInitiator(r.InitiatorUserId, r.InitiatorLabel, r.InitiatorReason),
         RetryOfRunId = r.RetryOfRunId,
         ScheduleId = r.ScheduleId,
@@ -51,6 +51,44 @@ internal static class RunMapping
         CompletedAt = r.CompletedAt,
         CompletionReason = r.CompletionReason,
     };
+
+    // Every stored run must be readable by every surface (viewer, lists, API): the stored JSON is read by shape, and a value
+    // of an unexpected shape (a row written by an older version or edited by hand) is skipped or shown as its JSON text,
+    // never thrown.
+    private static Dictionary<string, long> ReadSummary(string json)
+    {
+        var summary = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (JsonNode.Parse(json) is JsonObject counts)
+        {
+            foreach (var (key, value) in counts)
+            {
+                if (value is JsonValue number && number.GetValueKind() == JsonValueKind.Number && number.TryGetValue<long>(out var count))
+                {
+                    summary[key] = count;
+                }
+            }
+        }
+
+        return summary;
+    }
+
+    private static List<OperationFailure> ReadFailures(string json, DateTimeOffset fallbackAt)
+    {
+        if (JsonNode.Parse(json) is not JsonArray entries)
+        {
+            return [];
+        }
+
+        return [.. entries.Select(entry => entry is JsonObject f
+            ? new OperationFailure(
+                Text(f["code"]) ?? "error",
+                Text(f["message"]) ?? f["message"]?.ToJsonString() ?? "",
+                Text(f["item"]) ?? f["item"]?.ToJsonString(),
+                f["at"] is JsonValue at && at.TryGetValue<DateTimeOffset>(out var when) ? when : fallbackAt)
+            : new OperationFailure("error", entry?.ToJsonString() ?? "null", null, fallbackAt))];
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>A failure entry as stored in the <c>failures</c> jsonb array.</summary>
     public sealed record FailureEntry(string Code, string Message, string? Item, DateTimeOffset At)

@@ -121,7 +121,7 @@ public sealed class RunsApiTests(OperationsFixture fixture) : IClassFixture<Oper
     [InlineData("""{"type":"test.click"}""", "Missing tenant")]
     [InlineData("""{"type":"inventory.everything","tenantId":"TENANT"}""", "Unknown operation type")]
     [InlineData("""{"type":"backup_schedule.scheduled","tenantId":"TENANT"}""", "System-only operation type")]
-    [InlineData("""{"type":"test.click","tenantId":"not-a-guid"}""", "Malformed JSON")]
+    [InlineData("""{"type":"test.click","tenantId":"not-a-guid"}""", "Invalid request body")]
     public async Task Bad_input_is_a_400_problem_with_a_clear_title(string body, string title)
     {
         var client = await TokenClientAsync("owner@demo.test");
@@ -131,6 +131,35 @@ public sealed class RunsApiTests(OperationsFixture fixture) : IClassFixture<Oper
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>().Should().Be(title);
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"test.click\",", "The body is not valid JSON (line 1, position 21).")]
+    [InlineData("{\"type\":\"test.click\",\n \"tenantId\": nope}", "The body is not valid JSON (line 2, position 15).")]
+    [InlineData("", "The body is empty.")]
+    [InlineData("[1,2]", "The body must be a JSON object")]
+    [InlineData("""{"type":"test.click","tenantId":"not-a-guid"}""", "'tenantId' must be a GUID")]
+    [InlineData("""{"type":"test.click","tenantId":42}""", "'tenantId' must be a GUID")]
+    [InlineData("""{"type":7,"tenantId":"TENANT"}""", "'type' must be a string")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","inputs":"scheduleId=1"}""", "'inputs' must be a JSON object")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","inputs":[{"scheduleId":"1"}]}""", "'inputs' must be a JSON object")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","inputs":5}""", "'inputs' must be a JSON object")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","retryOfRunId":"12"}""", "'retryOfRunId' must be the number of the run")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","restoreRequestId":true}""", "'restoreRequestId' must be a GUID")]
+    [InlineData("""{"type":"test.click","type":"test.sync","tenantId":"TENANT"}""", "a property may appear only once")]
+    [InlineData("""{"type":"test.click","Type":"test.sync","tenantId":"TENANT"}""", "'type' is given more than once")]
+    [InlineData("""{"type":"test.click","tenantId":"TENANT","inputs":{"a":1,"a":2}}""", "a property may appear only once")]
+    public async Task A_body_of_the_wrong_shape_is_a_400_that_says_what_is_wrong_in_the_apis_words(string body, string detail)
+    {
+        var client = await TokenClientAsync("owner@demo.test");
+        var runs = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM operations.operation_runs");
+
+        var response = await client.PostAsync("/api/operations", Json(body.Replace("TENANT", fixture.Demo.ContosoEu.ToString(), StringComparison.Ordinal)));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>();
+        problem.Should().Contain(detail).And.NotContain("TenantAtlas").And.NotContain("System.").And.NotContain("Path:");
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM operations.operation_runs")).Should().Be(runs);
     }
 
     [Theory]

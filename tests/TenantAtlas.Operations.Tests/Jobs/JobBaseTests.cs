@@ -69,7 +69,7 @@ public sealed class JobBaseTests(OperationsFixture fixture) : IClassFixture<Oper
         var failed = (await fixture.Runs.FindAsync(run.Id))!;
         failed.Outcome.Should().Be(OperationRunOutcome.Failed);
         var failure = failed.Failures.Should().ContainSingle().Subject;
-        failure.Code.Should().Be("InvalidOperationException");
+        failure.Code.Should().Be("internal_error", "a failure code is the product's vocabulary, never a .NET exception type");
         failure.Message.Should().Contain("Graph said no").And.NotContain("eyJhbGci").And.NotContain("hunter2");
         failure.Message.Length.Should().BeLessThanOrEqualTo(1000);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Bunit;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -123,6 +124,28 @@ public sealed class StartRunButtonTests : MudTestContext, IClassFixture<Operatio
         snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain("You may not start a test click for this tenant (it needs tenant.backups.run)"), Patience);
         snackbars.FindAll("a.ta-run-link").Should().BeEmpty();
         (await RunCountAsync(tenant, TestOperations.Click)).Should().Be(before);
+    }
+
+    [Theory]
+    [InlineData("unknown schedule", "No such backup schedule in this tenant")]
+    [InlineData("number", "inputs.scheduleId must be a schedule id")]
+    public async Task Inputs_the_type_refuses_are_explained_and_nothing_is_started(string scheduleId, string message)
+    {
+        var tenant = fixture.Demo.ContosoEu;
+        SignIn(fixture.Demo.Owner);
+        RenderProviders();
+        var snackbars = Render<MudSnackbarProvider>();
+        var inputs = new JsonObject { ["scheduleId"] = scheduleId == "number" ? JsonValue.Create(123) : JsonValue.Create(Guid.NewGuid().ToString()) };
+        var button = Render<StartRunButton>(p => p
+            .Add(x => x.Type, OperationTypes.BackupRunNow).Add(x => x.TenantId, tenant).Add(x => x.Inputs, inputs).Add(x => x.Label, "Run now"));
+        var before = await RunCountAsync(tenant, OperationTypes.BackupRunNow);
+
+        await ClickAsync(button);
+
+        snackbars.WaitForAssertion(() => snackbars.Markup.Should().Contain(message), Patience);
+        snackbars.Markup.Should().NotContain("You may not start");
+        snackbars.FindAll("a.ta-run-link").Should().BeEmpty();
+        (await RunCountAsync(tenant, OperationTypes.BackupRunNow)).Should().Be(before);
     }
 
     [Fact]
