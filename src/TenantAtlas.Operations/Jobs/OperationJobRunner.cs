@@ -31,6 +31,9 @@ internal sealed class OperationJobRunner(
     /// <summary>The first retry after a failed heartbeat or completion; it doubles up to the heartbeat interval.</summary>
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The least time one beat may take before it counts as failed (a busy machine opens connections slowly).</summary>
+    private static readonly TimeSpan MinBeatTimeout = TimeSpan.FromSeconds(10);
+
     // Retrying is a new, linked run where the type allows it — never Hangfire re-running the same run.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(long operationRunId, CancellationToken cancellationToken)
@@ -130,6 +133,7 @@ internal sealed class OperationJobRunner(
     private async Task HeartbeatAsync(OperationRunContext context, CancellationToken stop)
     {
         var interval = options.Value.HeartbeatInterval;
+        var beatTimeout = interval * 2 > MinBeatTimeout ? interval * 2 : MinBeatTimeout;
         var failedInARow = 0;
         try
         {
@@ -139,9 +143,9 @@ internal sealed class OperationJobRunner(
                 runsHere.HeartbeatAttempted(context.RunId);
                 try
                 {
-                    // A beat that hangs (an unreachable server) must not stall the loop past the next one.
+                    // A beat that hangs (an unreachable server) must not stall the loop for good.
                     using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    attempt.CancelAfter(interval * 2);
+                    attempt.CancelAfter(beatTimeout);
                     await context.BeatAsync(attempt.Token);
                     if (failedInARow > 0)
                     {

@@ -15,9 +15,11 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string root;
     private readonly bool isRoot;
     private readonly int port;
+    private readonly bool crashSafe;
 
-    private LocalPostgres(string bin, string root, bool isRoot, int port, string password)
+    private LocalPostgres(string bin, string root, bool isRoot, int port, string password, bool crashSafe)
     {
+        this.crashSafe = crashSafe;
         this.bin = bin;
         this.root = root;
         this.isRoot = isRoot;
@@ -30,7 +32,11 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(root, "data");
 
-    public static async Task<LocalPostgres> StartAsync()
+    /// <param name="crashSafe">
+    /// Commits survive <see cref="StopImmediatelyAsync"/> (synchronous commit on). Off, a commit made just before an
+    /// immediate stop may be gone after the restart — fine for a server nobody stops, wrong for an outage test.
+    /// </param>
+    public static async Task<LocalPostgres> StartAsync(bool crashSafe = false)
     {
         var bin = System.IO.Directory.Exists("/usr/lib/postgresql")
             ? System.IO.Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => d).LastOrDefault()
@@ -52,7 +58,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             await RunAsync("chown", ["-R", "postgres:postgres", root]);
         }
 
-        var server = new LocalPostgres(bin, root, isRoot, FreePort(), password);
+        var server = new LocalPostgres(bin, root, isRoot, FreePort(), password, crashSafe);
         await server.RunPgAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", $"--pwfile={pwFile}", "--auth-host=scram-sha-256", "--auth-local=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]);
         await server.StartAgainAsync();
         return server;
@@ -62,7 +68,8 @@ public sealed class LocalPostgres : IAsyncDisposable
     public Task StartAgainAsync() => RunPgAsync("pg_ctl",
     [
         "-D", DataDirectory, "-l", Path.Combine(root, "log"), "-w", "-t", "60",
-        "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        // fsync off either way: an immediate stop kills the server, not the machine, so what reached the OS survives.
+        "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={(crashSafe ? "on" : "off")} -c full_page_writes=off -c max_connections=300",
         "start",
     ]);
 
