@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,14 +101,29 @@ public static class AccessModule
     public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/Account");
-        // A form post: antiforgery is validated by the middleware for [FromForm] endpoints.
-        account.MapPost("/Logout", async (SignInManager<AppUser> signIn, [FromForm] string? returnUrl) =>
-        {
-            await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(SignInRedirects.SafeLocal(returnUrl, "/Account/Login"));
-        });
+        // A form post whose antiforgery token this endpoint checks itself: left to the middleware, a missing token made
+        // reading the form throw, and the error page re-executed as the same POST threw again (a 500 with no body).
+        account.MapPost("/Logout", async Task<IResult> (HttpContext http, SignInManager<AppUser> signIn, IAntiforgery antiforgery) =>
+            {
+                if (!await antiforgery.IsRequestValidAsync(http))
+                {
+                    return TypedResults.Content(SignOutExpiredPage, "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+                }
+
+                string? returnUrl = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(http.RequestAborted))["returnUrl"].ToString() : null;
+                await signIn.SignOutAsync();
+                return TypedResults.LocalRedirect(SignInRedirects.SafeLocal(returnUrl, "/Account/Login"));
+            })
+            .DisableAntiforgery();
         return endpoints;
     }
+
+    private const string SignOutExpiredPage = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Sign out · TenantAtlas</title></head>
+        <body><p>The sign-out form has expired or did not come from TenantAtlas, so you are still signed in.
+        Reload the page and sign out again.</p><p><a href="/admin">Back to my workspaces</a></p></body></html>
+        """;
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

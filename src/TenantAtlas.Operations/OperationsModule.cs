@@ -27,6 +27,7 @@ public static class OperationsModule
         services.AddSingleton<IOperationRunQueries, Monitoring.OperationRunQueries>();
         services.AddSingleton<IScheduleRunQueries, Monitoring.ScheduleRunQueries>();
         services.AddSingleton<IOperationHistory, Monitoring.DemoHistory>();
+        services.AddSingleton<RunsInThisProcess>();
         services.AddTransient<OperationJobRunner>();
         services.AddTransient<OperationsMaintenance>();
         return services;

@@ -24,9 +24,16 @@ internal sealed class OperationJobRunner(
     IServiceScopeFactory scopes,
     IDbContextFactory<OperationsDbContext> dbFactory,
     IOptions<OperationsOptions> options,
+    RunsInThisProcess runsHere,
     TimeProvider clock,
     ILogger<OperationJobRunner> logger)
 {
+    /// <summary>The first retry after a failed heartbeat or completion; it doubles up to the heartbeat interval.</summary>
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The least time one beat may take before it counts as failed (a busy machine opens connections slowly).</summary>
+    private static readonly TimeSpan MinBeatTimeout = TimeSpan.FromSeconds(10);
+
     // Retrying is a new, linked run where the type allows it — never Hangfire re-running the same run.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(long operationRunId, CancellationToken cancellationToken)
@@ -67,23 +74,22 @@ internal sealed class OperationJobRunner(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var context = new OperationRunContext(run, definition, dbFactory, clock, stop);
         using var heartbeatStop = new CancellationTokenSource();
+        runsHere.HeartbeatAttempted(run.Id);
         var heartbeat = HeartbeatAsync(context, heartbeatStop.Token);
         try
         {
             var result = await job.RunAsync(context, stop.Token);
-            await context.FlushAsync(CancellationToken.None);
             var outcome = result switch
             {
                 OperationJobResult.Succeeded => "succeeded",
                 OperationJobResult.PartiallySucceeded => "partially_succeeded",
                 _ => "failed",
             };
-            await CompleteAsync(run.Id, ["running"], outcome, null, null, CancellationToken.None);
+            await CompleteAsync(run.Id, ["running"], outcome, null, null, CancellationToken.None, flushFirst: context);
         }
         catch (OperationCanceledException) when (context.CancelRequested)
         {
-            await context.FlushAsync(CancellationToken.None);
-            await CompleteAsync(run.Id, ["running"], "cancelled", "cancelled", null, CancellationToken.None);
+            await CompleteAsync(run.Id, ["running"], "cancelled", "cancelled", null, CancellationToken.None, flushFirst: context);
         }
         catch (OperationCanceledException) when (context.Lost)
         {
@@ -96,13 +102,13 @@ internal sealed class OperationJobRunner(
         catch (Exception e)
         {
             logger.LogError(e, "Run {RunId} ({Type}) failed", run.Id, run.Type);
-            await context.FlushAsync(CancellationToken.None);
-            await CompleteAsync(run.Id, ["running"], "failed", "exception", (ErrorCode(e), e.Message), CancellationToken.None);
+            await CompleteAsync(run.Id, ["running"], "failed", "exception", (ErrorCode(e), e.Message), CancellationToken.None, flushFirst: context);
         }
         finally
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
+            runsHere.Released(run.Id);
         }
     }
 
@@ -125,30 +131,93 @@ internal sealed class OperationJobRunner(
                 .SetProperty(r => r.HeartbeatAt, now), cancellationToken) == 1;
     }
 
+    /// <summary>
+    /// Beats every <see cref="OperationsOptions.HeartbeatInterval"/> until the job ends, the run is lost or cancelled. A
+    /// failed beat (the database restarting, a broken pooled connection, a timeout) is logged and retried sooner, backing off
+    /// up to the interval: the worker is alive, and ending the loop would let the stale-run upkeep declare the run lost.
+    /// </summary>
     private async Task HeartbeatAsync(OperationRunContext context, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, clock);
+        var interval = options.Value.HeartbeatInterval;
+        var beatTimeout = interval * 2 > MinBeatTimeout ? interval * 2 : MinBeatTimeout;
+        var failedInARow = 0;
         try
         {
             // Look once right away: a cancel may have been requested between the claim and now.
-            do
+            while (true)
             {
-                await context.BeatAsync(stop);
+                runsHere.HeartbeatAttempted(context.RunId);
+                try
+                {
+                    // A beat that hangs (an unreachable server) must not stall the loop for good.
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    attempt.CancelAfter(beatTimeout);
+                    await context.BeatAsync(attempt.Token);
+                    if (failedInARow > 0)
+                    {
+                        logger.LogInformation("Heartbeat of run {RunId} resumed after {Failures} failed attempt(s)", context.RunId, failedInARow);
+                    }
+
+                    failedInARow = 0;
+                }
+                catch (Exception) when (stop.IsCancellationRequested)
+                {
+                    return; // The job ended while this beat was in flight.
+                }
+                catch (Exception e)
+                {
+                    failedInARow++;
+                    logger.LogWarning(e, "Heartbeat of run {RunId} failed ({Failures} in a row); retrying", context.RunId, failedInARow);
+                }
+
+                if (context.Lost || context.CancelRequested)
+                {
+                    return;
+                }
+
+                await Task.Delay(failedInARow == 0 ? interval : Backoff(failedInARow, interval), clock, stop);
             }
-            while (!context.Lost && !context.CancelRequested && await timer.WaitForNextTickAsync(stop));
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The job ended.
         }
-        catch (Exception e)
+    }
+
+    private static TimeSpan Backoff(int failedInARow, TimeSpan ceiling) =>
+        TimeSpan.FromTicks(Math.Min(ceiling.Ticks, FirstRetry.Ticks << Math.Min(failedInARow - 1, 16)));
+
+    /// <summary>
+    /// Completes a run only while it is in one of <paramref name="from"/>: a final state is never overwritten. A transient
+    /// database error is retried (the update is conditional, so a retry after a lost acknowledgement changes nothing) for
+    /// up to <see cref="OperationsOptions.StaleAfter"/>: giving up would leave a finished run running until the upkeep
+    /// calls it lost. <paramref name="flushFirst"/>'s pending counts are written first, under the same retries.
+    /// </summary>
+    internal async Task<bool> CompleteAsync(
+        long runId, string[] from, string outcome, string? reason, (string Code, string Message)? failure, CancellationToken cancellationToken,
+        OperationRunContext? flushFirst = null)
+    {
+        var giveUpAt = clock.GetUtcNow() + options.Value.StaleAfter;
+        for (var attempt = 1; ; attempt++)
         {
-            logger.LogWarning(e, "Heartbeat of run {RunId} failed; the stale-run detector will decide", context.RunId);
+            try
+            {
+                if (flushFirst is not null)
+                {
+                    await flushFirst.FlushAsync(cancellationToken);
+                }
+
+                return await TryCompleteAsync(runId, from, outcome, reason, failure, cancellationToken);
+            }
+            catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && clock.GetUtcNow() < giveUpAt && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Completing run {RunId} as {Outcome} failed (attempt {Attempt}); retrying", runId, outcome, attempt);
+                await Task.Delay(Backoff(attempt, options.Value.HeartbeatInterval), clock, cancellationToken);
+            }
         }
     }
 
-    /// <summary>Completes a run only while it is in one of <paramref name="from"/>: a final state is never overwritten.</summary>
-    internal async Task<bool> CompleteAsync(long runId, string[] from, string outcome, string? reason, (string Code, string Message)? failure, CancellationToken cancellationToken)
+    private async Task<bool> TryCompleteAsync(long runId, string[] from, string outcome, string? reason, (string Code, string Message)? failure, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var failures = failure is { } f ? RunMapping.FailureEntry.ArrayOf(f.Code, f.Message, null, now) : "[]";

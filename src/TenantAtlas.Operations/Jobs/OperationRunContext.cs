@@ -74,7 +74,21 @@ internal sealed class OperationRunContext(
         }
     }
 
-    public Task ReportProgressAsync(CancellationToken cancellationToken = default) => FlushAsync(cancellationToken);
+    /// <summary>
+    /// Writes the counts now. Progress is best effort: when the database is briefly away the counts stay pending and the
+    /// next heartbeat (or the completion) writes them, so a transient error does not end the job.
+    /// </summary>
+    public async Task ReportProgressAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // Still dirty: written at the next heartbeat.
+        }
+    }
 
     public async Task AddFailureAsync(string code, string message, string? item = null, CancellationToken cancellationToken = default)
     {
@@ -110,9 +124,24 @@ internal sealed class OperationRunContext(
             dirty = false;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var updated = await db.Database.ExecuteSqlAsync(
-            $"UPDATE operations.operation_runs SET summary = {json}::jsonb WHERE id = {RunId} AND status = 'running'", cancellationToken);
+        int updated;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            updated = await db.Database.ExecuteSqlAsync(
+                $"UPDATE operations.operation_runs SET summary = {json}::jsonb WHERE id = {RunId} AND status = 'running'", cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Not written: keep the counts pending for the next flush.
+            lock (gate)
+            {
+                dirty = true;
+            }
+
+            throw;
+        }
+
         if (updated == 0)
         {
             MarkLost();

@@ -15,6 +15,7 @@ internal sealed class OperationsMaintenance(
     IDbContextFactory<OperationsDbContext> dbFactory,
     OperationDispatcher dispatcher,
     IOptions<OperationsOptions> options,
+    RunsInThisProcess runsHere,
     TimeProvider clock,
     ILogger<OperationsMaintenance> logger)
 {
@@ -28,11 +29,15 @@ internal sealed class OperationsMaintenance(
         await dispatcher.ReconcileAsync(cancellationToken);
     }
 
-    /// <summary>Completes running runs whose heartbeat is older than <see cref="OperationsOptions.StaleAfter"/>. Returns their ids.</summary>
+    /// <summary>
+    /// Completes running runs whose heartbeat is older than <see cref="OperationsOptions.StaleAfter"/>, except those whose
+    /// job runs in this process and whose heartbeat loop is still trying (the database was away, not the worker). Returns their ids.
+    /// </summary>
     public async Task<IReadOnlyList<long>> CompleteStaleRunsAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         var threshold = now - options.Value.StaleAfter;
+        var aliveHere = runsHere.AliveSince(threshold);
         var minutes = (int)Math.Round(options.Value.StaleAfter.TotalMinutes);
         var failure = RunMapping.FailureEntry.ArrayOf("worker_lost",
             $"The worker running this run stopped sending heartbeats for more than {Math.Max(1, minutes)} minute(s) (process crash or restart). Start it again.", null, now);
@@ -41,7 +46,7 @@ internal sealed class OperationsMaintenance(
             UPDATE operations.operation_runs
                SET status = 'completed', outcome = 'failed', completed_at = {now}, completion_reason = 'worker_lost',
                    failures = failures || {failure}::jsonb
-             WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < {threshold})
+             WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < {threshold}) AND NOT (id = ANY({aliveHere}))
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
         foreach (var id in ids)

@@ -7,8 +7,10 @@ using TenantAtlas.Operations.Runs;
 namespace TenantAtlas.Operations.Monitoring;
 
 /// <summary>
-/// Seeds, per tenant, about two weeks of runs of every type with every outcome, failures included. The queued and running
-/// ones have no worker: the product's own upkeep completes them truthfully within minutes (the running one as worker_lost).
+/// Seeds, per tenant, about two weeks of finished runs of every type with every outcome, failures included. Nothing is left
+/// queued or running: a demo run without a worker would hold its type's dedupe identity, and *Sync now* on the pages a
+/// newcomer opens first would answer "already running" until the upkeep caught up. What the stale-run upkeep does is shown
+/// by a finished example instead: a groups sync whose worker stopped, completed failed (worker_lost) with the upkeep's entry.
 /// </summary>
 internal sealed class DemoHistory(IDbContextFactory<OperationsDbContext> dbFactory, TimeProvider clock) : IOperationHistory
 {
@@ -74,8 +76,8 @@ internal sealed class DemoHistory(IDbContextFactory<OperationsDbContext> dbFacto
         yield return Run(tenant, OperationTypes.RestoreExecute, "partially_succeeded", now.AddDays(-1), 25, 25, user: true,
             failures: [("assignment_target_unresolved", "Group 'HR – Laptops' does not exist in the target tenant: the item was not written.", "Windows 10 – Wi-Fi HR")],
             counts: new() { ["succeeded"] = 24, ["failed"] = 1, ["created"] = 3, ["updated"] = 21 }, restore: true);
-        yield return Run(tenant, OperationTypes.DirectoryGroupsSync, "running", now.AddMinutes(-2), 1204, 530, user: true);
-        yield return Run(tenant, OperationTypes.InventorySync, "queued", now.AddSeconds(-20), 0, 0, user: true);
+        yield return Run(tenant, OperationTypes.DirectoryGroupsSync, "failed", now.AddDays(-1).AddHours(-3), 1204, 530, user: true, reason: "worker_lost",
+            failures: [("worker_lost", "The worker running this run stopped sending heartbeats for more than 3 minute(s) (process crash or restart). Start it again.", null)]);
     }
 
     private static OperationRun Missed(DemoTenant tenant, Guid schedule, DateTimeOffset slot) =>

@@ -22,7 +22,7 @@ public sealed class OutageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await LocalPostgres.StartNewAsync();
+        Server = await LocalPostgres.StartAsync(crashSafe: true);
         await using (var admin = new NpgsqlConnection(Server.AdminConnectionString))
         {
             await admin.OpenAsync();
@@ -68,7 +68,7 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
         HttpContent Start() => new StringContent($$"""{"type":"inventory.sync","tenantId":"{{fixture.Demo.ContosoEu}}"}""", Encoding.UTF8, "application/json");
         (await browser.GetAsync(page)).StatusCode.Should().Be(HttpStatusCode.OK, "the page works before the outage");
 
-        await fixture.Server.StopAsync();
+        await fixture.Server.StopImmediatelyAsync();
         try
         {
             var pageResponse = await browser.GetAsync(page);
@@ -91,7 +91,7 @@ public sealed class DatabaseOutageTests(OutageFixture fixture) : IClassFixture<O
         }
         finally
         {
-            await fixture.Server.StartAsync();
+            await fixture.Server.StartAgainAsync();
         }
 
         // Nobody restarts the app: pooled connections that broke with the server are dropped and new ones opened.

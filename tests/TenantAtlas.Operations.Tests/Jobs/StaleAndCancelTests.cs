@@ -11,6 +11,10 @@ public sealed class StaleAndCancelTests(OperationsFixture fixture) : IClassFixtu
 {
     private OperationsMaintenance Maintenance => fixture.App.Services.GetRequiredService<OperationsMaintenance>();
 
+    /// <summary>The upkeep as another process runs it: it knows only the heartbeat's age, not which runs this process holds.</summary>
+    private OperationsMaintenance MaintenanceElsewhere =>
+        ActivatorUtilities.CreateInstance<OperationsMaintenance>(fixture.App.Services, new RunsInThisProcess(TimeProvider.System));
+
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -61,6 +65,7 @@ public sealed class StaleAndCancelTests(OperationsFixture fixture) : IClassFixtu
         {
             await Task.Delay(TimeSpan.FromSeconds(2.5)); // longer than StaleAfter (2 s); heartbeats every 200 ms
 
+            (await MaintenanceElsewhere.CompleteStaleRunsAsync()).Should().NotContain(run.Id, "its heartbeat is fresh");
             (await Maintenance.CompleteStaleRunsAsync()).Should().NotContain(run.Id);
             (await fixture.Runs.FindAsync(run.Id))!.Status.Should().Be(OperationRunStatus.Running);
         }
@@ -83,11 +88,12 @@ public sealed class StaleAndCancelTests(OperationsFixture fixture) : IClassFixtu
         try
         {
             await EventuallyAsync(async () => (await fixture.Runs.FindAsync(run.Id))!.Status == OperationRunStatus.Running, "the job runs");
-            // Simulate a hung worker: its heartbeat looks old when the detector looks (the live heartbeat may race, so retry).
+            // Simulate a hung worker: its heartbeat looks old when another process's detector looks (the live heartbeat may
+            // race, so retry). This process's own detector knows the worker is alive and would not.
             await EventuallyAsync(async () =>
             {
                 await fixture.Database.ExecuteAsync("UPDATE operations.operation_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = $1", run.Id);
-                return (await Maintenance.CompleteStaleRunsAsync()).Contains(run.Id);
+                return (await MaintenanceElsewhere.CompleteStaleRunsAsync()).Contains(run.Id);
             }, "the detector declares the run lost");
 
             await job.WaitAsync(TimeSpan.FromSeconds(10)); // the next heartbeat sees the run is gone and cancels the job

@@ -49,7 +49,7 @@ public static class PostgresServer
             return docker;
         }
 
-        var server = await LocalPostgres.StartNewAsync();
+        var server = await LocalPostgres.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
