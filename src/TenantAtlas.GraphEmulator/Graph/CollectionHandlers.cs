@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TenantAtlas.GraphEmulator.Seeding;
+using TenantAtlas.GraphEmulator.Shapes;
 using TenantAtlas.GraphEmulator.State;
 
 namespace TenantAtlas.GraphEmulator.Graph;
@@ -8,9 +9,16 @@ namespace TenantAtlas.GraphEmulator.Graph;
 /// <summary>List, read, create, update and delete on a family's collection.</summary>
 internal static class CollectionHandlers
 {
+    /// <summary>
+    /// Read-only properties: a write may carry them (Microsoft's own example bodies send version and
+    /// supportsScopeTags) and Graph ignores them; the service sets them. These are the properties GRAPH.md tells the
+    /// product to strip before a POST, so a restore never relies on this leniency.
+    /// </summary>
     private static readonly HashSet<string> ServerManaged = new(StringComparer.Ordinal)
     {
-        "id", "createdDateTime", "lastModifiedDateTime", "version", "renewedDateTime", "deletedDateTime", "securityIdentifier",
+        "id", "createdDateTime", "lastModifiedDateTime", "modifiedDateTime", "version", "renewedDateTime", "deletedDateTime",
+        "securityIdentifier", "supportsScopeTags", "settingCount", "creationSource", "isAssigned", "isBuiltIn",
+        "isBuiltInRoleDefinition", "deployedAppCount",
     };
 
     public static ErrorSource SourceOf(FamilyDefinition family) => family.IsDirectory ? ErrorSource.Directory : ErrorSource.Intune;
@@ -119,12 +127,18 @@ internal static class CollectionHandlers
             throw GraphException.BadRequest("Cannot create an abstract class.", source);
         }
 
-        var name = body[family.NameProperty]?.GetValue<string>();
-        if (string.IsNullOrWhiteSpace(name))
+        var concreteType = ResolveType(family, type, source);
+        var schema = SchemaOf(family, concreteType);
+        Validate(family, body, schema, source);
+
+        foreach (var required in schema?.Required ?? new HashSet<string>(StringComparer.Ordinal) { family.NameProperty })
         {
-            throw family.IsDirectory
-                ? new GraphException(400, "Request_BadRequest", "Invalid value specified for property 'displayName' of resource 'Group'.", source)
-                : GraphException.BadRequest($"The property '{family.NameProperty}' is required.", source);
+            if (body[required] is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetValue<string>()))
+            {
+                throw family.IsDirectory
+                    ? new GraphException(400, "Request_BadRequest", $"Invalid value specified for property '{required}' of resource 'Group'.", source)
+                    : GraphException.BadRequest($"The property '{required}' is required.", source);
+            }
         }
 
         if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is not JsonArray { Count: > 0 })
@@ -143,7 +157,7 @@ internal static class CollectionHandlers
         {
             var collection = tenant.Collection(family.Name);
             var id = family.IdStyle == IdStyle.Sequential ? collection.NextSequentialId() : Guid.NewGuid().ToString();
-            var data = family.IsDirectory ? NewGroup(call, body, id) : NewIntuneObject(call, family, body, id);
+            var data = family.IsDirectory ? NewGroup(call, body, id) : NewIntuneObject(call, family, body, id, concreteType, schema);
             var resource = new StoredResource(data);
             AddNavigationsFromBody(family, body, resource);
             collection.Add(resource);
@@ -176,6 +190,8 @@ internal static class CollectionHandlers
                 throw GraphException.BadRequest($"The type of an existing object cannot change from '{storedType}' to '{sentType}'.", source);
             }
 
+            var schema = SchemaOf(family, storedType is null ? family.KnownTypes[0] : GraphSchema.TypeName(storedType));
+            Validate(family, body, schema, source);
             foreach (var (name, _) in body)
             {
                 var known = family.BaseProperties.Contains(name) || name == "@odata.type" || (sentType is not null && family.Polymorphic);
@@ -190,7 +206,7 @@ internal static class CollectionHandlers
 
             foreach (var (name, value) in body)
             {
-                if (!ServerManaged.Contains(name) && name != "@odata.type")
+                if (!IsReadOnly(schema, name) && name != "@odata.type")
                 {
                     resource.Data[name] = value?.DeepClone();
                 }
@@ -224,6 +240,8 @@ internal static class CollectionHandlers
         {
             throw GraphException.BadRequest("The property 'settings' must be a collection.", source);
         }
+
+        Validate(family, body, SchemaOf(family, family.EntityType), source);
 
         var tenant = call.Tenant;
         lock (tenant.Sync)
@@ -263,6 +281,74 @@ internal static class CollectionHandlers
             return GraphResponse.NoContent();
         }
     }
+
+    /// <summary>The concrete type a create makes: the body's @odata.type, which must be one the family knows.</summary>
+    private static string ResolveType(FamilyDefinition family, string? sentType, ErrorSource source)
+    {
+        if (sentType is null)
+        {
+            return family.KnownTypes[0];
+        }
+
+        var name = GraphSchema.TypeName(sentType);
+        if (!family.KnownTypes.Contains(name, StringComparer.OrdinalIgnoreCase) && !string.Equals(name, family.EntityType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw GraphException.BadRequest(
+                $"A type named '{name}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.", source);
+        }
+
+        return family.KnownTypes.FirstOrDefault(t => string.Equals(t, name, StringComparison.OrdinalIgnoreCase)) ?? family.KnownTypes[0];
+    }
+
+    /// <summary>The schema a write to the family is checked against: the concrete type's, or the groups' own.</summary>
+    private static TypeSchema? SchemaOf(FamilyDefinition family, string type) => family.IsDirectory ? GroupSchema : GraphSchema.Find(type);
+
+    /// <summary>Read-only properties: the schema's list, or the emulator's own for a type it does not describe.</summary>
+    private static bool IsReadOnly(TypeSchema? schema, string name) => schema?.ReadOnly.Contains(name) ?? ServerManaged.Contains(name);
+
+    /// <summary>Checks a write body against the type's schema: unknown properties and values of the wrong kind answer 400.</summary>
+    private static void Validate(FamilyDefinition family, JsonObject body, TypeSchema? schema, ErrorSource source)
+    {
+        if (schema is null)
+        {
+            return;
+        }
+
+        var navigations = new HashSet<string>(family.Navigations, StringComparer.Ordinal) { "assignments" };
+        BodyValidator.Validate(body, schema, navigations, source);
+        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is JsonArray rules)
+        {
+            var ruleSchema = GraphSchema.Get("microsoft.graph.deviceComplianceScheduledActionForRule");
+            var actionSchema = GraphSchema.Get("microsoft.graph.deviceComplianceActionItem");
+            foreach (var rule in rules.OfType<JsonObject>())
+            {
+                BodyValidator.Validate(rule, ruleSchema, RuleNavigations, source);
+                foreach (var action in (rule["scheduledActionConfigurations"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    BodyValidator.Validate(action, actionSchema, RuleNavigations, source);
+                }
+            }
+        }
+
+        if (family.Name == GraphFamilies.ConfigurationPolicies && body["settings"] is JsonArray settings)
+        {
+            var settingSchema = GraphSchema.Get("microsoft.graph.deviceManagementConfigurationSetting");
+            foreach (var setting in settings.OfType<JsonObject>())
+            {
+                BodyValidator.Validate(setting, settingSchema, RuleNavigations, source);
+            }
+        }
+    }
+
+    private static readonly IReadOnlySet<string> RuleNavigations = new HashSet<string>(StringComparer.Ordinal) { "scheduledActionConfigurations", "settingDefinitions" };
+
+    /// <summary>
+    /// Groups are checked against the group schema completed with the emulator's own group properties (the docs'
+    /// example shows only some of them, several as null).
+    /// </summary>
+    private static readonly TypeSchema GroupSchema = GraphSchema.Get("microsoft.graph.group").WithSample(
+        DirectoryShapes.Group(new SeedRandom(0, "shape"), Guid.Empty.ToString(), "shape", "contoso.example", TenantSeeder.Anchor),
+        ServerManaged);
 
     public static JsonObject RequireObject(GraphCall call, ErrorSource source)
     {
@@ -334,7 +420,7 @@ internal static class CollectionHandlers
         var data = new JsonObject();
         foreach (var (name, value) in template)
         {
-            data[name] = body.ContainsKey(name) && !ServerManaged.Contains(name) ? body[name]?.DeepClone()
+            data[name] = body.ContainsKey(name) && !IsReadOnly(GroupSchema, name) ? body[name]?.DeepClone()
                 : name is "id" or "securityIdentifier" ? value?.DeepClone()
                 : value is JsonArray ? new JsonArray()
                 : null;
@@ -350,20 +436,26 @@ internal static class CollectionHandlers
         return data;
     }
 
-    private static JsonObject NewIntuneObject(GraphCall call, FamilyDefinition family, JsonObject body, string id)
+    private static JsonObject NewIntuneObject(GraphCall call, FamilyDefinition family, JsonObject body, string id, string type, TypeSchema? schema)
     {
         var now = SeedRandom.IntuneTime(call.Now);
-        var data = new JsonObject();
-        if (body["@odata.type"] is { } type)
+
+        // Every property of the type, unset, then what the body sends: a created object reads back in full, like Graph's.
+        var data = schema is not null ? GraphSchema.Unset(type) : new JsonObject();
+        if (body["@odata.type"] is { } sentType)
         {
-            data["@odata.type"] = type.DeepClone();
+            data["@odata.type"] = sentType.DeepClone();
+        }
+        else if (!family.Polymorphic && family.Name != GraphFamilies.DeviceManagementScripts)
+        {
+            data.Remove("@odata.type");
         }
 
         data["id"] = id;
         var navigations = new HashSet<string>(family.Navigations, StringComparer.Ordinal) { "assignments" };
         foreach (var (name, value) in body)
         {
-            if (name == "@odata.type" || ServerManaged.Contains(name) || navigations.Contains(name) || name.Contains('@', StringComparison.Ordinal))
+            if (name == "@odata.type" || IsReadOnly(schema, name) || navigations.Contains(name) || name.Contains('@', StringComparison.Ordinal))
             {
                 continue;
             }
@@ -386,7 +478,12 @@ internal static class CollectionHandlers
             data["version"] = family.Name == GraphFamilies.ManagedAppPolicies ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : 1;
         }
 
-        if (family.BaseProperties.Contains("roleScopeTagIds") && data["roleScopeTagIds"] is null)
+        if (data.ContainsKey("supportsScopeTags"))
+        {
+            data["supportsScopeTags"] = true;
+        }
+
+        if (family.BaseProperties.Contains("roleScopeTagIds") && data["roleScopeTagIds"] is not JsonArray { Count: > 0 })
         {
             data["roleScopeTagIds"] = new JsonArray("0");
         }

@@ -69,6 +69,18 @@ internal sealed record FamilyDefinition
     /// <summary>Properties the list call answers with null (scripts' content comes only from a GET by id).</summary>
     public IReadOnlySet<string> OmittedFromList { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The concrete types the emulator knows for this family, each described in Shapes/graph-schema.json; a create
+    /// names one of them. Defaults to the entity type for families that are not polymorphic.
+    /// </summary>
+    public IReadOnlyList<string> KnownTypes
+    {
+        get => knownTypes ?? [EntityType];
+        init => knownTypes = value;
+    }
+
+    private readonly IReadOnlyList<string>? knownTypes;
+
     public string CollectionPath => Parent.Length == 0 ? Name : $"{Parent}/{Name}";
 
     public bool IsIntune => !IsDirectory;

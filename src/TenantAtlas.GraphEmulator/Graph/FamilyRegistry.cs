@@ -44,6 +44,7 @@ internal static class FamilyRegistry
             AssignmentType = "microsoft.graph.deviceConfigurationAssignment",
             InV1 = true,
             Polymorphic = true,
+            KnownTypes = ["microsoft.graph.windows10GeneralConfiguration", "microsoft.graph.windows10CustomConfiguration", "microsoft.graph.windows10EndpointProtectionConfiguration", "microsoft.graph.windowsUpdateForBusinessConfiguration", "microsoft.graph.iosGeneralDeviceConfiguration", "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration", "microsoft.graph.macOSGeneralDeviceConfiguration"],
             ReadPermissions = ConfigRead,
             WritePermissions = ConfigWrite,
             HasAssignments = true,
@@ -61,6 +62,7 @@ internal static class FamilyRegistry
             AssignmentType = "microsoft.graph.deviceCompliancePolicyAssignment",
             InV1 = true,
             Polymorphic = true,
+            KnownTypes = ["microsoft.graph.windows10CompliancePolicy", "microsoft.graph.iosCompliancePolicy", "microsoft.graph.androidWorkProfileCompliancePolicy", "microsoft.graph.macOSCompliancePolicy"],
             ReadPermissions = ConfigRead,
             WritePermissions = ConfigWrite,
             HasAssignments = true,
@@ -130,6 +132,7 @@ internal static class FamilyRegistry
             AssignmentType = "microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
             InV1 = true,
             Polymorphic = true,
+            KnownTypes = ["microsoft.graph.iosMobileAppConfiguration", "microsoft.graph.androidManagedStoreAppConfiguration"],
             ReadPermissions = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite],
             WritePermissions = [GraphPermissions.DeviceManagementAppsReadWrite],
             HasAssignments = true,
@@ -147,6 +150,7 @@ internal static class FamilyRegistry
             AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
             InV1 = true,
             Polymorphic = true,
+            KnownTypes = ["microsoft.graph.iosManagedAppProtection", "microsoft.graph.androidManagedAppProtection", "microsoft.graph.targetedManagedAppConfiguration"],
             ReadPermissions = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite],
             WritePermissions = [GraphPermissions.DeviceManagementAppsReadWrite],
             HasAssignments = true,
@@ -162,6 +166,7 @@ internal static class FamilyRegistry
             AssignmentType = "microsoft.graph.windowsAutopilotDeploymentProfileAssignment",
             InV1 = false,
             Polymorphic = true,
+            KnownTypes = ["microsoft.graph.azureADWindowsAutopilotDeploymentProfile", "microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile"],
             ReadPermissions =
             [
                 GraphPermissions.DeviceManagementServiceConfigRead, GraphPermissions.DeviceManagementServiceConfigReadWrite,
@@ -204,6 +209,7 @@ internal static class FamilyRegistry
             EntityType = "microsoft.graph.roleDefinition",
             InV1 = true,
             Polymorphic = true,
+            KnownTypes = ["microsoft.graph.deviceAndAppManagementRoleDefinition"],
             ReadPermissions = [GraphPermissions.DeviceManagementRbacRead, GraphPermissions.DeviceManagementRbacReadWrite],
             WritePermissions = [GraphPermissions.DeviceManagementRbacReadWrite],
             BaseProperties = Set(

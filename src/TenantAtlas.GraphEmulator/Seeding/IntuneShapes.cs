@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TenantAtlas.GraphEmulator.Graph;
+using TenantAtlas.GraphEmulator.Shapes;
 using TenantAtlas.GraphEmulator.State;
 
 namespace TenantAtlas.GraphEmulator.Seeding;
@@ -33,6 +34,7 @@ internal static class IntuneShapes
             GraphFamilies.RoleDefinitions => CustomRoleDefinition(rng, ctx, id, index),
             _ => throw new ArgumentException($"The emulator cannot generate '{family}' objects.", nameof(family)),
         };
+        Reshape(FamilyRegistry.Get(family), resource);
 
         if (displayName is not null)
         {
@@ -50,6 +52,68 @@ internal static class IntuneShapes
         }
 
         return resource;
+    }
+
+    /// <summary>
+    /// Gives a seeded object every property of its type's schema, with the values the
+    /// generator chose; its navigation items (rules and their actions, definition values, settings) likewise.
+    /// </summary>
+    public static void Reshape(FamilyDefinition family, StoredResource resource)
+    {
+        resource.Data = Shaped(resource.Data, family.EntityType);
+        for (var i = 0; i < resource.ScheduledActionsForRule.Count; i++)
+        {
+            var rule = resource.ScheduledActionsForRule[i];
+            var shaped = Shaped(rule, "microsoft.graph.deviceComplianceScheduledActionForRule");
+            shaped["scheduledActionConfigurations"] = Json.Array(
+                (rule["scheduledActionConfigurations"] as JsonArray ?? [])
+                .OfType<JsonObject>()
+                .Select(action => (JsonNode?)Shaped(action, "microsoft.graph.deviceComplianceActionItem")));
+            resource.ScheduledActionsForRule[i] = shaped;
+        }
+
+        for (var i = 0; i < resource.DefinitionValues.Count; i++)
+        {
+            var value = resource.DefinitionValues[i];
+            var shaped = Shaped(value, "microsoft.graph.groupPolicyDefinitionValue");
+            shaped["definition"] = value["definition"] is JsonObject definition ? Shaped(definition, "microsoft.graph.groupPolicyDefinition") : null;
+            shaped["presentationValues"] = Json.Array((value["presentationValues"] as JsonArray ?? []).Select(presentation =>
+                presentation is JsonObject p && GraphSchema.Find(p["@odata.type"]?.GetValue<string>()) is not null
+                    ? WithPresentation(Shaped(p, "microsoft.graph.groupPolicyPresentationValue"), p)
+                    : presentation?.DeepClone()));
+            resource.DefinitionValues[i] = shaped;
+        }
+
+        for (var i = 0; i < resource.Settings.Count; i++)
+        {
+            resource.Settings[i] = Shaped(resource.Settings[i], "microsoft.graph.deviceManagementConfigurationSetting");
+        }
+    }
+
+    /// <summary>The presentation a value belongs to is a navigation (served only when expanded), kept beside the shape.</summary>
+    private static JsonObject WithPresentation(JsonObject shaped, JsonObject stored)
+    {
+        shaped["presentation"] = stored["presentation"]?.DeepClone();
+        return shaped;
+    }
+
+    /// <summary>
+    /// The object with every property of its type's schema: the generator's values, and for the rest plausible values
+    /// seeded from the object's id (same tenant seed, same object). @odata.type stays only where the generator set it
+    /// (Graph omits it on non-derived types).
+    /// </summary>
+    private static JsonObject Shaped(JsonObject data, string fallbackType)
+    {
+        var type = data["@odata.type"]?.GetValue<string>() ?? fallbackType;
+        var schema = GraphSchema.Get(type);
+        var rng = new SeedRandom(0, $"{schema.Name}/{data["id"]}/{data["displayName"] ?? data["name"]}");
+        var shaped = GraphSchema.Overlay(GraphSchema.Seed(type, rng), data, schema, rng);
+        if (!data.ContainsKey("@odata.type"))
+        {
+            shaped.Remove("@odata.type");
+        }
+
+        return shaped;
     }
 
     private static JsonArray ScopeTags(SeedRandom rng, SeedContext ctx)
@@ -604,7 +668,7 @@ internal static class IntuneShapes
             ["assignmentFilterManagementType"] = "devices",
             ["id"] = id,
         };
-        return new StoredResource(data);
+        return new StoredResource(Shaped(data, "microsoft.graph.deviceAndAppManagementAssignmentFilter"));
     }
 
     public static string FilterPlatform(int index) => FilterShapes[index % FilterShapes.Length].Platform;
@@ -624,7 +688,7 @@ internal static class IntuneShapes
             ["description"] = builtIn ? "" : "Scope tag for a delegated admin team",
             ["isBuiltIn"] = builtIn,
         };
-        return new StoredResource(data);
+        return new StoredResource(Shaped(data, "microsoft.graph.roleScopeTag"));
     }
 
     private static readonly (string Name, string Description, string[] Actions)[] BuiltInRoles =
@@ -651,7 +715,7 @@ internal static class IntuneShapes
         var rng = new SeedRandom(1_234_567, "builtInRoleDefinitions");
         foreach (var role in BuiltInRoles)
         {
-            yield return new StoredResource(RoleDefinition(rng.Guid(), role.Name, role.Description, isBuiltIn: true, role.Actions, Json.Strings(["0"])));
+            yield return new StoredResource(Shaped(RoleDefinition(rng.Guid(), role.Name, role.Description, isBuiltIn: true, role.Actions, Json.Strings(["0"])), "microsoft.graph.deviceAndAppManagementRoleDefinition"));
         }
     }
 
