@@ -30,4 +30,22 @@ public static class DatabaseFailures
 
         return false;
     }
+
+    /// <summary>
+    /// True when trying the same statement again shortly may succeed: the database is unavailable (see
+    /// <see cref="IsUnavailable"/>), or the server refused this attempt only (a deadlock, a serialization failure —
+    /// what Npgsql marks transient). Jobs retry their own conditional writes on these instead of failing the run.
+    /// </summary>
+    public static bool IsTransient(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } || IsUnavailable(e))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

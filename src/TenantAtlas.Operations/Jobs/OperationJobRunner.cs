@@ -1,4 +1,5 @@
 using Hangfire;
+using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.BuildingBlocks.Errors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,9 +77,20 @@ internal sealed class OperationJobRunner(
         using var heartbeatStop = new CancellationTokenSource();
         runsHere.HeartbeatAttempted(run.Id);
         var heartbeat = HeartbeatAsync(context, heartbeatStop.Token);
+
+        // The heartbeat ends before the run is completed: a beat still in flight (say, hanging while the database is away)
+        // may hold the pending counts, and if it wrote them after the completion they would be lost (its update is
+        // conditional on the run still running).
+        async Task StopHeartbeatAsync()
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+        }
+
         try
         {
             var result = await job.RunAsync(context, stop.Token);
+            await StopHeartbeatAsync();
             var outcome = result switch
             {
                 OperationJobResult.Succeeded => "succeeded",
@@ -89,6 +101,7 @@ internal sealed class OperationJobRunner(
         }
         catch (OperationCanceledException) when (context.CancelRequested)
         {
+            await StopHeartbeatAsync();
             await CompleteAsync(run.Id, ["running"], "cancelled", "cancelled", null, CancellationToken.None, flushFirst: context);
         }
         catch (OperationCanceledException) when (context.Lost)
@@ -97,17 +110,18 @@ internal sealed class OperationJobRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await StopHeartbeatAsync();
             await CompleteAsync(run.Id, ["running"], "failed", "worker_stopped", ("worker_stopped", "The worker process shut down while the run was in progress. Start it again."), CancellationToken.None);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Run {RunId} ({Type}) failed", run.Id, run.Type);
+            await StopHeartbeatAsync();
             await CompleteAsync(run.Id, ["running"], "failed", "exception", (ErrorCode(e), e.Message), CancellationToken.None, flushFirst: context);
         }
         finally
         {
-            await heartbeatStop.CancelAsync();
-            await heartbeat;
+            await StopHeartbeatAsync();
             runsHere.Released(run.Id);
         }
     }
@@ -200,6 +214,8 @@ internal sealed class OperationJobRunner(
         var giveUpAt = clock.GetUtcNow() + options.Value.StaleAfter;
         for (var attempt = 1; ; attempt++)
         {
+            // This process still holds the run while it tries to complete it: its own upkeep must not call it lost.
+            runsHere.StillCompleting(runId);
             try
             {
                 if (flushFirst is not null)
@@ -209,7 +225,7 @@ internal sealed class OperationJobRunner(
 
                 return await TryCompleteAsync(runId, from, outcome, reason, failure, cancellationToken);
             }
-            catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && clock.GetUtcNow() < giveUpAt && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (DatabaseFailures.IsTransient(e) && clock.GetUtcNow() < giveUpAt && !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(e, "Completing run {RunId} as {Outcome} failed (attempt {Attempt}); retrying", runId, outcome, attempt);
                 await Task.Delay(Backoff(attempt, options.Value.HeartbeatInterval), clock, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Data;
 using TenantAtlas.Operations.Runs;
@@ -84,7 +85,7 @@ internal sealed class OperationRunContext(
         {
             await FlushAsync(cancellationToken);
         }
-        catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DatabaseFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
         {
             // Still dirty: written at the next heartbeat.
         }

@@ -14,6 +14,15 @@ internal sealed class RunsInThisProcess(TimeProvider clock)
 
     public void HeartbeatAttempted(long runId) => heartbeatAttempts[runId] = clock.GetUtcNow();
 
+    /// <summary>The job of a run held here is still trying to complete it; a run not held here is left out.</summary>
+    public void StillCompleting(long runId)
+    {
+        if (heartbeatAttempts.TryGetValue(runId, out var seen))
+        {
+            heartbeatAttempts.TryUpdate(runId, clock.GetUtcNow(), seen);
+        }
+    }
+
     public void Released(long runId) => heartbeatAttempts.TryRemove(runId, out _);
 
     /// <summary>Runs held here whose heartbeat loop tried to write at or after <paramref name="since"/> (a hung loop is not alive).</summary>

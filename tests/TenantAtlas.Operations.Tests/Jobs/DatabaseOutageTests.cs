@@ -1,4 +1,5 @@
 using Npgsql;
+using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Jobs;
 using TenantAtlas.Operations.Tests.Support;
@@ -103,7 +104,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFixture fixtur
                 {
                     await maintenance.CompleteStaleRunsAsync(CancellationToken.None);
                 }
-                catch (Exception e) when (TransientDatabaseErrors.IsTransient(e))
+                catch (Exception e) when (DatabaseFailures.IsTransient(e))
                 {
                     // The database is away; so is the upkeep.
                 }
@@ -122,7 +123,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFixture fixtur
             await using var command = new NpgsqlCommand("SELECT heartbeat_at FROM operations.operation_runs WHERE id = $1", connection) { Parameters = { new() { Value = runId } } };
             return await command.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
         }
-        catch (Exception e) when (TransientDatabaseErrors.IsTransient(e))
+        catch (Exception e) when (DatabaseFailures.IsTransient(e))
         {
             return null; // still starting up
         }
