@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Backup.Data;
 using TenantAtlas.Operations.Contracts;
@@ -47,12 +48,9 @@ internal sealed class BackupInputs(IDbContextFactory<BackupDbContext> dbFactory)
                 return InputsVerdict.Malformed($"inputs.scheduleId is required: the id of the backup schedule to run (a GUID such as \"{GuidExample}\").");
             }
 
-            // Exactly the form the schedule's pages and history look for (lowercase, with hyphens): a run stored with another
-            // spelling of the same id would be missing from its schedule's history.
-            var text = start.Inputs.GetString(ScheduleIdKey);
-            if (text is null || !Guid.TryParseExact(text, "D", out scheduleId) || text != scheduleId.ToString())
+            if (start.Inputs.GetString(ScheduleIdKey) is not { } text || !Guid.TryParse(text, out scheduleId))
             {
-                return InputsVerdict.Malformed($"inputs.scheduleId must be a schedule id: a GUID string such as \"{GuidExample}\" (lowercase).");
+                return InputsVerdict.Malformed($"inputs.scheduleId must be a schedule id: a GUID string such as \"{GuidExample}\".");
             }
         }
 
@@ -70,8 +68,10 @@ internal sealed class BackupInputs(IDbContextFactory<BackupDbContext> dbFactory)
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Stored in the one spelling the schedule's pages and history look for (lowercase, with hyphens), however it was
+        // given ("3F25…", "{…}", without hyphens): a run stored with another spelling would be missing from that history.
         return await db.Schedules.AnyAsync(s => s.Id == scheduleId && s.TenantId == start.TenantId, cancellationToken)
-            ? InputsVerdict.Valid
+            ? InputsVerdict.ValidAs(new JsonObject { [ScheduleIdKey] = scheduleId.ToString() })
             : InputsVerdict.NotFound("No such backup schedule in this tenant, or it is not in a workspace you belong to.");
     }
 

@@ -31,9 +31,12 @@ public enum InputsVerdictKind
     NotFound,
 }
 
-public sealed record InputsVerdict(InputsVerdictKind Kind, string? Message = null)
+public sealed record InputsVerdict(InputsVerdictKind Kind, string? Message = null, JsonObject? Normalized = null)
 {
     public static InputsVerdict Valid { get; } = new(InputsVerdictKind.Valid);
+
+    /// <summary>Valid, and stored as <paramref name="normalized"/> (one spelling of an id, say), not as given.</summary>
+    public static InputsVerdict ValidAs(JsonObject normalized) => new(InputsVerdictKind.Valid, Normalized: normalized);
 
     public static InputsVerdict Malformed(string message) => new(InputsVerdictKind.Malformed, message);
 

@@ -209,6 +209,11 @@ internal sealed class OperationRunService(
                 case InputsVerdictKind.NotFound:
                     return StartResult.Denied(AccessDecision.NotFound, verdict.Message);
             }
+
+            if (verdict.Normalized is { } normalized)
+            {
+                inputs = normalized.ToJsonString();
+            }
         }
 
         (string Kind, Guid? UserId, string Label, string? Reason)? initiator = null;

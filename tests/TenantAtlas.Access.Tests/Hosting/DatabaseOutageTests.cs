@@ -23,16 +23,7 @@ public sealed class OutageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await LocalPostgres.StartAsync(crashSafe: true);
-        await using (var admin = new NpgsqlConnection(Server.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand("CREATE DATABASE tenantatlas", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(Server.AdminConnectionString) { Database = "tenantatlas" }.ConnectionString;
-        await TenantAtlasApp.MigrateAsync(connectionString);
-        App = new TenantAtlasApp(connectionString);
+        App = new TenantAtlasApp(await TenantAtlasApp.CreateMigratedDatabaseAsync(Server, "tenantatlas"));
         Demo = await App.SeedDemoAsync();
     }
 

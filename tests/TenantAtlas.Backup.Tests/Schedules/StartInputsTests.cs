@@ -139,6 +139,21 @@ public sealed class StartInputsTests(BackupFixture fixture) : IClassFixture<Back
         otherTenant.Should().Be(HttpStatusCode.NotFound, "a run of another tenant is not one this start can retry");
     }
 
+    [Theory]
+    [InlineData("D")] // 3f2504e0-4f89-…, the stored spelling
+    [InlineData("N")] // without hyphens
+    [InlineData("B")] // in braces
+    public async Task A_schedule_id_in_another_spelling_is_accepted_and_stored_in_the_one_its_history_finds(string format)
+    {
+        var given = usSchedule.ToString(format).ToUpperInvariant();
+
+        var (status, created) = await PostAsync(fixture.Demo.Operator,
+            $$$"""{"type":"backup_schedule.run_now","tenantId":"{{{fixture.Demo.ContosoUs}}}","inputs":{"scheduleId":"{{{given}}}"}}""");
+
+        status.Should().Be(HttpStatusCode.Created, created.ToJsonString());
+        created["inputs"]!["scheduleId"]!.GetValue<string>().Should().Be(usSchedule.ToString(), "the schedule's run history looks runs up by the lowercase id");
+    }
+
     [Fact]
     public async Task Run_now_and_retry_from_the_pages_still_start()
     {

@@ -159,15 +159,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFixture fixtur
         public async Task InitializeAsync()
         {
             Server = await LocalPostgres.StartAsync(crashSafe: true);
-            await using (var admin = new NpgsqlConnection(Server.AdminConnectionString))
-            {
-                await admin.OpenAsync();
-                await using var create = new NpgsqlCommand("CREATE DATABASE ta_outage", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-
-            ConnectionString = new NpgsqlConnectionStringBuilder(Server.AdminConnectionString) { Database = "ta_outage" }.ConnectionString;
-            await TenantAtlasApp.MigrateAsync(ConnectionString);
+            ConnectionString = await TenantAtlasApp.CreateMigratedDatabaseAsync(Server, "ta_outage");
             App = OperationsFixture.Configure(new TenantAtlasApp(ConnectionString))
                 .WithSetting("Operations:HeartbeatInterval", HeartbeatInterval.ToString())
                 .WithSetting("Operations:StaleAfter", StaleAfter.ToString());

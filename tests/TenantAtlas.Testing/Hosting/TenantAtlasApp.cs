@@ -83,6 +83,24 @@ public class TenantAtlasApp : WebApplicationFactory<Program>
     }
 
     public static Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync(MigrateAsync);
+
+    /// <summary>
+    /// A migrated database on a server the test owns (one it stops and starts again, so no other test class loses its
+    /// database); returns its connection string.
+    /// </summary>
+    public static async Task<string> CreateMigratedDatabaseAsync(LocalPostgres server, string name)
+    {
+        await using (var admin = new Npgsql.NpgsqlConnection(server.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = name }.ConnectionString;
+        await MigrateAsync(connectionString);
+        return connectionString;
+    }
 }
 
 /// <summary>A class fixture: its own migrated database with demo data, and the app on it.</summary>
