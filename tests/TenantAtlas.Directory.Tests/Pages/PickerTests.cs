@@ -25,7 +25,8 @@ public sealed class PickerTests : MudTestContext
     {
         var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Groups = 10);
         var finance = emulated.AddGroup("Finance Approvers")["id"]!.GetValue<string>();
-        await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId);
+        var sync = await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId);
+        sync.Outcome.Should().Be(OperationRunOutcome.Succeeded, $"the picker reads what the sync cached (failures: {string.Join("; ", sync.Failures.Select(f => $"{f.Code}: {f.Message}"))})");
         var known = emulated.List(GraphFamilies.Groups)[0];
         IReadOnlyList<string> selected = [known["id"]!.GetValue<string>(), "missing-id"];
         RenderProviders();
