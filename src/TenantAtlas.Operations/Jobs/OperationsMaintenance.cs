@@ -31,8 +31,9 @@ internal sealed class OperationsMaintenance(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await CompleteStaleRunsAsync(cancellationToken);
-        await RepairLostJobsAsync(cancellationToken);
         await dispatcher.ReconcileAsync(cancellationToken);
+        // Last: it asks Hangfire's storage about many jobs, and a failure there must not hold up the repairs above.
+        await RepairLostJobsAsync(cancellationToken);
     }
 
     /// <summary>
@@ -107,7 +108,18 @@ internal sealed class OperationsMaintenance(
     /// <summary>The state of a job that will never claim its run, or null while it still may (enqueued, scheduled, just taken).</summary>
     private static string? LostJobState(IStorageConnection hangfire, string jobId, DateTime takenBefore)
     {
-        var state = hangfire.GetJobData(jobId)?.State;
+        string? state;
+        try
+        {
+            state = hangfire.GetJobData(jobId)?.State;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            // Not an id the storage ever handed out (the column was edited by hand): no such job will run the run. Left
+            // unhandled, this one row would stop the upkeep for every run after it.
+            state = null;
+        }
+
         if (state is null)
         {
             return "missing"; // expired, removed, or its creation never completed

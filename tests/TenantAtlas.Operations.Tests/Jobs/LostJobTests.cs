@@ -113,6 +113,22 @@ public sealed class LostJobTests(OperationsFixture fixture) : IClassFixture<Oper
     }
 
     [Fact]
+    public async Task A_job_id_that_no_job_has_counts_as_lost_and_does_not_stop_the_upkeep()
+    {
+        var odd = await fixture.StartAsync(TestOperations.Click, inputs: new() { ["case"] = "odd-job-id" });
+        await fixture.Database.ExecuteAsync("UPDATE operations.operation_runs SET hangfire_job_id = 'not-a-job' WHERE id = $1", odd.Id);
+        await QueuedLongAgoAsync(odd.Id);
+        var deleted = await fixture.StartAsync(TestOperations.Click, inputs: new() { ["case"] = "after-odd-job-id" });
+        HangfireJobs.Delete(deleted.HangfireJobId!).Should().BeTrue();
+        await QueuedLongAgoAsync(deleted.Id);
+
+        await Maintenance.RunAsync(CancellationToken.None);
+
+        (await RunAsync(odd.Id)).HangfireJobId.Should().NotBe("not-a-job");
+        (await RunAsync(deleted.Id)).HangfireJobId.Should().NotBe(deleted.HangfireJobId, "one odd row must not stop the upkeep for the others");
+    }
+
+    [Fact]
     public async Task A_queued_run_whose_job_is_still_waiting_in_the_queue_is_left_alone()
     {
         var run = await fixture.StartAsync(TestOperations.Click, inputs: new() { ["case"] = "waiting" });
