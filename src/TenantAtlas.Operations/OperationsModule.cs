@@ -20,6 +20,7 @@ public static class OperationsModule
         services.AddOptions<OperationsOptions>().Bind(configuration.GetSection("Operations"))
             .Validate(o => o.StaleAfter <= TimeSpan.FromMinutes(5) && o.HeartbeatInterval < o.StaleAfter,
                 "Operations:StaleAfter must be at most 5 minutes and longer than Operations:HeartbeatInterval.")
+            .Validate(o => o.QueuedJobCheckAfter > TimeSpan.Zero, "Operations:QueuedJobCheckAfter must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OperationTypeRegistry>();
         services.AddSingleton<OperationDispatcher>();

@@ -55,6 +55,9 @@ internal sealed class OperationRun
 
     public DateTimeOffset? DispatchClaimedAt { get; set; }
 
+    /// <summary>How often the upkeep replaced this run's lost Hangfire job (once at most; the next loss fails the run).</summary>
+    public int JobRedispatches { get; set; }
+
     public DateTimeOffset? HeartbeatAt { get; set; }
 
     public DateTimeOffset? CancellationRequestedAt { get; set; }
@@ -124,6 +127,8 @@ internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> 
                 .IncludeProperties(x => new { x.Status, x.Outcome, x.TenantId, x.CreatedAt });
             // The reconciler and the stale-run detector look only at active rows.
             e.HasIndex(x => x.Id, "ix_operation_runs_undispatched").HasFilter("status = 'queued' AND hangfire_job_id IS NULL");
+            // The upkeep looks at the jobs of runs still queued with one.
+            e.HasIndex(x => x.Id, "ix_operation_runs_queued_with_job").HasDatabaseName("ix_operation_runs_queued_with_job").HasFilter("status = 'queued' AND hangfire_job_id IS NOT NULL");
             e.HasIndex(x => x.HeartbeatAt, "ix_operation_runs_running_heartbeat").HasFilter("status = 'running'");
             e.HasIndex(x => x.RetryOfRunId, "ix_operation_runs_retry_of").HasFilter("retry_of_run_id IS NOT NULL");
         });

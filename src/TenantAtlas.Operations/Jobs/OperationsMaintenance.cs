@@ -1,4 +1,7 @@
 using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,12 +11,14 @@ using TenantAtlas.Operations.Runs;
 namespace TenantAtlas.Operations.Jobs;
 
 /// <summary>
-/// Recurring upkeep that keeps run status truthful: runs whose worker died are completed as failed (worker_lost),
-/// and queued runs left without a job are enqueued exactly once.
+/// Recurring upkeep that keeps run status truthful: runs whose worker died are completed as failed (worker_lost), queued
+/// runs whose Hangfire job is gone get a new job once and then fail (job_lost), and queued runs left without a job are
+/// enqueued exactly once.
 /// </summary>
 internal sealed class OperationsMaintenance(
     IDbContextFactory<OperationsDbContext> dbFactory,
     OperationDispatcher dispatcher,
+    JobStorage jobStorage,
     IOptions<OperationsOptions> options,
     RunsInThisProcess runsHere,
     TimeProvider clock,
@@ -27,6 +32,112 @@ internal sealed class OperationsMaintenance(
     {
         await CompleteStaleRunsAsync(cancellationToken);
         await dispatcher.ReconcileAsync(cancellationToken);
+        // Last: it asks Hangfire's storage about many jobs, and a failure there must not hold up the repairs above.
+        await RepairLostJobsAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Looks at the Hangfire job of every run queued for longer than <see cref="OperationsOptions.QueuedJobCheckAfter"/>.
+    /// A job that will never claim its run — missing, deleted, failed (operation jobs are not retried), succeeded while
+    /// the run is still queued, or Processing for longer than <see cref="OperationsOptions.StaleAfter"/> without claiming
+    /// (its worker died; Hangfire would hand it out again only after its 30-minute invisibility timeout) — is replaced
+    /// once; the next time the run is completed as failed (job_lost), which also frees its dedupe identity. Both changes
+    /// are conditional on the run still being queued with that job, so a job claiming it meanwhile wins, and a late
+    /// delivery of the old job finds the run claimed or completed and exits. Returns the ids repaired by this process.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> RepairLostJobsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var queuedBefore = now - options.Value.QueuedJobCheckAfter;
+        var takenBefore = (now - options.Value.StaleAfter).UtcDateTime;
+        var failure = RunMapping.FailureEntry.ArrayOf("job_lost",
+            "The background job of this run was lost before it started (deleted or failed in the job queue); start it again.", null, now);
+        var repaired = new List<long>();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        using var hangfire = jobStorage.GetConnection();
+        for (long after = 0; ;)
+        {
+            var batch = await db.Runs.AsNoTracking()
+                .Where(r => r.Status == "queued" && r.HangfireJobId != null && r.Id > after && (r.DispatchClaimedAt ?? r.CreatedAt) < queuedBefore)
+                .OrderBy(r => r.Id).Select(r => new { r.Id, r.HangfireJobId, r.JobRedispatches }).Take(500).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return repaired;
+            }
+
+            after = batch[^1].Id;
+            foreach (var run in batch)
+            {
+                var jobId = run.HangfireJobId!;
+                if (LostJobState(hangfire, jobId, takenBefore) is not { } state)
+                {
+                    continue;
+                }
+
+                if (run.JobRedispatches == 0)
+                {
+                    // The job id goes back to null under a fresh dispatch claim: if the enqueue below fails, the
+                    // reconciler enqueues the run when the claim expires, as for any run left without a job.
+                    var won = await db.Runs
+                        .Where(r => r.Id == run.Id && r.Status == "queued" && r.HangfireJobId == jobId)
+                        .ExecuteUpdateAsync(s => s
+                            .SetProperty(r => r.HangfireJobId, (string?)null)
+                            .SetProperty(r => r.DispatchClaimedAt, now)
+                            .SetProperty(r => r.JobRedispatches, r => r.JobRedispatches + 1), cancellationToken) == 1;
+                    if (won)
+                    {
+                        logger.LogWarning("Run {RunId} was queued with job {JobId}, which is {State} and will not run it; enqueueing it again", run.Id, jobId, state);
+                        await dispatcher.DispatchAsync(run.Id, cancellationToken);
+                        repaired.Add(run.Id);
+                    }
+                }
+                else if (await db.Database.ExecuteSqlAsync($"""
+                    UPDATE operations.operation_runs
+                       SET status = 'completed', outcome = 'failed', completed_at = {now}, completion_reason = 'job_lost',
+                           failures = failures || {failure}::jsonb
+                     WHERE id = {run.Id} AND status = 'queued' AND hangfire_job_id = {jobId}
+                    """, cancellationToken) == 1)
+                {
+                    logger.LogWarning("Run {RunId} lost its job a second time (job {JobId} is {State}); completed as failed", run.Id, jobId, state);
+                    repaired.Add(run.Id);
+                }
+            }
+        }
+    }
+
+    /// <summary>The state of a job that will never claim its run, or null while it still may (enqueued, scheduled, just taken).</summary>
+    private static string? LostJobState(IStorageConnection hangfire, string jobId, DateTime takenBefore)
+    {
+        string? state;
+        try
+        {
+            state = hangfire.GetJobData(jobId)?.State;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            // Not an id the storage ever handed out (the column was edited by hand): no such job will run the run. Left
+            // unhandled, this one row would stop the upkeep for every run after it.
+            state = null;
+        }
+
+        if (state is null)
+        {
+            return "missing"; // expired, removed, or its creation never completed
+        }
+
+        if (state == DeletedState.StateName || state == FailedState.StateName || state == SucceededState.StateName)
+        {
+            return state;
+        }
+
+        if (state != ProcessingState.StateName)
+        {
+            return null;
+        }
+
+        var data = hangfire.GetStateData(jobId)?.Data;
+        var startedAt = data is not null && data.TryGetValue("StartedAt", out var started) ? JobHelper.DeserializeNullableDateTime(started) : null;
+        return startedAt is null || startedAt < takenBefore ? "taken by a worker that never claimed the run" : null;
     }
 
     /// <summary>

@@ -18,6 +18,13 @@ internal sealed class OperationsOptions
     /// <summary>A queued run whose dispatch was claimed this long ago without a Hangfire job is claimed again by the reconciler.</summary>
     public TimeSpan DispatchClaimTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A queued run whose Hangfire job was enqueued this long ago has the upkeep look at the job: one that was deleted,
+    /// failed, finished without claiming the run, or was taken by a worker that then stopped, is replaced once, and the
+    /// run fails as job_lost the next time. Set it above the time a healthy queue takes to start a job.
+    /// </summary>
+    public TimeSpan QueuedJobCheckAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Cached data whose last successful sync is older than this is flagged as possibly out of date on its pages.</summary>
     public TimeSpan SyncWarningAge { get; set; } = TimeSpan.FromHours(24);
 

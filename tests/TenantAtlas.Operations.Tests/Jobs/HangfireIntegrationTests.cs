@@ -89,6 +89,32 @@ public sealed class HangfireIntegrationTests(HangfireFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_queued_run_whose_job_was_deleted_from_the_dashboard_is_enqueued_again_by_the_upkeep_and_runs()
+    {
+        // A queued run whose job an operator deleted before a worker took it (the job was scheduled for later so no worker
+        // races the deletion; Delete is what the dashboard does).
+        var jobs = fixture.App.Services.GetRequiredService<Hangfire.IBackgroundJobClient>();
+        var runId = await fixture.Database.ScalarAsync<long>("""
+            INSERT INTO operations.operation_runs (workspace_id, tenant_id, type, status, outcome, identity_rule, identity_key, identity_source,
+                context, summary, failures, initiator_kind, initiator_label, initiator_reason, dispatch_claimed_at, created_at)
+            VALUES ($1, $2, 'test.click', 'queued', 'pending', 'unique_per_click', 'test.click|click:deleted-job', '{}', '{}', '{}', '[]',
+                'system', 'system', 'test', now() - interval '1 hour', now() - interval '1 hour')
+            RETURNING id
+            """, fixture.Demo.Contoso, fixture.Demo.ContosoEu);
+        var deletedJob = Hangfire.BackgroundJobClientExtensions.Schedule<TenantAtlas.Operations.Jobs.OperationJobRunner>(
+            jobs, r => r.RunAsync(runId, CancellationToken.None), TimeSpan.FromHours(1));
+        await fixture.Database.ExecuteAsync("UPDATE operations.operation_runs SET hangfire_job_id = $2 WHERE id = $1", runId, deletedJob);
+        Hangfire.BackgroundJobClientExtensions.Delete(jobs, deletedJob).Should().BeTrue();
+
+        await fixture.App.Services.GetRequiredService<TenantAtlas.Operations.Jobs.OperationsMaintenance>().RunAsync(CancellationToken.None);
+        var done = await WaitForCompletionAsync(runId);
+
+        done.Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        done.HangfireJobId.Should().NotBe(deletedJob);
+        fixture.Jobs.ExecutionsOf(runId).Should().Be(1);
+    }
+
+    [Fact]
     public async Task Hangfire_does_not_retry_a_failed_operation_job()
     {
         var before = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM hangfire.job WHERE statename = 'Failed'");

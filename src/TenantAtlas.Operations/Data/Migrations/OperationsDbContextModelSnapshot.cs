@@ -110,6 +110,10 @@ namespace TenantAtlas.Operations.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("initiator_user_id");
 
+                    b.Property<int>("JobRedispatches")
+                        .HasColumnType("integer")
+                        .HasColumnName("job_redispatches");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -163,6 +167,10 @@ namespace TenantAtlas.Operations.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_operation_runs");
+
+                    b.HasIndex(new[] { "Id" }, "ix_operation_runs_queued_with_job")
+                        .HasDatabaseName("ix_operation_runs_queued_with_job")
+                        .HasFilter("status = 'queued' AND hangfire_job_id IS NOT NULL");
 
                     b.HasIndex(new[] { "RetryOfRunId" }, "ix_operation_runs_retry_of")
                         .HasDatabaseName("ix_operation_runs_retry_of_run_id")
