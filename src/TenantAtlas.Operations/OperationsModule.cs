@@ -24,10 +24,24 @@ public static class OperationsModule
             .ValidateOnStart();
         services.AddSingleton<OperationTypeRegistry>();
         services.AddSingleton<OperationDispatcher>();
-        services.AddSingleton<IOperationRuns, OperationRunService>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunAccess>();
+        services.AddSingleton<RunStarter>();
+        services.AddSingleton<RunActions>();
+        services.AddSingleton<OperationRuns>();
+        // ADR 0004: bursts of identical starts are coalesced around the runs service unless switched off.
+        if (configuration.GetValue("Operations:CoalesceStarts", true))
+        {
+            services.AddSingleton<IOperationRuns>(sp => ActivatorUtilities.CreateInstance<CoalescingOperationRuns>(sp, sp.GetRequiredService<OperationRuns>()));
+        }
+        else
+        {
+            services.AddSingleton<IOperationRuns>(sp => sp.GetRequiredService<OperationRuns>());
+        }
+
         services.AddSingleton<IOperationRunQueries, Monitoring.OperationRunQueries>();
         services.AddSingleton<IScheduleRunQueries, Monitoring.ScheduleRunQueries>();
-        services.AddSingleton<IOperationHistory, Monitoring.DemoHistory>();
+        services.AddSingleton<IOperationHistory, RunHistory>();
         services.AddSingleton<RunsInThisProcess>();
         services.AddTransient<OperationJobRunner>();
         services.AddTransient<OperationsMaintenance>();

@@ -1,10 +1,40 @@
+using System.Text.Json.Nodes;
+
 namespace TenantAtlas.Operations.Contracts;
 
-/// <summary>Demo data for first start: a realistic history of runs, marked as such (initiator "demo seed").</summary>
+/// <summary>
+/// Runs that ended without this product's workers — the demo history, history imported from elsewhere — recorded as they
+/// were, finished, through the same store and identity rules as every other run. Nothing is audited or dispatched.
+/// </summary>
 public interface IOperationHistory
 {
-    /// <summary>Adds a history of every type, status and outcome to each tenant that has none yet. Returns the runs added.</summary>
-    Task<int> SeedDemoHistoryAsync(IReadOnlyList<DemoTenant> tenants, CancellationToken cancellationToken = default);
+    /// <summary>Records <paramref name="runs"/>; one whose identity is taken (a schedule slot already run) is skipped. Returns the runs added.</summary>
+    Task<int> RecordAsync(IReadOnlyList<FinishedRun> runs, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether runs of <paramref name="tenantId"/> were recorded with the initiator reason <paramref name="reason"/> before.</summary>
+    Task<bool> HasRecordedAsync(Guid tenantId, string reason, CancellationToken cancellationToken = default);
 }
 
-public sealed record DemoTenant(Guid WorkspaceId, Guid TenantId, Guid InitiatorUserId, string InitiatorEmail);
+/// <summary>A run that ended: who started it (a user, or the system when <see cref="InitiatorUserId"/> is null) and why, and how it went.</summary>
+public sealed record FinishedRun(Guid WorkspaceId, Guid TenantId, string Type, OperationRunOutcome Outcome, DateTimeOffset CreatedAt, DateTimeOffset CompletedAt, string Reason)
+{
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public Guid? InitiatorUserId { get; init; }
+
+    public string InitiatorLabel { get; init; } = "system";
+
+    public JsonObject? Inputs { get; init; }
+
+    public IReadOnlyDictionary<string, long> Summary { get; init; } = new Dictionary<string, long>();
+
+    public IReadOnlyList<OperationFailure> Failures { get; init; } = [];
+
+    public string? CompletionReason { get; init; }
+
+    public Guid? ScheduleId { get; init; }
+
+    public DateTimeOffset? ScheduledFor { get; init; }
+
+    public Guid? RestoreRequestId { get; init; }
+}

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Operations.Runs;
 
 namespace TenantAtlas.Operations.Data;
 
-/// <summary>A row of <c>operations.operation_runs</c>. Only this module writes it; status changes are conditional updates.</summary>
+/// <summary>A row of <c>operations.operation_runs</c>. Only <see cref="RunStore"/> writes it; status changes are conditional updates.</summary>
 internal sealed class OperationRun
 {
     public long Id { get; set; }
@@ -15,11 +17,11 @@ internal sealed class OperationRun
 
     public required string Type { get; set; }
 
-    public required string Status { get; set; }
+    public OperationRunStatus Status { get; set; }
 
-    public required string Outcome { get; set; }
+    public OperationRunOutcome Outcome { get; set; }
 
-    public required string IdentityRule { get; set; }
+    public IdentityRule IdentityRule { get; set; }
 
     public required string IdentityKey { get; set; }
 
@@ -93,9 +95,10 @@ internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> 
             });
             e.Property(x => x.Id).UseIdentityAlwaysColumn();
             e.Property(x => x.Type).HasMaxLength(64);
-            e.Property(x => x.Status).HasMaxLength(16);
-            e.Property(x => x.Outcome).HasMaxLength(24);
-            e.Property(x => x.IdentityRule).HasMaxLength(24);
+            // Enums in code, their wire spelling in the database (the check constraints above name the spellings).
+            e.Property(x => x.Status).HasMaxLength(16).HasConversion(v => v.ToWire(), v => OperationRunStates.ParseStatus(v));
+            e.Property(x => x.Outcome).HasMaxLength(24).HasConversion(v => v.ToWire(), v => OperationRunStates.ParseOutcome(v));
+            e.Property(x => x.IdentityRule).HasMaxLength(24).HasConversion(v => v.ToWire(), v => RunMapping.ParseRule(v));
             e.Property(x => x.IdentityKey).HasMaxLength(300);
             e.Property(x => x.IdentitySource).HasColumnType("jsonb");
             e.Property(x => x.Context).HasColumnType("jsonb");

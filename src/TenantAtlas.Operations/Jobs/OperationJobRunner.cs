@@ -1,7 +1,6 @@
 using Hangfire;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.BuildingBlocks.Errors;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,12 +22,14 @@ internal sealed class OperationRunNotFoundException(long runId)
 /// </summary>
 internal sealed class OperationJobRunner(
     IServiceScopeFactory scopes,
-    IDbContextFactory<OperationsDbContext> dbFactory,
+    RunStore store,
     IOptions<OperationsOptions> options,
     RunsInThisProcess runsHere,
     TimeProvider clock,
     ILogger<OperationJobRunner> logger)
 {
+    private static readonly OperationRunStatus[] Running = [OperationRunStatus.Running];
+
     /// <summary>The first retry after a failed heartbeat or completion; it doubles up to the heartbeat interval.</summary>
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
 
@@ -39,11 +40,7 @@ internal sealed class OperationJobRunner(
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(long operationRunId, CancellationToken cancellationToken)
     {
-        OperationRun? run;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == operationRunId, cancellationToken);
-        }
+        var run = await store.FindAsync(operationRunId, cancellationToken);
 
         if (run is null)
         {
@@ -51,7 +48,7 @@ internal sealed class OperationJobRunner(
             throw new OperationRunNotFoundException(operationRunId);
         }
 
-        if (run.Status == "completed")
+        if (run.Status == OperationRunStatus.Completed)
         {
             logger.LogInformation("Run {RunId} is already completed ({Outcome}); nothing to do", run.Id, run.Outcome);
             return;
@@ -62,18 +59,19 @@ internal sealed class OperationJobRunner(
         var definition = scope.ServiceProvider.GetRequiredService<OperationTypeRegistry>().Find(run.Type);
         if (job is null || definition is null)
         {
-            await CompleteAsync(run.Id, ["queued", "running"], "failed", "no_job", ("no_job", $"No job is registered for '{run.Type}' in this process."), CancellationToken.None);
+            await CompleteAsync(run.Id, [OperationRunStatus.Queued, OperationRunStatus.Running],
+                RunCompletion.Failed("no_job", "no_job", $"No job is registered for '{run.Type}' in this process.", byWorker: true), CancellationToken.None);
             return;
         }
 
-        if (!await ClaimAsync(run.Id, cancellationToken))
+        if (!await store.ClaimAsync(run.Id, cancellationToken))
         {
             logger.LogInformation("Run {RunId} was claimed by another delivery or completed meanwhile; this delivery exits", run.Id);
             return;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var context = new OperationRunContext(run, definition, dbFactory, clock, stop);
+        var context = new OperationRunContext(run, definition, store, clock, stop);
         using var heartbeatStop = new CancellationTokenSource();
         runsHere.HeartbeatAttempted(run.Id);
         var heartbeat = HeartbeatAsync(context, heartbeatStop.Token);
@@ -93,16 +91,16 @@ internal sealed class OperationJobRunner(
             await StopHeartbeatAsync();
             var outcome = result switch
             {
-                OperationJobResult.Succeeded => "succeeded",
-                OperationJobResult.PartiallySucceeded => "partially_succeeded",
-                _ => "failed",
+                OperationJobResult.Succeeded => OperationRunOutcome.Succeeded,
+                OperationJobResult.PartiallySucceeded => OperationRunOutcome.PartiallySucceeded,
+                _ => OperationRunOutcome.Failed,
             };
-            await CompleteAsync(run.Id, ["running"], outcome, null, null, CancellationToken.None, flushFirst: context);
+            await CompleteAsync(run.Id, Running, RunCompletion.Finished(outcome), CancellationToken.None, flushFirst: context);
         }
         catch (OperationCanceledException) when (context.CancelRequested)
         {
             await StopHeartbeatAsync();
-            await CompleteAsync(run.Id, ["running"], "cancelled", "cancelled", null, CancellationToken.None, flushFirst: context);
+            await CompleteAsync(run.Id, Running, RunCompletion.Cancelled(), CancellationToken.None, flushFirst: context);
         }
         catch (OperationCanceledException) when (context.Lost)
         {
@@ -111,13 +109,14 @@ internal sealed class OperationJobRunner(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await StopHeartbeatAsync();
-            await CompleteAsync(run.Id, ["running"], "failed", "worker_stopped", ("worker_stopped", "The worker process shut down while the run was in progress. Start it again."), CancellationToken.None);
+            await CompleteAsync(run.Id, Running,
+                RunCompletion.Failed("worker_stopped", "worker_stopped", "The worker process shut down while the run was in progress. Start it again.", byWorker: true), CancellationToken.None);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Run {RunId} ({Type}) failed", run.Id, run.Type);
             await StopHeartbeatAsync();
-            await CompleteAsync(run.Id, ["running"], "failed", "exception", (ErrorCode(e), e.Message), CancellationToken.None, flushFirst: context);
+            await CompleteAsync(run.Id, Running, RunCompletion.Failed("exception", ErrorCode(e), e.Message, byWorker: true), CancellationToken.None, flushFirst: context);
         }
         finally
         {
@@ -133,17 +132,6 @@ internal sealed class OperationJobRunner(
     internal const string InternalErrorCode = "internal_error";
 
     private static string ErrorCode(Exception e) => e is IHasErrorCode coded ? coded.ErrorCode : InternalErrorCode;
-
-    private async Task<bool> ClaimAsync(long runId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Runs.Where(r => r.Id == runId && r.Status == "queued")
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, "running")
-                .SetProperty(r => r.StartedAt, now)
-                .SetProperty(r => r.HeartbeatAt, now), cancellationToken) == 1;
-    }
 
     /// <summary>
     /// Beats every <see cref="OperationsOptions.HeartbeatInterval"/> until the job ends, the run is lost or cancelled. A
@@ -208,8 +196,7 @@ internal sealed class OperationJobRunner(
     /// calls it lost. <paramref name="flushFirst"/>'s pending counts are written first, under the same retries.
     /// </summary>
     internal async Task<bool> CompleteAsync(
-        long runId, string[] from, string outcome, string? reason, (string Code, string Message)? failure, CancellationToken cancellationToken,
-        OperationRunContext? flushFirst = null)
+        long runId, OperationRunStatus[] from, RunCompletion completion, CancellationToken cancellationToken, OperationRunContext? flushFirst = null)
     {
         var giveUpAt = clock.GetUtcNow() + options.Value.StaleAfter;
         for (var attempt = 1; ; attempt++)
@@ -223,32 +210,19 @@ internal sealed class OperationJobRunner(
                     await flushFirst.FlushAsync(cancellationToken);
                 }
 
-                return await TryCompleteAsync(runId, from, outcome, reason, failure, cancellationToken);
+                if (await store.CompleteAsync(runId, from, completion, cancellationToken))
+                {
+                    return true;
+                }
+
+                logger.LogWarning("Run {RunId} was already completed; its job's {Outcome} was not written", runId, completion.Outcome);
+                return false;
             }
             catch (Exception e) when (DatabaseFailures.IsTransient(e) && clock.GetUtcNow() < giveUpAt && !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Completing run {RunId} as {Outcome} failed (attempt {Attempt}); retrying", runId, outcome, attempt);
+                logger.LogWarning(e, "Completing run {RunId} as {Outcome} failed (attempt {Attempt}); retrying", runId, completion.Outcome, attempt);
                 await Task.Delay(Backoff(attempt, options.Value.HeartbeatInterval), clock, cancellationToken);
             }
         }
-    }
-
-    private async Task<bool> TryCompleteAsync(long runId, string[] from, string outcome, string? reason, (string Code, string Message)? failure, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var failures = failure is { } f ? RunMapping.FailureEntry.ArrayOf(f.Code, f.Message, null, now) : "[]";
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var updated = await db.Database.ExecuteSqlAsync($"""
-            UPDATE operations.operation_runs
-               SET status = 'completed', outcome = {outcome}, completed_at = {now}, completion_reason = {reason},
-                   failures = failures || {failures}::jsonb, heartbeat_at = {now}
-             WHERE id = {runId} AND status = ANY({from})
-            """, cancellationToken);
-        if (updated == 0)
-        {
-            logger.LogWarning("Run {RunId} was already completed; its job's {Outcome} was not written", runId, outcome);
-        }
-
-        return updated == 1;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Data;
@@ -12,7 +11,7 @@ namespace TenantAtlas.Operations.Jobs;
 internal sealed class OperationRunContext(
     OperationRun run,
     OperationTypeDefinition definition,
-    IDbContextFactory<OperationsDbContext> dbFactory,
+    RunStore store,
     TimeProvider clock,
     CancellationTokenSource stop) : IOperationRunContext
 {
@@ -102,10 +101,7 @@ internal sealed class OperationRunContext(
         }
 
         var entry = RunMapping.FailureEntry.ArrayOf(code, message, item, clock.GetUtcNow());
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var updated = await db.Database.ExecuteSqlAsync(
-            $"UPDATE operations.operation_runs SET failures = failures || {entry}::jsonb WHERE id = {RunId} AND status = 'running'", cancellationToken);
-        if (updated == 0)
+        if (!await store.AppendFailuresAsync(RunId, entry, cancellationToken))
         {
             MarkLost();
         }
@@ -125,12 +121,10 @@ internal sealed class OperationRunContext(
             dirty = false;
         }
 
-        int updated;
+        bool stillRunning;
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            updated = await db.Database.ExecuteSqlAsync(
-                $"UPDATE operations.operation_runs SET summary = {json}::jsonb WHERE id = {RunId} AND status = 'running'", cancellationToken);
+            stillRunning = await store.FlushSummaryAsync(RunId, json, cancellationToken);
         }
         catch (Exception)
         {
@@ -143,7 +137,7 @@ internal sealed class OperationRunContext(
             throw;
         }
 
-        if (updated == 0)
+        if (!stillRunning)
         {
             MarkLost();
         }
@@ -153,16 +147,12 @@ internal sealed class OperationRunContext(
     internal async Task BeatAsync(CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Database.SqlQuery<DateTimeOffset?>(
-            $"UPDATE operations.operation_runs SET heartbeat_at = {now} WHERE id = {RunId} AND status = 'running' RETURNING cancellation_requested_at AS \"Value\"")
-            .ToListAsync(cancellationToken);
-        if (rows.Count == 0)
+        var (running, cancelRequested) = await store.HeartbeatAsync(RunId, cancellationToken);
+        if (!running)
         {
             MarkLost();
         }
-        else if (rows[0] is not null)
+        else if (cancelRequested)
         {
             CancelRequested = true;
             await stop.CancelAsync();

@@ -2,10 +2,9 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TenantAtlas.Operations.Data;
+using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Runs;
 
 namespace TenantAtlas.Operations.Jobs;
@@ -16,7 +15,7 @@ namespace TenantAtlas.Operations.Jobs;
 /// enqueued exactly once.
 /// </summary>
 internal sealed class OperationsMaintenance(
-    IDbContextFactory<OperationsDbContext> dbFactory,
+    RunStore store,
     OperationDispatcher dispatcher,
     JobStorage jobStorage,
     IOptions<OperationsOptions> options,
@@ -50,56 +49,39 @@ internal sealed class OperationsMaintenance(
         var now = clock.GetUtcNow();
         var queuedBefore = now - options.Value.QueuedJobCheckAfter;
         var takenBefore = (now - options.Value.StaleAfter).UtcDateTime;
-        var failure = RunMapping.FailureEntry.ArrayOf("job_lost",
-            "The background job of this run was lost before it started (deleted or failed in the job queue); start it again.", null, now);
+        var jobLost = RunCompletion.Failed("job_lost", "job_lost",
+            "The background job of this run was lost before it started (deleted or failed in the job queue); start it again.");
         var repaired = new List<long>();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         using var hangfire = jobStorage.GetConnection();
         for (long after = 0; ;)
         {
-            var batch = await db.Runs.AsNoTracking()
-                .Where(r => r.Status == "queued" && r.HangfireJobId != null && r.Id > after && (r.DispatchClaimedAt ?? r.CreatedAt) < queuedBefore)
-                .OrderBy(r => r.Id).Select(r => new { r.Id, r.HangfireJobId, r.JobRedispatches }).Take(500).ToListAsync(cancellationToken);
+            var batch = await store.FindQueuedWithJobAsync(after, queuedBefore, take: 500, cancellationToken);
             if (batch.Count == 0)
             {
                 return repaired;
             }
 
             after = batch[^1].Id;
-            foreach (var run in batch)
+            foreach (var (runId, jobId, redispatches) in batch)
             {
-                var jobId = run.HangfireJobId!;
                 if (LostJobState(hangfire, jobId, takenBefore) is not { } state)
                 {
                     continue;
                 }
 
-                if (run.JobRedispatches == 0)
+                if (redispatches == 0)
                 {
-                    // The job id goes back to null under a fresh dispatch claim: if the enqueue below fails, the
-                    // reconciler enqueues the run when the claim expires, as for any run left without a job.
-                    var won = await db.Runs
-                        .Where(r => r.Id == run.Id && r.Status == "queued" && r.HangfireJobId == jobId)
-                        .ExecuteUpdateAsync(s => s
-                            .SetProperty(r => r.HangfireJobId, (string?)null)
-                            .SetProperty(r => r.DispatchClaimedAt, now)
-                            .SetProperty(r => r.JobRedispatches, r => r.JobRedispatches + 1), cancellationToken) == 1;
-                    if (won)
+                    if (await store.ReleaseLostJobAsync(runId, jobId, cancellationToken))
                     {
-                        logger.LogWarning("Run {RunId} was queued with job {JobId}, which is {State} and will not run it; enqueueing it again", run.Id, jobId, state);
-                        await dispatcher.DispatchAsync(run.Id, cancellationToken);
-                        repaired.Add(run.Id);
+                        logger.LogWarning("Run {RunId} was queued with job {JobId}, which is {State} and will not run it; enqueueing it again", runId, jobId, state);
+                        await dispatcher.DispatchAsync(runId, cancellationToken);
+                        repaired.Add(runId);
                     }
                 }
-                else if (await db.Database.ExecuteSqlAsync($"""
-                    UPDATE operations.operation_runs
-                       SET status = 'completed', outcome = 'failed', completed_at = {now}, completion_reason = 'job_lost',
-                           failures = failures || {failure}::jsonb
-                     WHERE id = {run.Id} AND status = 'queued' AND hangfire_job_id = {jobId}
-                    """, cancellationToken) == 1)
+                else if (await store.CompleteAsync(runId, [OperationRunStatus.Queued], jobLost, cancellationToken, whileJobId: jobId))
                 {
-                    logger.LogWarning("Run {RunId} lost its job a second time (job {JobId} is {State}); completed as failed", run.Id, jobId, state);
-                    repaired.Add(run.Id);
+                    logger.LogWarning("Run {RunId} lost its job a second time (job {JobId} is {State}); completed as failed", runId, jobId, state);
+                    repaired.Add(runId);
                 }
             }
         }
@@ -150,16 +132,9 @@ internal sealed class OperationsMaintenance(
         var threshold = now - options.Value.StaleAfter;
         var aliveHere = runsHere.AliveSince(threshold);
         var minutes = (int)Math.Round(options.Value.StaleAfter.TotalMinutes);
-        var failure = RunMapping.FailureEntry.ArrayOf("worker_lost",
-            $"The worker running this run stopped sending heartbeats for more than {Math.Max(1, minutes)} minute(s) (process crash or restart). Start it again.", null, now);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var ids = await db.Database.SqlQuery<long>($"""
-            UPDATE operations.operation_runs
-               SET status = 'completed', outcome = 'failed', completed_at = {now}, completion_reason = 'worker_lost',
-                   failures = failures || {failure}::jsonb
-             WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < {threshold}) AND NOT (id = ANY({aliveHere}))
-            RETURNING id AS "Value"
-            """).ToListAsync(cancellationToken);
+        var workerLost = RunCompletion.Failed("worker_lost", "worker_lost",
+            $"The worker running this run stopped sending heartbeats for more than {Math.Max(1, minutes)} minute(s) (process crash or restart). Start it again.");
+        var ids = await store.CompleteStaleAsync(threshold, aliveHere, workerLost, cancellationToken);
         foreach (var id in ids)
         {
             logger.LogWarning("Run {RunId} lost its worker (no heartbeat since {Threshold:O}); completed as failed", id, threshold);

@@ -70,7 +70,7 @@ internal sealed class OperationRunQueries(
         // One aggregate per scope, added up: each is an index-only scan of (workspace_id, type) INCLUDE (status, outcome, …),
         // where OR-ed scopes become a bitmap heap scan over every visible row.
         var perScope = scopes.Select((s, i) => $"""
-            (SELECT CASE WHEN status = 'completed' THEN outcome ELSE status END AS key, count(*) AS n
+            (SELECT CASE WHEN status = '{OperationRunStatus.Completed.ToWire()}' THEN outcome ELSE status END AS key, count(*) AS n
                FROM operations.operation_runs WHERE {ScopeSql(s, i, parameters)}{filterSql} GROUP BY 1)
             """);
         var sql = $"""
@@ -81,7 +81,8 @@ internal sealed class OperationRunQueries(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var counts = await db.Database.SqlQueryRaw<KeyCount>(sql, [.. parameters]).ToListAsync(cancellationToken);
         long Of(string key) => counts.FirstOrDefault(c => c.Key == key)?.Count ?? 0;
-        return new RunStatusCounts(Of("queued"), Of("running"), Of("succeeded"), Of("partially_succeeded"), Of("failed"), Of("cancelled"));
+        return new RunStatusCounts(Of(OperationRunStatus.Queued.ToWire()), Of(OperationRunStatus.Running.ToWire()), Of(OperationRunOutcome.Succeeded.ToWire()),
+            Of(OperationRunOutcome.PartiallySucceeded.ToWire()), Of(OperationRunOutcome.Failed.ToWire()), Of(OperationRunOutcome.Cancelled.ToWire()));
     }
 
     public async Task<IReadOnlyList<OperationTypeDefinition>> VisibleTypesAsync(Guid userId, CancellationToken cancellationToken = default)

@@ -1,8 +1,6 @@
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TenantAtlas.Operations.Data;
 using TenantAtlas.Operations.Jobs;
 
 namespace TenantAtlas.Operations.Runs;
@@ -34,6 +32,12 @@ internal sealed class OperationsOptions
     /// <summary>How many runs a tick enqueues before recording their job ids in one statement.</summary>
     public int DispatchChunk { get; set; } = 500;
 
+    /// <summary>
+    /// Whether a burst of the same start by the same user is answered by one decision (ADR 0004,
+    /// <see cref="CoalescingOperationRuns"/>). Read once at start-up. Off, every start decides alone; the rules hold either way.
+    /// </summary>
+    public bool CoalesceStarts { get; set; } = true;
+
     /// <summary>Cron (Hangfire, seconds allowed) of the reconciler and the stale-run detector.</summary>
     public string MaintenanceCron { get; set; } = "* * * * *";
 }
@@ -44,7 +48,7 @@ internal sealed class OperationsOptions
 /// without a job id (a crash between the two) with a conditional update, so exactly one process enqueues them.
 /// </summary>
 internal sealed class OperationDispatcher(
-    IDbContextFactory<OperationsDbContext> dbFactory,
+    RunStore store,
     IBackgroundJobClient jobs,
     IOptions<OperationsOptions> options,
     TimeProvider clock,
@@ -65,9 +69,7 @@ internal sealed class OperationDispatcher(
             return null;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Runs.Where(r => r.Id == runId && r.HangfireJobId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.HangfireJobId, jobId), CancellationToken.None);
+        await store.RecordJobIdAsync(runId, jobId, CancellationToken.None);
         return jobId;
     }
 
@@ -100,34 +102,20 @@ internal sealed class OperationDispatcher(
                 continue;
             }
 
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("""
-                UPDATE operations.operation_runs AS r SET hangfire_job_id = j.job_id
-                  FROM unnest(@ids, @jobs) AS j(id, job_id)
-                 WHERE r.id = j.id AND r.hangfire_job_id IS NULL
-                """,
-                [new Npgsql.NpgsqlParameter("ids", enqueued.Select(e => e.RunId).ToArray()), new Npgsql.NpgsqlParameter("jobs", enqueued.Select(e => e.JobId).ToArray())],
-                CancellationToken.None);
+            await store.RecordJobIdsAsync([.. enqueued], CancellationToken.None);
         }
     }
 
     /// <summary>Enqueues queued runs left without a job. Returns the ids this process claimed and enqueued.</summary>
     public async Task<IReadOnlyList<long>> ReconcileAsync(CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow();
-        var expired = now - options.Value.DispatchClaimTimeout;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var candidates = await db.Runs.AsNoTracking()
-            .Where(r => r.Status == "queued" && r.HangfireJobId == null && (r.DispatchClaimedAt == null || r.DispatchClaimedAt < expired))
-            .OrderBy(r => r.Id).Select(r => new { r.Id, r.DispatchClaimedAt }).Take(500).ToListAsync(cancellationToken);
+        var expired = clock.GetUtcNow() - options.Value.DispatchClaimTimeout;
+        var candidates = await store.FindUndispatchedAsync(expired, take: 500, cancellationToken);
         var claimed = new List<long>();
         foreach (var candidate in candidates)
         {
             // Conditional claim: only the process whose update still sees the old claim wins.
-            var won = await db.Runs
-                .Where(r => r.Id == candidate.Id && r.Status == "queued" && r.HangfireJobId == null && r.DispatchClaimedAt == candidate.DispatchClaimedAt)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.DispatchClaimedAt, now), cancellationToken) == 1;
-            if (!won)
+            if (!await store.ClaimForDispatchAsync(candidate.Id, candidate.ClaimedAt, cancellationToken))
             {
                 continue;
             }

@@ -9,7 +9,7 @@ namespace TenantAtlas.Web.Demo;
 /// Idempotent demo data: Contoso (two tenants) and Fabrikam (one), and the five demo accounts.
 /// The password is for demos only and is stated as such in the README.
 /// </summary>
-internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, IOperationHistory history, IBackupScheduleAdministration schedules, IConfiguration configuration, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, DemoRunHistory history, IBackupScheduleAdministration schedules, IConfiguration configuration, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Demo!2345";
 

@@ -87,6 +87,7 @@ internal static class HostComposition
         }
 
         services.AddScoped<DemoSeeder>();
+        services.AddSingleton<DemoRunHistory>();
     }
 
     public static void UseTenantAtlas(this WebApplication app, HostRole role)

@@ -48,7 +48,7 @@ public sealed class StaleAndCancelTests(OperationsFixture fixture) : IClassFixtu
 
         // The job of that run wakes up late and tries to finish: conditional updates change nothing.
         var runner = fixture.App.Services.GetRequiredService<OperationJobRunner>();
-        (await runner.CompleteAsync(run.Id, ["running"], "succeeded", null, null, CancellationToken.None)).Should().BeFalse();
+        (await runner.CompleteAsync(run.Id, [OperationRunStatus.Running], TenantAtlas.Operations.Runs.RunCompletion.Finished(OperationRunOutcome.Succeeded), CancellationToken.None)).Should().BeFalse();
         await fixture.RunJobAsync(run.Id);
         var after = (await fixture.Runs.FindAsync(run.Id))!;
         after.Outcome.Should().Be(OperationRunOutcome.Failed);

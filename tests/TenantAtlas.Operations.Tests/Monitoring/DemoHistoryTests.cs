@@ -11,8 +11,8 @@ public sealed class DemoHistoryTests(OperationsFixture fixture) : IClassFixture<
     [Fact]
     public async Task Seeding_adds_every_type_status_and_outcome_once_and_marks_it_as_demo()
     {
-        var history = fixture.App.Services.GetRequiredService<IOperationHistory>();
-        DemoTenant[] tenants =
+        var history = fixture.App.Services.GetRequiredService<TenantAtlas.Web.Demo.DemoRunHistory>();
+        TenantAtlas.Web.Demo.DemoTenant[] tenants =
         [
             new(fixture.Demo.Contoso, fixture.Demo.ContosoEu, fixture.Demo.Owner, "owner@demo.test"),
             new(fixture.Demo.Fabrikam, fixture.Demo.FabrikamTenant, fixture.Demo.Outsider, "outsider@demo.test"),
