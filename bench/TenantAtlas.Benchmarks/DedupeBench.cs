@@ -22,7 +22,8 @@ internal sealed record BurstResult(string Name, DedupeIdentity Identity, List<do
 /// </summary>
 internal sealed class DedupeBench(NpgsqlDataSource db, Guid userId, string userEmail)
 {
-    // Exactly the starter's statement (src/TenantAtlas.Operations/Runs/OperationRunService.cs, IdentityRule.Dedupe).
+    // The starter's statement (src/TenantAtlas.Operations/Runs/RunStore.cs, InsertAsync with IdentityRule.Dedupe), with the
+    // columns a new run sets (the store also names the ones left at their defaults).
     private const string InsertSql = """
         INSERT INTO operations.operation_runs
             (workspace_id, tenant_id, type, status, outcome, identity_rule, identity_key, identity_source, context, summary, failures,

@@ -5,7 +5,7 @@ namespace TenantAtlas.Benchmarks;
 
 /// <summary>
 /// EXPLAIN (ANALYZE, BUFFERS) of the statements behind the measured pages, rebuilt the way the product builds them
-/// (src/TenantAtlas.Operations/Monitoring/OperationRunQueries.cs, Runs/OperationRunService.cs) for owner@demo.test.
+/// (src/TenantAtlas.Operations/Monitoring/OperationRunQueries.cs, Runs/RunStarter.cs, Runs/RunStore.cs) for owner@demo.test.
 /// </summary>
 internal static class Explain
 {
