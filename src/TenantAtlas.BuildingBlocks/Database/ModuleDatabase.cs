@@ -11,6 +11,9 @@ public interface IModuleDatabase
     string Module { get; }
 
     Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Migrations of this module not yet applied to the database (readiness: a process must not serve an older schema).</summary>
+    Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken cancellationToken);
 }
 
 internal sealed class ModuleDatabase<TContext>(string module, IDbContextFactory<TContext> factory) : IModuleDatabase
@@ -22,6 +25,12 @@ internal sealed class ModuleDatabase<TContext>(string module, IDbContextFactory<
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)];
     }
 }
 

@@ -88,11 +88,14 @@ internal static class HostComposition
 
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<DemoRunHistory>();
+        services.AddReadiness(role, configuration);
     }
 
     public static void UseTenantAtlas(this WebApplication app, HostRole role)
     {
+        // Liveness: the process answers. Readiness: it can do its work (Readiness.cs).
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapReadiness();
         app.UseOperations();
         app.UseBackup();
         if (!role.ServesWeb())
@@ -160,6 +163,12 @@ internal static class HostComposition
         {
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<KeysDbContext>().Database.MigrateAsync(cancellationToken);
+        }
+
+        public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return [.. await scope.ServiceProvider.GetRequiredService<KeysDbContext>().Database.GetPendingMigrationsAsync(cancellationToken)];
         }
     }
 }
