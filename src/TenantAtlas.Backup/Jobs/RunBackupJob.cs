@@ -6,6 +6,7 @@ using TenantAtlas.Backup.Data;
 using TenantAtlas.Backup.Schedules;
 using TenantAtlas.Backup.Sets;
 using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Contracts.Jobs;
 using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Backup.Jobs;
@@ -19,8 +20,7 @@ namespace TenantAtlas.Backup.Jobs;
 internal sealed class RunBackupJob(
     IDbContextFactory<BackupDbContext> dbFactory,
     IGraphGateway graph,
-    IGraphCallMetrics metrics,
-    IGraphTenantSlots slots,
+    ITenantGraphJobEnvelope tenantGraph,
     Retention retention,
     TimeProvider clock) : IOperationJob
 {
@@ -58,26 +58,17 @@ internal sealed class RunBackupJob(
             Families = [.. schedule.Families],
         };
 
-        using (var scope = metrics.BeginScope())
+        var work = new TenantGraphWork(async (tenant, ct) =>
         {
-            try
+            foreach (var family in schedule.Families)
             {
-                await using var slot = await slots.AcquireAsync(tenantId, cancellationToken);
-                foreach (var family in schedule.Families)
-                {
-                    await BackUpFamilyAsync(run, tenantId, family, set, cancellationToken);
-                }
+                await BackUpFamilyAsync(run, tenant.TenantId, family, set, ct);
             }
-            catch (GraphRequestException e) when (e.Kind == GraphFailureKind.TenantBusy)
-            {
-                await run.AddFailureAsync(e.ErrorCode, e.Message, cancellationToken: cancellationToken);
-                run.Increment(OperationSummaryKeys.Failed);
-            }
-            finally
-            {
-                run.Set(OperationSummaryKeys.ThrottledRequests, scope.ThrottledRequests);
-                run.Set(OperationSummaryKeys.ThrottleWaitSeconds, scope.ThrottleWaitSeconds);
-            }
+        });
+        if (await tenantGraph.RunAsync(run, work, cancellationToken) != TenantGraphWorkEnd.Completed)
+        {
+            // The tenant stayed busy: one failure for the whole backup. What follows still runs (no set, retention).
+            run.Increment(OperationSummaryKeys.Failed);
         }
 
         var succeeded = set.Items.Count;
@@ -125,7 +116,7 @@ internal sealed class RunBackupJob(
                     catch (GraphRequestException e) when (!cancellationToken.IsCancellationRequested)
                     {
                         run.Increment(OperationSummaryKeys.Failed);
-                        await run.AddFailureAsync(e.ErrorCode, Describe(e), $"{family}/{summary.Id} ({summary.DisplayName})", cancellationToken);
+                        await run.AddGraphFailureAsync(e, $"{family}/{summary.Id} ({summary.DisplayName})", cancellationToken);
                     }
 
                     run.Increment(OperationSummaryKeys.Processed);
@@ -138,12 +129,9 @@ internal sealed class RunBackupJob(
         {
             // The listing itself failed: the family is missing from this set.
             run.Increment(OperationSummaryKeys.Failed);
-            await run.AddFailureAsync(e.ErrorCode, Describe(e), family, cancellationToken);
+            await run.AddGraphFailureAsync(e, family, cancellationToken);
         }
     }
-
-    private static string Describe(GraphRequestException e) =>
-        e.RequestId is null ? e.Message : $"{e.Message} (request id {e.RequestId})";
 
     internal static BackupItem ToItem(Guid setId, string family, GraphPolicyDetail detail)
     {
