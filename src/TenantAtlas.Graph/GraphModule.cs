@@ -6,7 +6,9 @@ using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Graph.Clients;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Data;
+using TenantAtlas.Graph.Contracts.Jobs;
 using TenantAtlas.Graph.Gateway;
+using TenantAtlas.Graph.Jobs;
 using TenantAtlas.Graph.Registry;
 using TenantAtlas.Graph.Throttling;
 
@@ -16,8 +18,9 @@ public static class GraphModule
 {
     /// <summary>
     /// The Graph module: <see cref="IGraphGateway"/>, <see cref="IGraphContracts"/>, <see cref="IGraphCallMetrics"/>,
-    /// <see cref="IGraphTenantSlots"/>, and the <c>graph</c> schema (throttle budget) in the migrate step. Needs from the
-    /// host: the Tenants module (<c>ITenantConnectionSource</c>), Data Protection, logging.
+    /// <see cref="IGraphTenantSlots"/>, <see cref="ITenantGraphJobEnvelope"/> (the frame of every tenant Graph job), and the
+    /// <c>graph</c> schema (throttle budget) in the migrate step. Needs from the host: the Tenants module
+    /// (<c>ITenantConnectionSource</c>), Data Protection, logging.
     /// </summary>
     public static IServiceCollection AddGraph(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,6 +48,7 @@ public static class GraphModule
         services.AddSingleton<ConnectionVerifier>();
         services.AddSingleton<IGraphGateway, GraphGateway>();
         services.AddSingleton<IGraphTenantSlots, GraphTenantSlots>();
+        services.AddSingleton<ITenantGraphJobEnvelope, TenantGraphJobEnvelope>();
         services.AddSingleton(new TenantAtlas.Tenants.Contracts.TenantPanel(typeof(Pages.VerifyConnectionPanel), 10));
         return services;
     }

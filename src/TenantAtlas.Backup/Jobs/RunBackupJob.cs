@@ -6,21 +6,26 @@ using TenantAtlas.Backup.Data;
 using TenantAtlas.Backup.Schedules;
 using TenantAtlas.Backup.Sets;
 using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Contracts.Jobs;
 using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Backup.Jobs;
 
 /// <summary>
-/// The backup of one run (run now, retry, scheduled): for each family of the schedule, stream the policies and read
-/// each in full through the gateway, then store one backup set with an item per policy. A policy that cannot be read is
-/// a failure entry (→ partially succeeded); throttling figures come from the Graph call metrics. Scheduled runs then
-/// apply the schedule's retention.
+/// The backup of one run (run now, retry, scheduled). Inside the tenant Graph envelope it streams the policies of each
+/// family of the schedule and reads each in full through the gateway; then it stores one backup set with an item per
+/// policy read, and a scheduled run applies the schedule's retention. It reports only through its run: total, processed,
+/// succeeded and failed policies, <c>created</c> (the set), <c>pruned</c>, a failure entry per policy or family that could
+/// not be read, and the throttle figures (the envelope's).
+/// <para>
+/// Partial success: a set is stored when at least one policy was read or nothing failed. The run succeeds when nothing
+/// failed, partially succeeds when some policies failed and others are in the set, and fails when nothing could be read.
+/// </para>
 /// </summary>
 internal sealed class RunBackupJob(
     IDbContextFactory<BackupDbContext> dbFactory,
     IGraphGateway graph,
-    IGraphCallMetrics metrics,
-    IGraphTenantSlots slots,
+    ITenantGraphJobEnvelope tenantGraph,
     Retention retention,
     TimeProvider clock) : IOperationJob
 {
@@ -28,6 +33,7 @@ internal sealed class RunBackupJob(
 
     public async Task<OperationJobResult> RunAsync(IOperationRunContext run, CancellationToken cancellationToken)
     {
+        // The starter checked the inputs; a schedule deleted since then is the job's to report.
         var scheduleId = run.ScheduleId ?? run.Inputs.GetGuid(BackupInputs.ScheduleIdKey);
         if (scheduleId is null || run.TenantId is not { } tenantId)
         {
@@ -35,76 +41,73 @@ internal sealed class RunBackupJob(
             return OperationJobResult.Failed;
         }
 
-        BackupSchedule? schedule;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId && s.TenantId == tenantId, cancellationToken);
-        }
-
+        var schedule = await FindScheduleAsync(scheduleId.Value, tenantId, cancellationToken);
         if (schedule is null)
         {
             await run.AddFailureAsync("schedule_not_found", "The backup schedule was deleted before this run started.", cancellationToken: cancellationToken);
             return OperationJobResult.Failed;
         }
 
-        var set = new BackupSet
+        var set = NewSet(schedule, run);
+        var work = new TenantGraphWork(async (tenant, ct) =>
         {
-            Id = Guid.CreateVersion7(),
-            WorkspaceId = schedule.WorkspaceId,
-            TenantId = tenantId,
-            ScheduleId = schedule.Id,
-            OperationRunId = run.RunId,
-            RunType = run.Type,
-            Families = [.. schedule.Families],
-        };
-
-        using (var scope = metrics.BeginScope())
+            foreach (var family in schedule.Families)
+            {
+                await BackUpFamilyAsync(run, tenant.TenantId, family, set, ct);
+            }
+        });
+        if (await tenantGraph.RunAsync(run, work, cancellationToken) != TenantGraphWorkEnd.Completed)
         {
-            try
-            {
-                await using var slot = await slots.AcquireAsync(tenantId, cancellationToken);
-                foreach (var family in schedule.Families)
-                {
-                    await BackUpFamilyAsync(run, tenantId, family, set, cancellationToken);
-                }
-            }
-            catch (GraphRequestException e) when (e.Kind == GraphFailureKind.TenantBusy)
-            {
-                await run.AddFailureAsync(e.ErrorCode, e.Message, cancellationToken: cancellationToken);
-                run.Increment(OperationSummaryKeys.Failed);
-            }
-            finally
-            {
-                run.Set(OperationSummaryKeys.ThrottledRequests, scope.ThrottledRequests);
-                run.Set(OperationSummaryKeys.ThrottleWaitSeconds, scope.ThrottleWaitSeconds);
-            }
+            // Nothing was read (the tenant stayed busy): one failure for the whole backup, so no empty set is stored as if
+            // the tenant had no policies.
+            run.Increment(OperationSummaryKeys.Failed);
         }
 
         var succeeded = set.Items.Count;
         var failed = run.Get(OperationSummaryKeys.Failed);
         if (succeeded > 0 || failed == 0)
         {
-            set.CreatedAt = clock.GetUtcNow();
-            set.ItemCount = succeeded;
-            set.FailedCount = (int)failed;
-            set.SizeBytes = set.Items.Sum(i => i.SizeBytes);
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            db.Sets.Add(set);
-            await db.SaveChangesAsync(cancellationToken);
+            await StoreAsync(set, failed, cancellationToken);
             run.Set(OperationSummaryKeys.Created, 1);
         }
 
         await run.ReportProgressAsync(cancellationToken);
-
         if (run.Type == OperationTypes.BackupScheduled)
         {
-            var pruned = await retention.ApplyAsync(schedule, run, cancellationToken);
-            run.Set(PrunedKey, pruned);
+            run.Set(PrunedKey, await retention.ApplyAsync(schedule, run, cancellationToken));
         }
 
         return failed == 0 ? OperationJobResult.Succeeded
             : succeeded > 0 ? OperationJobResult.PartiallySucceeded
             : OperationJobResult.Failed;
+    }
+
+    private async Task<BackupSchedule?> FindScheduleAsync(Guid scheduleId, Guid tenantId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId && s.TenantId == tenantId, cancellationToken);
+    }
+
+    private static BackupSet NewSet(BackupSchedule schedule, IOperationRunContext run) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        WorkspaceId = schedule.WorkspaceId,
+        TenantId = schedule.TenantId,
+        ScheduleId = schedule.Id,
+        OperationRunId = run.RunId,
+        RunType = run.Type,
+        Families = [.. schedule.Families],
+    };
+
+    private async Task StoreAsync(BackupSet set, long failed, CancellationToken cancellationToken)
+    {
+        set.CreatedAt = clock.GetUtcNow();
+        set.ItemCount = set.Items.Count;
+        set.FailedCount = (int)failed;
+        set.SizeBytes = set.Items.Sum(i => i.SizeBytes);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Sets.Add(set);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task BackUpFamilyAsync(IOperationRunContext run, Guid tenantId, string family, BackupSet set, CancellationToken cancellationToken)
@@ -124,8 +127,9 @@ internal sealed class RunBackupJob(
                     }
                     catch (GraphRequestException e) when (!cancellationToken.IsCancellationRequested)
                     {
+                        // One unreadable policy does not stop the backup: it is missing from the set, with its own entry.
                         run.Increment(OperationSummaryKeys.Failed);
-                        await run.AddFailureAsync(e.ErrorCode, Describe(e), $"{family}/{summary.Id} ({summary.DisplayName})", cancellationToken);
+                        await run.AddGraphFailureAsync(e, $"{family}/{summary.Id} ({summary.DisplayName})", cancellationToken);
                     }
 
                     run.Increment(OperationSummaryKeys.Processed);
@@ -138,12 +142,9 @@ internal sealed class RunBackupJob(
         {
             // The listing itself failed: the family is missing from this set.
             run.Increment(OperationSummaryKeys.Failed);
-            await run.AddFailureAsync(e.ErrorCode, Describe(e), family, cancellationToken);
+            await run.AddGraphFailureAsync(e, family, cancellationToken);
         }
     }
-
-    private static string Describe(GraphRequestException e) =>
-        e.RequestId is null ? e.Message : $"{e.Message} (request id {e.RequestId})";
 
     internal static BackupItem ToItem(Guid setId, string family, GraphPolicyDetail detail)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Contracts.Jobs;
 using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Directory.Sync;
@@ -14,58 +15,46 @@ namespace TenantAtlas.Directory.Sync;
 internal sealed class GroupsSyncJob(
     DirectoryStore store,
     IGraphGateway graph,
-    IGraphCallMetrics metrics,
-    IGraphTenantSlots slots,
+    ITenantGraphJobEnvelope tenantGraph,
     TimeProvider clock,
     ILogger<GroupsSyncJob> logger) : IOperationJob
 {
     public async Task<OperationJobResult> RunAsync(IOperationRunContext run, CancellationToken cancellationToken)
     {
-        if (run.TenantId is not { } tenantId)
+        // A read that fails as a whole (persistent 5xx, throttled beyond the retries, no permission, tenant busy) is one
+        // failure entry on "groups": nothing is marked deleted and the delta link stays as it was, so the next run covers this one.
+        var work = new TenantGraphWork((tenant, ct) => SyncAsync(run, tenant.TenantId, ct)) { FailureItem = "groups" };
+        if (await tenantGraph.RunAsync(run, work, cancellationToken) != TenantGraphWorkEnd.Completed)
         {
-            await run.AddFailureAsync("invalid_input", "The run names no tenant.", cancellationToken: cancellationToken);
             return OperationJobResult.Failed;
-        }
-
-        using var scope = metrics.BeginScope();
-        try
-        {
-            await using var slot = await slots.AcquireAsync(tenantId, cancellationToken);
-            var deltaLink = await store.GetGroupsDeltaLinkAsync(tenantId, cancellationToken);
-            (bool Full, string Link) read;
-            try
-            {
-                read = await ReadAsync(run, tenantId, deltaLink, cancellationToken);
-            }
-            catch (GraphDeltaExpiredException e) when (deltaLink is not null && !cancellationToken.IsCancellationRequested)
-            {
-                // 410: the stored link is no good any more. Read everything; what the delta pages already cached stays (idempotent).
-                logger.LogInformation("Groups delta link of tenant {TenantId} expired ({Code}); reading all groups again", tenantId, e.ErrorCode);
-                await store.ClearGroupsDeltaLinkAsync(tenantId, cancellationToken);
-                read = await ReadAsync(run, tenantId, null, cancellationToken);
-            }
-
-            var gone = await store.CompleteGroupsSyncAsync(tenantId, run.RunId, read.Full, read.Link, clock.GetUtcNow(), cancellationToken);
-            run.Increment(OperationSummaryKeys.Deleted, gone);
-            run.Increment(OperationSummaryKeys.Total, gone);
-            run.Increment(OperationSummaryKeys.Processed, gone);
-        }
-        catch (GraphRequestException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The read itself failed (persistent 5xx, throttled beyond the retries, no permission, tenant busy): nothing is
-            // marked deleted and the delta link stays as it was, so the next run covers this one.
-            await run.AddFailureAsync(e.ErrorCode, Describe(e), "groups", cancellationToken);
-            return OperationJobResult.Failed;
-        }
-        finally
-        {
-            run.Set(OperationSummaryKeys.ThrottledRequests, scope.ThrottledRequests);
-            run.Set(OperationSummaryKeys.ThrottleWaitSeconds, scope.ThrottleWaitSeconds);
         }
 
         run.Set(OperationSummaryKeys.Succeeded, run.Get(OperationSummaryKeys.Processed) - run.Get(OperationSummaryKeys.Failed));
         await run.ReportProgressAsync(cancellationToken);
         return run.Get(OperationSummaryKeys.Failed) == 0 ? OperationJobResult.Succeeded : OperationJobResult.PartiallySucceeded;
+    }
+
+    private async Task SyncAsync(IOperationRunContext run, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var deltaLink = await store.GetGroupsDeltaLinkAsync(tenantId, cancellationToken);
+        (bool Full, string Link) read;
+        try
+        {
+            read = await ReadAsync(run, tenantId, deltaLink, cancellationToken);
+        }
+        catch (GraphDeltaExpiredException e) when (deltaLink is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // 410: the stored link is no good any more. Read everything; what the delta pages already cached stays (idempotent).
+            logger.LogInformation("Groups delta link of tenant {TenantId} expired ({Code}); reading all groups again", tenantId, e.ErrorCode);
+            await store.ClearGroupsDeltaLinkAsync(tenantId, cancellationToken);
+            read = await ReadAsync(run, tenantId, null, cancellationToken);
+        }
+
+        // The new link is stored only now, after every page was processed: a run that failed half-way is simply read again.
+        var gone = await store.CompleteGroupsSyncAsync(tenantId, run.RunId, read.Full, read.Link, clock.GetUtcNow(), cancellationToken);
+        run.Increment(OperationSummaryKeys.Deleted, gone);
+        run.Increment(OperationSummaryKeys.Total, gone);
+        run.Increment(OperationSummaryKeys.Processed, gone);
     }
 
     private async Task<(bool Full, string Link)> ReadAsync(IOperationRunContext run, Guid tenantId, string? deltaLink, CancellationToken cancellationToken)
@@ -115,7 +104,4 @@ internal sealed class GroupsSyncJob(
     }
 
     internal static bool IsValidId(string? id) => !string.IsNullOrWhiteSpace(id) && id.Length <= 200;
-
-    internal static string Describe(GraphRequestException e) =>
-        e.RequestId is null ? e.Message : $"{e.Message} (request id {e.RequestId})";
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Contracts.Jobs;
 using TenantAtlas.Inventory.Contracts;
 using TenantAtlas.Inventory.Data;
 using TenantAtlas.Operations.Contracts;
@@ -26,49 +27,40 @@ internal sealed class InventorySyncJob(
     IDbContextFactory<InventoryDbContext> dbFactory,
     IGraphGateway graph,
     IGraphContracts contracts,
-    IGraphCallMetrics metrics,
-    IGraphTenantSlots slots,
+    ITenantGraphJobEnvelope tenantGraph,
     IOptions<InventoryOptions> options) : IOperationJob
 {
     /// <summary>What a lister sends the writer: a page (converted), or the end of a family (with its failure, if any).</summary>
     private sealed record Listed(string Family, ListedPolicy[]? Items, bool Done = false, GraphRequestException? Failure = null);
 
+    private static readonly string[] CountedKeys =
+        [OperationSummaryKeys.Total, OperationSummaryKeys.Processed, OperationSummaryKeys.Created, OperationSummaryKeys.Updated, OperationSummaryKeys.Unchanged, OperationSummaryKeys.Deleted, OperationSummaryKeys.Failed];
+
     public async Task<OperationJobResult> RunAsync(IOperationRunContext run, CancellationToken cancellationToken)
     {
-        if (run.TenantId is not { } tenantId)
-        {
-            await run.AddFailureAsync("invalid_input", "The run names no tenant.", cancellationToken: cancellationToken);
-            return OperationJobResult.Failed;
-        }
-
         var families = contracts.PolicyFamilies.Select(f => f.Key).ToList();
-        foreach (var key in new[] { OperationSummaryKeys.Total, OperationSummaryKeys.Processed, OperationSummaryKeys.Created, OperationSummaryKeys.Updated, OperationSummaryKeys.Unchanged, OperationSummaryKeys.Deleted, OperationSummaryKeys.Failed })
-        {
-            run.Set(key, 0);
-        }
-
-        await run.ReportProgressAsync(cancellationToken);
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var writer = new InventoryWriter((NpgsqlConnection)db.Database.GetDbConnection(), tenantId, run.RunId);
         var failedFamilies = 0;
-        using (var scope = metrics.BeginScope())
+        var work = new TenantGraphWork(async (tenant, ct) => failedFamilies = await SyncAsync(run, tenant, families, ct))
         {
-            try
+            // The viewer shows the counters from the start, also while the run waits for a slot.
+            BeforeSlot = async ct =>
             {
-                await using var slot = await slots.AcquireAsync(tenantId, cancellationToken);
-                failedFamilies = await SyncAsync(run, tenantId, families, writer, scope, cancellationToken);
-            }
-            catch (GraphRequestException e) when (e.Kind == GraphFailureKind.TenantBusy && !cancellationToken.IsCancellationRequested)
-            {
-                await run.AddFailureAsync(e.ErrorCode, Describe(e), cancellationToken: cancellationToken);
-                failedFamilies = families.Count;
-            }
-            finally
-            {
-                ReportThrottling(run, scope);
-            }
+                foreach (var key in CountedKeys)
+                {
+                    run.Set(key, 0);
+                }
+
+                await run.ReportProgressAsync(ct);
+            },
+        };
+
+        switch (await tenantGraph.RunAsync(run, work, cancellationToken))
+        {
+            case TenantGraphWorkEnd.NoTenant:
+                return OperationJobResult.Failed;
+            case TenantGraphWorkEnd.TenantBusy or TenantGraphWorkEnd.GraphFailed:
+                failedFamilies = families.Count; // no family was listed
+                break;
         }
 
         run.Set(OperationSummaryKeys.Failed, failedFamilies);
@@ -80,15 +72,17 @@ internal sealed class InventorySyncJob(
     }
 
     /// <summary>Runs the listers and the writer; returns how many families could not be listed completely.</summary>
-    private async Task<int> SyncAsync(
-        IOperationRunContext run, Guid tenantId, List<string> families, InventoryWriter writer, GraphCallMetricsScope scope, CancellationToken cancellationToken)
+    private async Task<int> SyncAsync(IOperationRunContext run, TenantGraphSession tenant, List<string> families, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var writer = new InventoryWriter((NpgsqlConnection)db.Database.GetDbConnection(), tenant.TenantId, run.RunId);
         var settings = options.Value;
         var channel = Channel.CreateBounded<Listed>(new BoundedChannelOptions(settings.PagesInFlight) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = new ConcurrentQueue<string>(families);
         var listers = Enumerable.Range(0, Math.Clamp(settings.ParallelFamilies, 1, families.Count))
-            .Select(_ => Task.Run(() => ListAsync(tenantId, queue, channel.Writer, stop.Token), stop.Token))
+            .Select(_ => Task.Run(() => ListAsync(tenant.TenantId, queue, channel.Writer, stop.Token), stop.Token))
             .ToList();
         var allListed = Task.WhenAll(listers).ContinueWith(
             t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -106,7 +100,7 @@ internal sealed class InventorySyncJob(
                     batch.AddRange(items);
                     if (batch.Count >= settings.BatchSize)
                     {
-                        await FlushAsync(run, listed.Family, writer, batch, scope, cancellationToken);
+                        await FlushAsync(run, listed.Family, writer, batch, tenant, cancellationToken);
                     }
                 }
 
@@ -117,12 +111,12 @@ internal sealed class InventorySyncJob(
 
                 // What was listed before a failure is stored (it is what Graph said); a family that was not listed
                 // completely never marks anything deleted.
-                await FlushAsync(run, listed.Family, writer, batch, scope, cancellationToken);
+                await FlushAsync(run, listed.Family, writer, batch, tenant, cancellationToken);
                 batches.Remove(listed.Family);
                 if (listed.Failure is { } e)
                 {
                     failed++;
-                    await run.AddFailureAsync(e.ErrorCode, Describe(e), listed.Family, cancellationToken);
+                    await run.AddGraphFailureAsync(e, listed.Family, cancellationToken);
                 }
                 else
                 {
@@ -173,7 +167,7 @@ internal sealed class InventorySyncJob(
     }
 
     private static async Task FlushAsync(
-        IOperationRunContext run, string family, InventoryWriter writer, List<ListedPolicy> batch, GraphCallMetricsScope scope, CancellationToken cancellationToken)
+        IOperationRunContext run, string family, InventoryWriter writer, List<ListedPolicy> batch, TenantGraphSession tenant, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -186,16 +180,7 @@ internal sealed class InventorySyncJob(
         run.Increment(OperationSummaryKeys.Updated, counts.Updated);
         run.Increment(OperationSummaryKeys.Unchanged, counts.Unchanged);
         run.Increment(OperationSummaryKeys.Processed, counts.Total);
-        ReportThrottling(run, scope);
+        tenant.ReportThrottling();
         await run.ReportProgressAsync(cancellationToken);
     }
-
-    private static void ReportThrottling(IOperationRunContext run, GraphCallMetricsScope scope)
-    {
-        run.Set(OperationSummaryKeys.ThrottledRequests, scope.ThrottledRequests);
-        run.Set(OperationSummaryKeys.ThrottleWaitSeconds, scope.ThrottleWaitSeconds);
-    }
-
-    private static string Describe(GraphRequestException e) =>
-        e.RequestId is null ? e.Message : $"{e.Message} (request id {e.RequestId})";
 }

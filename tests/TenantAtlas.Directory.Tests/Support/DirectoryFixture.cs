@@ -25,6 +25,8 @@ public sealed class DirectoryFixture : EmulatorTenantFixture
     protected override TenantAtlasApp CreateApp(string connectionString) => base.CreateApp(connectionString)
         .WithSetting("Graph:RetryDelaySeconds", "1")
         .WithSetting("Graph:GroupsPageSize", "100")
+        // A test that holds every slot of its tenant sees "busy" in seconds, not after the default 30.
+        .WithSetting("Graph:WorkSlotWait", "00:00:02")
         .WithSetting("Operations:StaleAfter", "00:00:30")
         .WithSetting("Hangfire:WorkerCount", "4");
 

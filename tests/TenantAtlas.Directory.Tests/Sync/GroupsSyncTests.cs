@@ -1,3 +1,4 @@
+using TenantAtlas.Graph.Contracts;
 using TenantAtlas.GraphEmulator;
 using TenantAtlas.GraphEmulator.Graph;
 
@@ -191,6 +192,39 @@ public sealed class GroupsSyncTests(DirectoryFixture fixture)
         finally
         {
             fixture.Emulator.State.RemoveFault(slow.Id);
+        }
+    }
+
+    [Fact]
+    public async Task A_sync_of_a_tenant_whose_work_slots_stay_taken_fails_with_tenantBusy_on_groups_and_keeps_the_cache()
+    {
+        var (_, tenantId) = await fixture.NewTenantAsync();
+        var slots = fixture.App.Services.GetRequiredService<IGraphTenantSlots>();
+        var held = new List<IAsyncDisposable>();
+        for (IAsyncDisposable? slot; (slot = await slots.TryAcquireAsync(tenantId, TimeSpan.Zero)) is not null;)
+        {
+            held.Add(slot);
+        }
+
+        try
+        {
+            var run = await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId);
+
+            run.Outcome.Should().Be(OperationRunOutcome.Failed);
+            var failure = run.Failures.Should().ContainSingle().Subject;
+            failure.Code.Should().Be("tenantBusy");
+            failure.Item.Should().Be("groups");
+            failure.Message.Should().StartWith($"All {held.Count} Graph work slots of the tenant stayed taken");
+            run.Count(OperationSummaryKeys.ThrottledRequests).Should().Be(0);
+            (await fixture.CachedGroupsAsync(tenantId, deleted: false)).Should().Be(0, "no Graph work ran without a slot");
+            (await fixture.DeltaLinkAsync(tenantId)).Should().BeNull();
+        }
+        finally
+        {
+            foreach (var slot in held)
+            {
+                await slot.DisposeAsync();
+            }
         }
     }
 }
