@@ -55,7 +55,7 @@ internal sealed record ScheduleView(
 internal sealed class ScheduleService(
     IDbContextFactory<BackupDbContext> dbFactory,
     IAccessService access,
-    ITenantDirectory tenants,
+    ITenantCatalog tenants,
     IGraphContracts contracts,
     IAuditLog audit,
     TimeProvider clock)

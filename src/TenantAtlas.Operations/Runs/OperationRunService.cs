@@ -16,7 +16,7 @@ internal sealed class OperationRunService(
     IDbContextFactory<OperationsDbContext> dbFactory,
     OperationTypeRegistry registry,
     IAccessService access,
-    ITenantDirectory tenants,
+    ITenantCatalog tenants,
     IAuditLog audit,
     OperationDispatcher dispatcher,
     TimeProvider clock,
