@@ -79,7 +79,7 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
     }
 
     [Fact]
-    public async Task Every_routable_page_answers_each_role_as_the_matrix_says()
+    public void Every_routable_page_has_rows_in_the_matrix()
     {
         var matrix = Matrix(fixture).ToList();
         var routes = RoutesOfTheProduct();
@@ -88,7 +88,12 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
         missing.Should().BeEmpty("every routable page needs rows in the page access matrix (PageAccessMatrixTests.Matrix): who gets 200, 403, 404 or the sign-in page");
         var stale = matrix.Select(m => m.Template).Distinct().Where(t => routes.All(r => r.Template != t)).ToList();
         stale.Should().BeEmpty("the matrix names only routes that exist");
+    }
 
+    [Fact]
+    public async Task Every_routable_page_answers_each_role_as_the_matrix_says()
+    {
+        var matrix = Matrix(fixture).ToList();
         var failures = new StringBuilder();
         var clients = await fixture.ClientsAsync();
         foreach (var (template, path, expected) in matrix)
