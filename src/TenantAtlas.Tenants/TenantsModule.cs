@@ -12,8 +12,9 @@ public static class TenantsModule
     {
         services.AddModuleDbContext<TenantsDbContext>("Tenants", TenantsDbContext.Schema);
         services.AddSingleton<TenantQueries>();
-        services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantQueries>());
+        services.AddSingleton<ITenantCatalog>(sp => sp.GetRequiredService<TenantQueries>());
         services.AddSingleton<ITenantConnectionSource>(sp => sp.GetRequiredService<TenantQueries>());
+        services.AddSingleton<ITenantAccess, TenantAccess>();
         services.AddSingleton<ITenantEditor, TenantEditor>();
         services.AddScoped<ITenantAdministration, TenantAdministration>();
         return services;

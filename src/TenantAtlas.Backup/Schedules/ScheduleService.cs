@@ -55,7 +55,8 @@ internal sealed record ScheduleView(
 internal sealed class ScheduleService(
     IDbContextFactory<BackupDbContext> dbFactory,
     IAccessService access,
-    ITenantDirectory tenants,
+    ITenantAccess tenantAccess,
+    ITenantCatalog tenants,
     IGraphContracts contracts,
     IAuditLog audit,
     TimeProvider clock)
@@ -70,19 +71,20 @@ internal sealed class ScheduleService(
     /// <summary>A user is checked against <c>tenant.backups.manage</c>; the system (demo seed) is recorded as such.</summary>
     public async Task<ScheduleSaveResult> CreateAsync(Actor actor, Guid tenantId, ScheduleInput input, CancellationToken cancellationToken = default)
     {
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken);
-        if (tenant is null)
-        {
-            return ScheduleSaveResult.Denied(AccessDecision.NotFound);
-        }
-
+        TenantSummary? tenant;
         if (actor is UserActor user)
         {
-            var decision = await access.CheckAsync(user.UserId, tenant.WorkspaceId, Capability.TenantBackupsManage, cancellationToken);
-            if (decision != AccessDecision.Allowed)
+            var decision = await tenantAccess.DecideAsync(tenantId, user.UserId, Capability.TenantBackupsManage, cancellationToken);
+            if (!decision.IsAllowed)
             {
-                return ScheduleSaveResult.Denied(decision);
+                return ScheduleSaveResult.Denied(decision.Decision);
             }
+
+            tenant = decision.Tenant!;
+        }
+        else if ((tenant = await tenants.GetAsync(tenantId, cancellationToken)) is null)
+        {
+            return ScheduleSaveResult.Denied(AccessDecision.NotFound);
         }
 
         var errors = Validate(input);
@@ -131,7 +133,7 @@ internal sealed class ScheduleService(
             return ScheduleSaveResult.Denied(AccessDecision.NotFound);
         }
 
-        var decision = await access.CheckAsync(userId, schedule.WorkspaceId, Capability.TenantBackupsManage, cancellationToken);
+        var decision = (await tenantAccess.DecideAsync(schedule.TenantId, userId, Capability.TenantBackupsManage, cancellationToken)).Decision;
         if (decision != AccessDecision.Allowed)
         {
             return ScheduleSaveResult.Denied(decision);
@@ -187,7 +189,7 @@ internal sealed class ScheduleService(
             return AccessDecision.NotFound;
         }
 
-        var decision = await access.CheckAsync(userId, schedule.WorkspaceId, Capability.TenantBackupsManage, cancellationToken);
+        var decision = (await tenantAccess.DecideAsync(schedule.TenantId, userId, Capability.TenantBackupsManage, cancellationToken)).Decision;
         if (decision != AccessDecision.Allowed)
         {
             return decision;
@@ -205,26 +207,30 @@ internal sealed class ScheduleService(
 
     public async Task<(AccessDecision Decision, ScheduleView? Schedule)> GetAsync(Guid userId, Guid scheduleId, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId, cancellationToken);
+        var schedule = await FindAsync(scheduleId, cancellationToken);
         if (schedule is null)
         {
             return (AccessDecision.NotFound, null);
         }
 
-        var decision = await access.CheckAsync(userId, schedule.WorkspaceId, BackupAccess.View, cancellationToken);
-        return decision == AccessDecision.Allowed ? (decision, ToView(schedule)) : (decision, null);
+        var decision = (await tenantAccess.DecideAsync(schedule.TenantId, userId, BackupAccess.View, cancellationToken)).Decision;
+        return decision == AccessDecision.Allowed ? (decision, schedule) : (decision, null);
+    }
+
+    /// <summary>
+    /// The schedule without an access check, for a page that asks <see cref="ITenantAccess"/> about its tenant before it
+    /// shows anything (an unknown id and a schedule of another workspace then answer alike).
+    /// </summary>
+    public async Task<ScheduleView?> FindAsync(Guid scheduleId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId, cancellationToken);
+        return schedule is null ? null : ToView(schedule);
     }
 
     public async Task<(AccessDecision Decision, IReadOnlyList<ScheduleView> Schedules)> ListAsync(Guid userId, Guid tenantId, CancellationToken cancellationToken = default)
     {
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken);
-        if (tenant is null)
-        {
-            return (AccessDecision.NotFound, []);
-        }
-
-        var decision = await access.CheckAsync(userId, tenant.WorkspaceId, BackupAccess.View, cancellationToken);
+        var decision = (await tenantAccess.DecideAsync(tenantId, userId, BackupAccess.View, cancellationToken)).Decision;
         if (decision != AccessDecision.Allowed)
         {
             return (decision, []);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Backup.Data;
+using TenantAtlas.Tenants.Contracts;
 
 namespace TenantAtlas.Backup.Sets;
 
@@ -28,7 +29,7 @@ internal sealed record BackupItemView(long Id, string Family, string GraphId, st
 /// policy configuration, so every read needs <see cref="BackupAccess.View"/> (<c>tenant.backups.run</c>), checked here
 /// on every call; a set of another workspace answers exactly like an unknown id.
 /// </summary>
-internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFactory, IAccessService access)
+internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFactory, ITenantAccess tenantAccess)
 {
     public const int ListLimit = 200;
 
@@ -55,24 +56,39 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
     public async Task<(AccessDecision Decision, BackupSetView? Set, IReadOnlyList<BackupItemView> Items)> GetAsync(
         Guid userId, Guid setId, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var set = await Project(db, db.Sets.AsNoTracking().Where(s => s.Id == setId)).FirstOrDefaultAsync(cancellationToken);
+        var set = await FindAsync(setId, cancellationToken);
         if (set is null)
         {
             return (AccessDecision.NotFound, null, []);
         }
 
-        var decision = await access.CheckAsync(userId, set.WorkspaceId, BackupAccess.View, cancellationToken);
+        var decision = (await tenantAccess.DecideAsync(set.TenantId, userId, BackupAccess.View, cancellationToken)).Decision;
         if (decision != AccessDecision.Allowed)
         {
             return (decision, null, []);
         }
 
-        var items = await db.Items.AsNoTracking().Where(i => i.BackupSetId == setId)
+        return (decision, set, await ListItemsAsync(setId, cancellationToken));
+    }
+
+    /// <summary>
+    /// The set without an access check, for a page that asks <see cref="ITenantAccess"/> about its tenant before it shows
+    /// anything (an unknown id and a set of another workspace then answer alike).
+    /// </summary>
+    public async Task<BackupSetView?> FindAsync(Guid setId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Project(db, db.Sets.AsNoTracking().Where(s => s.Id == setId)).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The set's items by family and name. The caller checked access to the set's tenant.</summary>
+    public async Task<IReadOnlyList<BackupItemView>> ListItemsAsync(Guid setId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Items.AsNoTracking().Where(i => i.BackupSetId == setId)
             .OrderBy(i => i.Family).ThenBy(i => i.DisplayName).ThenBy(i => i.Id)
             .Select(i => new BackupItemView(i.Id, i.Family, i.GraphId, i.DisplayName, i.ODataType, i.ContentHash, i.SizeBytes))
             .ToListAsync(cancellationToken);
-        return (decision, set, items);
     }
 
     /// <summary>One item as stored: the policy and its assignments, indented.</summary>
@@ -80,14 +96,14 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var item = await db.Items.AsNoTracking().Where(i => i.Id == itemId)
-            .Join(db.Sets, i => i.BackupSetId, s => s.Id, (i, s) => new { s.WorkspaceId, i.Content, i.Assignments })
+            .Join(db.Sets, i => i.BackupSetId, s => s.Id, (i, s) => new { s.TenantId, i.Content, i.Assignments })
             .FirstOrDefaultAsync(cancellationToken);
         if (item is null)
         {
             return (AccessDecision.NotFound, null);
         }
 
-        var decision = await access.CheckAsync(userId, item.WorkspaceId, BackupAccess.View, cancellationToken);
+        var decision = (await tenantAccess.DecideAsync(item.TenantId, userId, BackupAccess.View, cancellationToken)).Decision;
         if (decision != AccessDecision.Allowed)
         {
             return (decision, null);
@@ -110,7 +126,7 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
             return (AccessDecision.NotFound, null);
         }
 
-        var decision = await access.CheckAsync(userId, set.WorkspaceId, BackupAccess.View, cancellationToken);
+        var decision = (await tenantAccess.DecideAsync(set.TenantId, userId, BackupAccess.View, cancellationToken)).Decision;
         if (decision != AccessDecision.Allowed)
         {
             return (decision, null);

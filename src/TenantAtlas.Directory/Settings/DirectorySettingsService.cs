@@ -12,7 +12,8 @@ namespace TenantAtlas.Directory.Settings;
 /// </summary>
 internal sealed class DirectorySettingsService(
     IDbContextFactory<DirectoryDbContext> dbFactory,
-    ITenantDirectory tenants,
+    ITenantCatalog tenants,
+    ITenantAccess tenantAccess,
     IAccessService access,
     IAuditLog audit,
     TimeProvider clock) : ITenantDirectorySettings
@@ -24,24 +25,28 @@ internal sealed class DirectorySettingsService(
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(settings);
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken);
-        if (tenant is null)
-        {
-            return new DirectorySettingsSaveResult(AccessDecision.NotFound, false);
-        }
-
+        TenantSummary? tenant;
         Guid? userId = null;
         string? userLabel = null;
         if (actor is UserActor user)
         {
-            var decision = await access.CheckAsync(user.UserId, tenant.WorkspaceId, Capability.TenantManage, cancellationToken);
-            if (decision != AccessDecision.Allowed)
+            var decision = await tenantAccess.DecideAsync(tenantId, user.UserId, Capability.TenantManage, cancellationToken);
+            if (!decision.IsAllowed)
             {
-                return new DirectorySettingsSaveResult(decision, false);
+                return new DirectorySettingsSaveResult(decision.Decision, false);
             }
 
+            tenant = decision.Tenant!;
             userId = user.UserId;
             userLabel = await access.GetUserLabelAsync(user.UserId, cancellationToken);
+        }
+        else
+        {
+            tenant = await tenants.GetAsync(tenantId, cancellationToken);
+            if (tenant is null)
+            {
+                return new DirectorySettingsSaveResult(AccessDecision.NotFound, false);
+            }
         }
 
         var groups = settings.ProtectedGroupIds.Select(i => i?.Trim() ?? "").Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList();

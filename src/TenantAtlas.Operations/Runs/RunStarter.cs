@@ -22,7 +22,7 @@ internal sealed class RunStarter(
     RunStore store,
     OperationTypeRegistry registry,
     IAccessService access,
-    ITenantDirectory tenants,
+    ITenantCatalog tenants,
     IAuditLog audit,
     OperationDispatcher dispatcher,
     TimeProvider clock,

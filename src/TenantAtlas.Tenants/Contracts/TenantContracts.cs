@@ -13,7 +13,7 @@ public sealed record TenantSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public interface ITenantDirectory
+public interface ITenantCatalog
 {
     Task<TenantSummary?> GetAsync(Guid tenantId, CancellationToken cancellationToken = default);
 

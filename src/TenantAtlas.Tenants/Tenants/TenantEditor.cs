@@ -28,6 +28,7 @@ public interface ITenantEditor
 internal sealed class TenantEditor(
     IDbContextFactory<TenantsDbContext> dbFactory,
     IAccessService access,
+    ITenantAccess tenantAccess,
     IAuditLog audit,
     IDataProtectionProvider dataProtection,
     TimeProvider clock) : ITenantEditor
@@ -78,17 +79,17 @@ internal sealed class TenantEditor(
 
     public async Task<TenantSaveResult> UpdateAsync(Guid actingUserId, Guid tenantId, TenantInput input, CancellationToken cancellationToken = default)
     {
+        var decision = (await tenantAccess.DecideAsync(tenantId, actingUserId, Capability.TenantManage, cancellationToken)).Decision;
+        if (decision != AccessDecision.Allowed)
+        {
+            return new TenantSaveResult(decision, null, new Dictionary<string, string>());
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
         if (tenant is null)
         {
             return new TenantSaveResult(AccessDecision.NotFound, null, new Dictionary<string, string>());
-        }
-
-        var decision = await access.CheckAsync(actingUserId, tenant.WorkspaceId, Capability.TenantManage, cancellationToken);
-        if (decision != AccessDecision.Allowed)
-        {
-            return new TenantSaveResult(decision, null, new Dictionary<string, string>());
         }
 
         var (valid, errors) = Validate(input, requireSecret: false);

@@ -5,7 +5,7 @@ using TenantAtlas.Tenants.Data;
 
 namespace TenantAtlas.Tenants.Tenants;
 
-internal sealed class TenantQueries(IDbContextFactory<TenantsDbContext> dbFactory) : ITenantDirectory, ITenantConnectionSource
+internal sealed class TenantQueries(IDbContextFactory<TenantsDbContext> dbFactory) : ITenantCatalog, ITenantConnectionSource
 {
     public async Task<TenantSummary?> GetAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {

@@ -29,7 +29,8 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
         Services.AddSingleton(app.GetRequiredService<ScheduleService>());
         Services.AddSingleton(app.GetRequiredService<BackupRuns>());
         Services.AddSingleton(app.GetRequiredService<BackupSetQueries>());
-        Services.AddSingleton(app.GetRequiredService<ITenantDirectory>());
+        Services.AddSingleton(app.GetRequiredService<ITenantCatalog>());
+        Services.AddSingleton(app.GetRequiredService<ITenantAccess>());
         Services.AddSingleton(app.GetRequiredService<IAccessService>());
         Services.AddSingleton(app.GetRequiredService<IGraphContracts>());
         Services.AddSingleton(app.GetRequiredService<IScheduleRunQueries>());

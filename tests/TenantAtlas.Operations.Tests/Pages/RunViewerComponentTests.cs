@@ -23,7 +23,7 @@ public sealed class RunViewerComponentTests : MudTestContext
         SignIn(UserId, "owner@demo.test");
         Services.AddSingleton<IOperationRuns>(runs);
         Services.AddSingleton(new OperationTypeRegistry([], [new OperationJobRegistration(OperationTypes.BackupRunNow), new OperationJobRegistration(OperationTypes.BackupRetry)]));
-        Services.AddSingleton<ITenantDirectory>(new FakeTenants());
+        Services.AddSingleton<ITenantCatalog>(new FakeTenants());
         Services.AddSingleton<IAccessService>(new FakeAccess());
     }
 
@@ -161,7 +161,7 @@ public sealed class RunViewerComponentTests : MudTestContext
         public Task<OperationRunView?> FindLatestSuccessfulAsync(string type, Guid tenantId, CancellationToken cancellationToken = default) => Task.FromResult(Current);
     }
 
-    private sealed class FakeTenants : ITenantDirectory
+    private sealed class FakeTenants : ITenantCatalog
     {
         public Task<TenantSummary?> GetAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
             Task.FromResult<TenantSummary?>(new TenantSummary(TenantId, WorkspaceId, "Contoso-EU", Guid.NewGuid(), Guid.NewGuid(), true,

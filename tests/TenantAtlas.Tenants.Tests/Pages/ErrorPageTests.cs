@@ -7,7 +7,7 @@ namespace TenantAtlas.Tenants.Tests.Pages;
 /// <summary>Spec 000-foundation, "Friendly errors": a failing page answers 500 with a reference, never a stack trace, outside Development.</summary>
 public sealed class ErrorPageTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
-    private sealed class ExplodingDirectory : ITenantDirectory
+    private sealed class ExplodingCatalog : ITenantCatalog
     {
         public Task<TenantSummary?> GetAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("kaboom-internal-detail");
@@ -20,7 +20,7 @@ public sealed class ErrorPageTests(AppFixture fixture) : IClassFixture<AppFixtur
     public async Task Unhandled_error_gives_a_friendly_500_without_internals()
     {
         await using var app = new TenantAtlasApp(fixture.Database.ConnectionString)
-            .WithServices(s => s.AddSingleton<ITenantDirectory, ExplodingDirectory>());
+            .WithServices(s => s.AddSingleton<ITenantCatalog, ExplodingCatalog>());
         var client = await app.SignedInClientAsync("owner@demo.test");
 
         var response = await client.GetAsync($"/admin/tenants/{fixture.Demo.ContosoEu}");
