@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace TenantAtlas.Graph.Contracts.Diff;
 
-/// <summary>JSON values compared as values: <c>1</c> equals <c>1.0</c>, <c>"1"</c> is not <c>1</c>, <c>@odata.type</c> with or without <c>#</c>.</summary>
+/// <summary>
+/// JSON values compared as values: <c>1</c> equals <c>1.0</c>, <c>"1"</c> is not <c>1</c>, <c>@odata.type</c> with or
+/// without <c>#</c>, a GUID in any case.
+/// </summary>
 internal static class JsonValues
 {
     public static string? Text(JsonNode? node) =>
@@ -31,9 +34,14 @@ internal static class JsonValues
 
         var a = before.GetValue<string>();
         var b = after.GetValue<string>();
-        return isODataType
-            ? string.Equals(a.TrimStart('#'), b.TrimStart('#'), StringComparison.Ordinal)
-            : string.Equals(a, b, StringComparison.Ordinal);
+        if (isODataType)
+        {
+            return string.Equals(a.TrimStart('#'), b.TrimStart('#'), StringComparison.Ordinal);
+        }
+
+        // The case of a GUID's hex digits carries no meaning (group, filter and template ids).
+        return string.Equals(a, b, StringComparison.Ordinal)
+            || (Guid.TryParseExact(a, "D", out var x) && Guid.TryParseExact(b, "D", out var y) && x == y);
     }
 
     /// <summary>A text that is equal for equal values (used to compare arrays of plain values as sets).</summary>
@@ -43,6 +51,7 @@ internal static class JsonValues
         JsonValue value => value.GetValueKind() switch
         {
             JsonValueKind.Number when Decimal(value) is { } number => "n:" + number.ToString("G29", CultureInfo.InvariantCulture),
+            JsonValueKind.String when Guid.TryParseExact(value.GetValue<string>(), "D", out var id) => "s:" + id.ToString("D"),
             JsonValueKind.String => "s:" + value.GetValue<string>(),
             _ => value.ToJsonString(),
         },
