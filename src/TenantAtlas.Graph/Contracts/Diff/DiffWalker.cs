@@ -151,7 +151,7 @@ internal sealed class DiffWalker(DiffOptions options, bool stopAtFirst)
     {
         var left = Keyed(rule, before);
         var right = Keyed(rule, after);
-        var labels = Labels(rule, left.Concat(right), scope);
+        var labels = Labels(rule, [.. left, .. right], scope);
         var matched = right.ToDictionary(e => e.Key, StringComparer.Ordinal);
 
         foreach (var element in left)
@@ -199,18 +199,28 @@ internal sealed class DiffWalker(DiffOptions options, bool stopAtFirst)
         return result;
     }
 
-    /// <summary>One label per key; two keys with the same label (a user and a machine ADMX setting) get the key added.</summary>
-    private Dictionary<string, string> Labels(GraphJsonRules.KeyedArray rule, IEnumerable<KeyValuePair<string, JsonObject>> elements, Scope scope)
+    /// <summary>
+    /// One label per key, from whichever side names the element (an expanded definition may be on one side only), else
+    /// the rule's fallback, else the key; two keys with the same label (a user and a machine ADMX setting) get the key added.
+    /// </summary>
+    private Dictionary<string, string> Labels(GraphJsonRules.KeyedArray rule, List<KeyValuePair<string, JsonObject>> elements, Scope scope)
     {
         var settingLabels = new SettingLabels(options, scope.SettingId);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, element) in elements)
         {
+            if (!labels.ContainsKey(key) && rule.Label?.Invoke(element, settingLabels) is { Length: > 0 } label)
+            {
+                labels[key] = label + Occurrence(rule, key, element);
+            }
+        }
+
+        foreach (var (key, element) in elements)
+        {
             if (!labels.ContainsKey(key))
             {
-                var raw = rule.Key(element)!;
-                var occurrence = key[raw.Length..]; // " #2" for the second element with the same key
-                labels[key] = (rule.Label?.Invoke(element, settingLabels) is { Length: > 0 } label ? label : raw) + occurrence;
+                var fallback = rule.FallbackLabel?.Invoke(element, settingLabels) is { Length: > 0 } derived ? derived : rule.Key(element)!;
+                labels[key] = fallback + Occurrence(rule, key, element);
             }
         }
 
@@ -222,6 +232,9 @@ internal sealed class DiffWalker(DiffOptions options, bool stopAtFirst)
 
         return labels;
     }
+
+    /// <summary>" #2" for the second element with the same key, "" otherwise.</summary>
+    private static string Occurrence(GraphJsonRules.KeyedArray rule, string key, JsonObject element) => key[rule.Key(element)!.Length..];
 
     private void CompareSets(JsonArray before, JsonArray after, DiffPath path)
     {

@@ -48,11 +48,13 @@ internal static class GraphJsonRules
     /// <param name="Label">The element's name in a readable path; falls back to the key.</param>
     /// <param name="SettingId">For setting instances: the definition id, so that child labels can be made relative to it.</param>
     /// <param name="References">Navigation properties of the element that only reference its key (not compared).</param>
+    /// <param name="FallbackLabel">The label when no element of either side has one (derived from the key).</param>
     public sealed record KeyedArray(
         Func<JsonObject, string?> Key,
         Func<JsonObject, SettingLabels, string?>? Label = null,
         Func<JsonObject, string?>? SettingId = null,
-        IReadOnlyList<string>? References = null);
+        IReadOnlyList<string>? References = null,
+        Func<JsonObject, SettingLabels, string?>? FallbackLabel = null);
 
     /// <summary>The keyed collections of the Intune families, by property name.</summary>
     public static readonly FrozenDictionary<string, KeyedArray> KeyedArrays = new Dictionary<string, KeyedArray>(StringComparer.Ordinal)
@@ -60,13 +62,15 @@ internal static class GraphJsonRules
         // Settings catalog: a policy's settings, each a { id, settingInstance } keyed by the instance's definition id.
         ["settings"] = new(
             e => JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]),
-            (e, labels) => labels.For(JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]), e),
-            e => JsonValues.Text(e["settingInstance"]?["settingDefinitionId"])),
+            (e, labels) => labels.Named(JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]), e),
+            e => JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]),
+            FallbackLabel: (e, labels) => labels.Derived(JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]))),
         // Child setting instances of a choice value or of a group value.
         ["children"] = new(
             e => JsonValues.Text(e["settingDefinitionId"]),
-            (e, labels) => labels.For(JsonValues.Text(e["settingDefinitionId"]), e),
-            e => JsonValues.Text(e["settingDefinitionId"])),
+            (e, labels) => labels.Named(JsonValues.Text(e["settingDefinitionId"]), e),
+            e => JsonValues.Text(e["settingDefinitionId"]),
+            FallbackLabel: (e, labels) => labels.Derived(JsonValues.Text(e["settingDefinitionId"]))),
         // Multi-select choices and multi-value simple settings: the selected value is the identity (a set).
         ["choiceSettingCollectionValue"] = new(e => ValueKey(e["value"]), (e, labels) => labels.Option(JsonValues.Text(e["value"]))),
         ["simpleSettingCollectionValue"] = new(e => ValueKey(e["value"]), (e, _) => DiffPreview.Fold(e["value"], 60)),
@@ -119,15 +123,9 @@ internal sealed class SettingLabels(DiffOptions options, string? parentSettingId
         "vendor_msft_", "com.apple.",
     ];
 
-    public string? For(string? definitionId, JsonObject element)
-    {
-        if (definitionId is null)
-        {
-            return null;
-        }
-
-        return options.SettingLabel?.Invoke(definitionId) ?? ExpandedDisplayName(element, definitionId) ?? Derive(definitionId);
-    }
+    /// <summary>The setting's name from the options' catalogue or from an expanded <c>settingDefinitions</c>; <c>null</c> when neither knows it.</summary>
+    public string? Named(string? definitionId, JsonObject element) =>
+        definitionId is null ? null : options.SettingLabel?.Invoke(definitionId) ?? ExpandedDisplayName(element, definitionId);
 
     /// <summary>A choice's option id names the option after the setting's id: <c>…_allowcamera_true</c> reads <c>true</c>.</summary>
     public string? Option(string? optionId) =>
@@ -141,8 +139,14 @@ internal sealed class SettingLabels(DiffOptions options, string? parentSettingId
             .Select(d => JsonValues.Text(d["displayName"]))
             .FirstOrDefault(n => !string.IsNullOrWhiteSpace(n));
 
-    private string Derive(string definitionId)
+    /// <summary>A name made from the id: known prefixes (or the parent's id) dropped, the parts joined with <c> › </c>.</summary>
+    public string? Derived(string? definitionId)
     {
+        if (definitionId is null)
+        {
+            return null;
+        }
+
         var rest = definitionId;
         if (parentSettingId is not null && definitionId.StartsWith(parentSettingId + "_", StringComparison.Ordinal))
         {
