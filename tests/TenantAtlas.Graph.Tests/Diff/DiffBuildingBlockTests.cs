@@ -96,6 +96,41 @@ public sealed class DiffBuildingBlockTests
         rule["scheduledActionConfigurations"]!.AsArray().Should().OnlyContain(c => !c!.AsObject().ContainsKey("id"));
     }
 
+    public static TheoryData<string, bool> Pairs() => new()
+    {
+        { "settings catalog, volatile only", true },
+        { "settings catalog, one value", false },
+        { "settings catalog, reordered", true },
+        { "administrative template, reordered", true },
+        { "administrative template, one value", false },
+        { "compliance, reordered actions", true },
+        { "compliance, grace period", false },
+        { "custom profile, reordered", true },
+        { "custom profile, value", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void The_fast_path_gives_the_same_verdict_as_the_full_comparison(string pair, bool identical)
+    {
+        var (before, after) = pair switch
+        {
+            "settings catalog, volatile only" => (SettingsCatalogPolicy(), SettingsCatalogPolicy(id: "other", created: "2026-01-01T00:00:00Z")),
+            "settings catalog, one value" => (SettingsCatalogPolicy(), SettingsCatalogPolicy(pinUsage: "_1")),
+            "settings catalog, reordered" => (SettingsCatalogPolicy(), SettingsCatalogPolicy(reverseSettings: true)),
+            "administrative template, reordered" => (AdministrativeTemplate(), AdministrativeTemplate(valueIdSuffix: "c", reverse: true)),
+            "administrative template, one value" => (AdministrativeTemplate(), AdministrativeTemplate(cortanaEnabled: true)),
+            "compliance, reordered actions" => (CompliancePolicy(), CompliancePolicy(reverseActions: true)),
+            "compliance, grace period" => (CompliancePolicy(), CompliancePolicy(retireGraceHours: 1)),
+            "custom profile, reordered" => (CustomProfile(), CustomProfile(reverse: true)),
+            _ => (CustomProfile(), CustomProfile(downloadMode: 0)),
+        };
+
+        GraphObjectDiff.Compare(before, after).IsIdentical.Should().Be(identical);
+        GraphObjectDiff.IdenticalAfterStripping(before, after).Should().Be(identical);
+        GraphObjectDiff.IdenticalAfterStripping(after, before).Should().Be(identical, "the verdict does not depend on the side");
+    }
+
     [Fact]
     public void Two_sets_compare_to_added_removed_changed_and_identical_items()
     {
