@@ -82,14 +82,6 @@ internal static class AccessModule
             .AddPolicy(AccessPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformAdminRequirement()))
             // APIs: a personal access token or the sign-in cookie; never a redirect (401/403).
             .AddPolicy(AccessSchemes.ApiPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, AccessSchemes.PersonalAccessToken).RequireAuthenticatedUser());
-        services.Configure<AuthorizationOptions>(options =>
-        {
-            foreach (var capability in Capability.All)
-            {
-                options.AddPolicy(capability.PolicyName, p => p.RequireAuthenticatedUser().AddRequirements(new CapabilityRequirement(capability)));
-            }
-        });
-        services.AddScoped<IAuthorizationHandler, CapabilityHandler>();
         services.AddScoped<IAuthorizationHandler, PlatformAdminHandler>();
 
         services.AddSingleton<IAccessService, AccessService>();
