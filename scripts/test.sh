@@ -25,7 +25,13 @@ dotnet tool restore >/dev/null
 dotnet build TenantAtlas.sln -c Release -nologo -v quiet
 
 ta_log "Checking that every module's migrations match its model"
-for spec in "Access:src/TenantAtlas.Access:" "Tenants:src/TenantAtlas.Tenants:" "Operations:src/TenantAtlas.Operations:" "Graph:src/TenantAtlas.Graph:" "Backup:src/TenantAtlas.Backup:" "Directory:src/TenantAtlas.Directory:" "Inventory:src/TenantAtlas.Inventory:" "Platform:src/TenantAtlas.Web:KeysDbContext"; do
+# Every module of the catalogue (src/modules.txt: "name kind" lines), then the host's own key ring.
+specs=()
+while read -r name _; do
+  specs+=("$name:src/TenantAtlas.$name:")
+done < <(grep -Ev '^[[:space:]]*(#|$)' src/modules.txt)
+specs+=("Platform:src/TenantAtlas.Web:KeysDbContext")
+for spec in "${specs[@]}"; do
   IFS=: read -r name project context <<<"$spec"
   args=(--project "$project" --startup-project "$project" --configuration Release --no-build)
   [ -n "$context" ] && args+=(--context "$context")

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TenantAtlas.Access.Account;
@@ -19,10 +20,11 @@ using TenantAtlas.Access.Tokens;
 using TenantAtlas.Access.Users;
 using TenantAtlas.Access.Workspaces;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 
 namespace TenantAtlas.Access;
 
-public static class AccessModule
+internal static class AccessModule
 {
     public static IServiceCollection AddAccess(this IServiceCollection services, IHostEnvironment environment)
     {
@@ -80,14 +82,6 @@ public static class AccessModule
             .AddPolicy(AccessPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformAdminRequirement()))
             // APIs: a personal access token or the sign-in cookie; never a redirect (401/403).
             .AddPolicy(AccessSchemes.ApiPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, AccessSchemes.PersonalAccessToken).RequireAuthenticatedUser());
-        services.Configure<AuthorizationOptions>(options =>
-        {
-            foreach (var capability in Capability.All)
-            {
-                options.AddPolicy(capability.PolicyName, p => p.RequireAuthenticatedUser().AddRequirements(new CapabilityRequirement(capability)));
-            }
-        });
-        services.AddScoped<IAuthorizationHandler, CapabilityHandler>();
         services.AddScoped<IAuthorizationHandler, PlatformAdminHandler>();
 
         services.AddSingleton<IAccessService, AccessService>();
@@ -136,4 +130,12 @@ public static class AccessModule
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The Access module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class AccessModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddAccess(environment);
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapAccess();
 }

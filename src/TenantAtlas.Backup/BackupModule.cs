@@ -5,13 +5,16 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Backup.Data;
 using TenantAtlas.Backup.Jobs;
-using TenantAtlas.Backup.Schedules;
-using TenantAtlas.Backup.Scheduling;
+using TenantAtlas.Backup.Pages;
+using TenantAtlas.Backup.ScheduleAdmin;
+using TenantAtlas.Backup.Scheduler;
 using TenantAtlas.Backup.Sets;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Tenants.Contracts;
 
@@ -21,7 +24,7 @@ namespace TenantAtlas.Backup;
 /// The Backup module: schedules, the scheduler (a recurring Hangfire job), the backup job of the three backup operation
 /// types, backup sets and retention. Needs from the host: Access, Tenants, Operations, Graph, Hangfire, a TimeProvider.
 /// </summary>
-public static class BackupModule
+internal static class BackupModule
 {
     public const string ModuleName = "Backup";
 
@@ -64,8 +67,8 @@ public static class BackupModule
         return app;
     }
 
-    /// <summary>The module's endpoints besides its pages: the backup set download.</summary>
-    public static IEndpointRouteBuilder MapBackup(this IEndpointRouteBuilder endpoints) => endpoints.MapBackupSetDownload();
+    /// <summary>The module's endpoints besides its pages: the backup set download, and redirects from the pages' old addresses.</summary>
+    public static IEndpointRouteBuilder MapBackup(this IEndpointRouteBuilder endpoints) => endpoints.MapBackupSetDownload().MapMovedBackupRoutes();
 
     private static bool TryParseSchedulerCron(string cron, out CronExpression? expression)
     {
@@ -75,4 +78,14 @@ public static class BackupModule
         expression = parsed;
         return ok && fields is 5 or 6;
     }
+}
+
+/// <summary>The Backup module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class BackupModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddBackup(configuration);
+
+    public void Start(WebApplication app) => app.UseBackup();
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapBackup();
 }

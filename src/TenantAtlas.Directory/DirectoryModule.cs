@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Directory.Contracts;
 using TenantAtlas.Directory.Data;
 using TenantAtlas.Directory.Lookup;
@@ -16,7 +19,7 @@ namespace TenantAtlas.Directory;
 /// sync jobs, the lookup other modules use, the tenant configuration (protected groups, delegated-admin role), the pickers
 /// and the tenant directory / configuration pages. Needs from the host: Access, Tenants, Operations, Graph, a TimeProvider.
 /// </summary>
-public static class DirectoryModule
+internal static class DirectoryModule
 {
     public const string ModuleName = "Directory";
 
@@ -34,4 +37,10 @@ public static class DirectoryModule
         services.AddSingleton(new TenantPanel(typeof(Pages.DirectoryPanel), 20));
         return services;
     }
+}
+
+/// <summary>The Directory module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class DirectoryModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddDirectory();
 }

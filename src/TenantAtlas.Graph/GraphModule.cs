@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Graph.Clients;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Data;
@@ -14,7 +16,7 @@ using TenantAtlas.Graph.Throttling;
 
 namespace TenantAtlas.Graph;
 
-public static class GraphModule
+internal static class GraphModule
 {
     /// <summary>
     /// The Graph module: <see cref="IGraphGateway"/>, <see cref="IGraphContracts"/>, <see cref="IGraphCallMetrics"/>,
@@ -52,4 +54,10 @@ public static class GraphModule
         services.AddSingleton(new TenantAtlas.Tenants.Contracts.TenantPanel(typeof(Pages.VerifyConnectionPanel), 10));
         return services;
     }
+}
+
+/// <summary>The Graph module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class GraphModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddGraph(configuration);
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Inventory.Contracts;
 using TenantAtlas.Inventory.Data;
 using TenantAtlas.Inventory.Queries;
@@ -14,7 +16,7 @@ namespace TenantAtlas.Inventory;
 /// The Inventory module: <c>inventory.inventory_items</c>, the <c>inventory.sync</c> job, <see cref="IInventoryQueries"/>,
 /// the tenant inventory page and its panel on the tenant overview. Needs from the host: Access, Tenants, Operations, Graph.
 /// </summary>
-public static class InventoryModule
+internal static class InventoryModule
 {
     public const string ModuleName = "Inventory";
 
@@ -33,4 +35,10 @@ public static class InventoryModule
         services.AddSingleton(new TenantPanel(typeof(Pages.InventoryPanel), 20));
         return services;
     }
+}
+
+/// <summary>The Inventory module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class InventoryModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddInventory(configuration);
 }

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Operations.Api;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Operations.Data;
@@ -12,7 +14,7 @@ using TenantAtlas.Operations.Runs;
 
 namespace TenantAtlas.Operations;
 
-public static class OperationsModule
+internal static class OperationsModule
 {
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -58,4 +60,14 @@ public static class OperationsModule
     }
 
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints) => endpoints.MapOperationsApi();
+}
+
+/// <summary>The Operations module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class OperationsModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddOperations(configuration);
+
+    public void Start(WebApplication app) => app.UseOperations();
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapOperations();
 }

@@ -1,12 +1,15 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Tenants.Contracts;
 using TenantAtlas.Tenants.Data;
 using TenantAtlas.Tenants.Tenants;
 
 namespace TenantAtlas.Tenants;
 
-public static class TenantsModule
+internal static class TenantsModule
 {
     public static IServiceCollection AddTenants(this IServiceCollection services)
     {
@@ -19,4 +22,10 @@ public static class TenantsModule
         services.AddScoped<ITenantAdministration, TenantAdministration>();
         return services;
     }
+}
+
+/// <summary>The Tenants module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class TenantsModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddTenants();
 }

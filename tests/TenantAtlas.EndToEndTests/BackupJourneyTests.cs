@@ -64,7 +64,7 @@ public sealed class BackupJourneyTests(BackupBrowserFixture fixture) : IClassFix
             await page.Locator("#save-schedule").ClickAsync();
 
             // The schedule page: Run now → snackbar with a link to the run.
-            await page.WaitForURLAsync(new Regex("/backup/schedules/[0-9a-f-]{36}$"));
+            await page.WaitForURLAsync(new Regex("/admin/backup-schedules/[0-9a-f-]{36}$"));
             await Assertions.Expect(page.Locator("#schedule-title")).ToHaveTextAsync("Nightly 02:00");
             await BrowserFixture.WaitForInteractiveAsync(page);
             await page.Locator("#run-now button").ClickAsync();
@@ -80,20 +80,20 @@ public sealed class BackupJourneyTests(BackupBrowserFixture fixture) : IClassFix
             await fixture.WaitForRunStatusAsync(runId, TenantAtlas.Operations.Contracts.OperationRunStatus.Completed, TimeSpan.FromSeconds(150));
             await Assertions.Expect(page.Locator("#run-badge [data-status]")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#run-title")).ToContainTextAsync("Backup (run now)");
-            var setLink = page.Locator("a[href^='/backup/sets/']").First;
+            var setLink = page.Locator("a[href^='/admin/backup-sets/']").First;
             await setLink.WaitForAsync(Long);
             await BrowserFixture.ScreenshotAsync(page, "backup-run-succeeded");
             await setLink.ClickAsync();
 
             // The backup set: items grouped by family, an item's JSON, the download link.
-            await page.WaitForURLAsync(new Regex("/backup/sets/[0-9a-f-]{36}$"));
+            await page.WaitForURLAsync(new Regex("/admin/backup-sets/[0-9a-f-]{36}$"));
             await Assertions.Expect(page.Locator("#set-title")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator(".ta-family[data-family='deviceConfigurations'], [data-family='deviceConfigurations'].ta-family").First).ToBeVisibleAsync();
             (await page.Locator(".ta-item").CountAsync()).Should().BeGreaterThan(0);
             await BrowserFixture.WaitForInteractiveAsync(page);
             await page.Locator(".ta-item-json-toggle").First.ClickAsync();
             await Assertions.Expect(page.Locator("pre.ta-item-json").First).ToContainTextAsync("\"content\"");
-            await Assertions.Expect(page.Locator("#download-set")).ToHaveAttributeAsync("href", new Regex("/backup/sets/[0-9a-f-]{36}/download$"));
+            await Assertions.Expect(page.Locator("#download-set")).ToHaveAttributeAsync("href", new Regex("/admin/backup-sets/[0-9a-f-]{36}/download$"));
             var screenshot = await BrowserFixture.ScreenshotAsync(page, "backup-set");
             new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
 

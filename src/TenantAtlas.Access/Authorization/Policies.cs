@@ -3,21 +3,8 @@ using TenantAtlas.Access.Contracts;
 
 namespace TenantAtlas.Access.Authorization;
 
-/// <summary>Authorization policies derived from the capability registry, for endpoints (resource: the workspace id).</summary>
-internal sealed record CapabilityRequirement(Capability Capability) : IAuthorizationRequirement;
-
-internal sealed class CapabilityHandler(IAccessService access) : AuthorizationHandler<CapabilityRequirement, Guid>
-{
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, CapabilityRequirement requirement, Guid workspaceId)
-    {
-        if (context.User.GetUserId() is { } userId
-            && await access.CheckAsync(userId, workspaceId, requirement.Capability) == AccessDecision.Allowed)
-        {
-            context.Succeed(requirement);
-        }
-    }
-}
-
+// Pages and services ask IAccessService for a capability themselves (with the tenant or workspace they load); the only
+// endpoint policy is the platform administrator's.
 internal sealed class PlatformAdminRequirement : IAuthorizationRequirement;
 
 internal sealed class PlatformAdminHandler(IAccessService access) : AuthorizationHandler<PlatformAdminRequirement>

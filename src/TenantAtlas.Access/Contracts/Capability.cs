@@ -16,9 +16,6 @@ public sealed class Capability : IEquatable<Capability>
 
     public string Description { get; }
 
-    /// <summary>The ASP.NET Core authorization policy name backed by this capability (resource: a workspace id).</summary>
-    public string PolicyName => "capability:" + Key;
-
     public static readonly Capability TenantView = new("tenant.view", "See the workspace's tenants");
     public static readonly Capability TenantManage = new("tenant.manage", "Add and edit tenants and their credentials");
     public static readonly Capability TenantInventorySync = new("tenant.inventory.sync", "Start and view inventory syncs");

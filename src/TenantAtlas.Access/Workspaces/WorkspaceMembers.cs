@@ -7,12 +7,12 @@ using TenantAtlas.Access.Users;
 
 namespace TenantAtlas.Access.Workspaces;
 
-public sealed record MemberView(Guid UserId, string Email, WorkspaceRole Role, bool HasPassword);
+internal sealed record MemberView(Guid UserId, string Email, WorkspaceRole Role, bool HasPassword);
 
-public sealed record WorkspaceView(Guid Id, string Name);
+internal sealed record WorkspaceView(Guid Id, string Name);
 
 /// <summary>Outcome of a membership change; failures carry a message fit for the user.</summary>
-public sealed record MemberChangeResult(AccessDecision Decision, string? Error = null, string? InvitationLink = null)
+internal sealed record MemberChangeResult(AccessDecision Decision, string? Error = null, string? InvitationLink = null)
 {
     public bool Succeeded => Decision == AccessDecision.Allowed && Error is null;
 
@@ -27,7 +27,7 @@ public sealed record MemberChangeResult(AccessDecision Decision, string? Error =
 /// Members and roles of a workspace. Every action re-checks the acting user's capability (the page is never the only check)
 /// and keeps at least one owner.
 /// </summary>
-public interface IWorkspaceMembers
+internal interface IWorkspaceMembers
 {
     Task<WorkspaceView?> GetWorkspaceAsync(Guid workspaceId, CancellationToken cancellationToken = default);
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Backup.Data;
-using TenantAtlas.Backup.Schedules;
+using TenantAtlas.Backup.ScheduleAdmin;
 using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Backup.Jobs;
@@ -18,12 +18,12 @@ internal sealed class BackupRunLinks(IDbContextFactory<BackupDbContext> dbFactor
         var links = new List<OperationLink>();
         if (scheduleId is { } schedule && await db.Schedules.AnyAsync(s => s.Id == schedule, cancellationToken))
         {
-            links.Add(new OperationLink("Backup schedule", $"/backup/schedules/{schedule}"));
+            links.Add(new OperationLink("Backup schedule", $"/admin/backup-schedules/{schedule}"));
         }
 
         if (set is not null)
         {
-            links.Add(new OperationLink($"Backup set ({set.ItemCount} items)", $"/backup/sets/{set.Id}"));
+            links.Add(new OperationLink($"Backup set ({set.ItemCount} items)", $"/admin/backup-sets/{set.Id}"));
         }
 
         return links;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Backup.Data;
-using TenantAtlas.Backup.Schedules;
+using TenantAtlas.Backup.ScheduleAdmin;
 using TenantAtlas.Backup.Sets;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Contracts.Jobs;

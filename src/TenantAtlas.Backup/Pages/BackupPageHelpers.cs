@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.JSInterop;
-using TenantAtlas.Backup.Schedules;
+using TenantAtlas.Backup.ScheduleAdmin;
+using TenantAtlas.Backup.Scheduler;
 
 namespace TenantAtlas.Backup.Pages;
 

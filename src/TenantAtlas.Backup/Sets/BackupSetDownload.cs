@@ -6,14 +6,14 @@ using TenantAtlas.Access.Contracts;
 namespace TenantAtlas.Backup.Sets;
 
 /// <summary>
-/// <c>GET /backup/sets/{id}/download</c>: the whole set as one JSON file. Signed-in users only (anonymous → sign-in);
+/// <c>GET /admin/backup-sets/{id}/download</c>: the whole set as one JSON file. Signed-in users only (anonymous → sign-in);
 /// the same answers as the set page: unknown, malformed or another workspace's id → 404, no <c>tenant.backups.run</c> → 403.
 /// </summary>
 internal static class BackupSetDownload
 {
-    public const string Route = "/backup/sets/{id}/download";
+    public const string Route = "/admin/backup-sets/{id}/download";
 
-    public static string PathOf(Guid setId) => $"/backup/sets/{setId}/download";
+    public static string PathOf(Guid setId) => $"/admin/backup-sets/{setId}/download";
 
     public static IEndpointRouteBuilder MapBackupSetDownload(this IEndpointRouteBuilder endpoints)
     {

@@ -7,18 +7,18 @@ using TenantAtlas.Tenants.Data;
 namespace TenantAtlas.Tenants.Tenants;
 
 /// <summary>The add/edit tenant form's fields, as typed by the user. <see cref="ClientSecret"/> blank on edit keeps the stored one.</summary>
-public sealed record TenantInput(string DisplayName, string EntraTenantId, string ClientId, string? ClientSecret, string? GraphBaseUrl, string? AuthorityHost)
+internal sealed record TenantInput(string DisplayName, string EntraTenantId, string ClientId, string? ClientSecret, string? GraphBaseUrl, string? AuthorityHost)
 {
     public override string ToString() => $"TenantInput {{ DisplayName = {DisplayName}, EntraTenantId = {EntraTenantId}, ClientId = {ClientId}, ClientSecret = ***, GraphBaseUrl = {GraphBaseUrl} }}";
 }
 
-public sealed record TenantSaveResult(AccessDecision Decision, Guid? TenantId, IReadOnlyDictionary<string, string> Errors)
+internal sealed record TenantSaveResult(AccessDecision Decision, Guid? TenantId, IReadOnlyDictionary<string, string> Errors)
 {
     public bool Succeeded => Decision == AccessDecision.Allowed && Errors.Count == 0;
 }
 
 /// <summary>Create and update tenants. Checks <c>tenant.manage</c> itself (the page is never the only check), validates, audits.</summary>
-public interface ITenantEditor
+internal interface ITenantEditor
 {
     Task<TenantSaveResult> CreateAsync(Guid actingUserId, Guid workspaceId, TenantInput input, CancellationToken cancellationToken = default);
 

@@ -5,15 +5,9 @@ using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
-using TenantAtlas.Access;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
-using TenantAtlas.Backup;
-using TenantAtlas.Directory;
-using TenantAtlas.Graph;
-using TenantAtlas.Inventory;
-using TenantAtlas.Operations;
-using TenantAtlas.Tenants;
+using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Web.Components;
 using TenantAtlas.Web.Demo;
 
@@ -46,13 +40,11 @@ internal static class HostComposition
                     certificatePath, configuration["DataProtection:CertificatePassword"]));
         }
 
-        services.AddAccess(builder.Environment);
-        services.AddTenants();
-        services.AddOperations(configuration);
-        services.AddGraph(configuration);
-        services.AddBackup(configuration);
-        services.AddInventory(configuration);
-        services.AddDirectory();
+        // Every module of the catalogue (src/modules.txt), in its order.
+        foreach (var module in ModuleCatalogue.Modules)
+        {
+            module.Module.AddServices(services, configuration, builder.Environment);
+        }
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -96,8 +88,11 @@ internal static class HostComposition
         // Liveness: the process answers. Readiness: it can do its work (Readiness.cs).
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapReadiness();
-        app.UseOperations();
-        app.UseBackup();
+        foreach (var module in ModuleCatalogue.Modules)
+        {
+            module.Module.Start(app);
+        }
+
         if (!role.ServesWeb())
         {
             return;
@@ -141,9 +136,10 @@ internal static class HostComposition
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(ModuleAssemblies.Pages);
-        app.MapAccess();
-        app.MapOperations();
-        app.MapBackup();
+        foreach (var module in ModuleCatalogue.Modules)
+        {
+            module.Module.MapEndpoints(app);
+        }
 
         // The dashboard's own filter answers 401; protect the endpoint with our policy instead (sign-in redirect, 403).
         app.MapHangfireDashboard(HangfireJobIds.DashboardPath, new DashboardOptions
@@ -175,14 +171,6 @@ internal static class HostComposition
 
 internal static class ModuleAssemblies
 {
-    /// <summary>Assemblies whose routable pages the router knows, besides the host's own.</summary>
-    public static readonly System.Reflection.Assembly[] Pages =
-    [
-        typeof(AccessModule).Assembly,
-        typeof(TenantsModule).Assembly,
-        typeof(OperationsModule).Assembly,
-        typeof(BackupModule).Assembly,
-        typeof(InventoryModule).Assembly,
-        typeof(DirectoryModule).Assembly,
-    ];
+    /// <summary>Assemblies whose routable pages the router knows, besides the host's own: every catalogued module's.</summary>
+    public static readonly System.Reflection.Assembly[] Pages = [.. ModuleCatalogue.Modules.Select(m => m.Assembly)];
 }

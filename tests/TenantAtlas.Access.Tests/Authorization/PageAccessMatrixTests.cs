@@ -62,13 +62,13 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
 
         foreach (var (id, own) in new[] { (f.OwnSchedule.ToString(), true), (f.OtherSchedule.ToString(), false), (unknownGuid, false) })
         {
-            yield return ("/backup/schedules/{ScheduleId:guid}", $"/backup/schedules/{id}", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
-            yield return ("/backup/schedules/{ScheduleId:guid}/edit", $"/backup/schedules/{id}/edit", own ? "in 200 200 403 403 404" : "in 404 404 404 404 404");
+            yield return ("/admin/backup-schedules/{ScheduleId:guid}", $"/admin/backup-schedules/{id}", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
+            yield return ("/admin/backup-schedules/{ScheduleId:guid}/edit", $"/admin/backup-schedules/{id}/edit", own ? "in 200 200 403 403 404" : "in 404 404 404 404 404");
         }
 
         foreach (var (id, own) in new[] { (f.OwnSet.ToString(), true), (f.OtherSet.ToString(), false), (unknownGuid, false) })
         {
-            yield return ("/backup/sets/{SetId:guid}", $"/backup/sets/{id}", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
+            yield return ("/admin/backup-sets/{SetId:guid}", $"/admin/backup-sets/{id}", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
         }
 
         // An inventory sync: its capability (tenant.inventory.sync) is the operator's, not the readonly member's.

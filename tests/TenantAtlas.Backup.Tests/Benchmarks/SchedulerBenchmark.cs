@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using TenantAtlas.Backup.Scheduling;
+using TenantAtlas.Backup.Scheduler;
 using TenantAtlas.Testing.Browser;
 using TenantAtlas.Testing.Hosting;
 

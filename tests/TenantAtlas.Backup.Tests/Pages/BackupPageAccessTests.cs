@@ -37,11 +37,11 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
     {
         "list" => $"/admin/tenants/{fixture.Demo.ContosoEu}/backups",
         "new" => $"/admin/tenants/{fixture.Demo.ContosoEu}/backups/new",
-        "schedule" => $"/backup/schedules/{fixture.ScheduleId}",
-        "edit" => $"/backup/schedules/{fixture.ScheduleId}/edit",
+        "schedule" => $"/admin/backup-schedules/{fixture.ScheduleId}",
+        "edit" => $"/admin/backup-schedules/{fixture.ScheduleId}/edit",
         "sets" => $"/admin/tenants/{fixture.Demo.ContosoEu}/backups/sets",
-        "set" => $"/backup/sets/{fixture.SetId}",
-        "download" => $"/backup/sets/{fixture.SetId}/download",
+        "set" => $"/admin/backup-sets/{fixture.SetId}",
+        "download" => $"/admin/backup-sets/{fixture.SetId}/download",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 
@@ -78,10 +78,10 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
     }
 
     [Theory]
-    [InlineData("/backup/schedules/{0}")]
-    [InlineData("/backup/schedules/{0}/edit")]
-    [InlineData("/backup/sets/{0}")]
-    [InlineData("/backup/sets/{0}/download")]
+    [InlineData("/admin/backup-schedules/{0}")]
+    [InlineData("/admin/backup-schedules/{0}/edit")]
+    [InlineData("/admin/backup-sets/{0}")]
+    [InlineData("/admin/backup-sets/{0}/download")]
     [InlineData("/admin/tenants/{0}/backups")]
     [InlineData("/admin/tenants/{0}/backups/new")]
     [InlineData("/admin/tenants/{0}/backups/sets")]
@@ -98,21 +98,41 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
     {
         var client = await fixture.SignedInAsync("outsider@demo.test");
 
-        var other = await client.GetAsync($"/backup/schedules/{fixture.ScheduleId}");
-        var unknown = await client.GetAsync($"/backup/schedules/{Guid.NewGuid()}");
+        var other = await client.GetAsync($"/admin/backup-schedules/{fixture.ScheduleId}");
+        var unknown = await client.GetAsync($"/admin/backup-schedules/{Guid.NewGuid()}");
 
         HtmlNormalizer.Normalize(await other.Content.ReadAsStringAsync()).Should().Be(HtmlNormalizer.Normalize(await unknown.Content.ReadAsStringAsync()));
     }
 
     [Theory]
     [InlineData("/admin/tenants/{0}/backups")]
-    [InlineData("/backup/sets/{1}/download")]
+    [InlineData("/admin/backup-sets/{1}/download")]
     public async Task Anonymous_is_sent_to_sign_in(string pattern)
     {
         var response = await fixture.App.CreateBrowserLikeClient().GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, fixture.Demo.ContosoEu, fixture.SetId));
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.RedirectPath().Should().StartWith("/Account/Login");
+    }
+
+    [Theory]
+    [InlineData("/backup/schedules/{0}", "/admin/backup-schedules/{0}")]
+    [InlineData("/backup/schedules/{0}/edit?from=mail", "/admin/backup-schedules/{0}/edit?from=mail")]
+    [InlineData("/backup/sets/{1}", "/admin/backup-sets/{1}")]
+    [InlineData("/backup/sets/{1}/download", "/admin/backup-sets/{1}/download")]
+    public async Task Old_backup_addresses_redirect_permanently_to_their_admin_pages(string old, string moved)
+    {
+        string Fill(string pattern) => string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, fixture.ScheduleId, fixture.SetId);
+
+        // Anonymous on purpose: the redirect comes before any access check, so it cannot tell a known id from an unknown one.
+        var response = await fixture.App.CreateBrowserLikeClient().GetAsync(Fill(old));
+        var unknown = await fixture.App.CreateBrowserLikeClient().GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, old, Guid.Empty, Guid.Empty));
+
+        response.StatusCode.Should().Be(HttpStatusCode.PermanentRedirect);
+        response.Headers.Location!.OriginalString.Should().Be(Fill(moved));
+        unknown.StatusCode.Should().Be(HttpStatusCode.PermanentRedirect);
+        var owner = await fixture.SignedInAsync("owner@demo.test");
+        (await owner.GetAsync(response.Headers.Location)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -123,7 +143,7 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
         var reader = await (await fixture.SignedInAsync("readonly@demo.test")).GetStringAsync("/admin/backups");
 
         owner.Should().Contain("<title>Backups · TenantAtlas</title>").And.Contain("id=\"backups-overview\"");
-        owner.Should().Contain($"href=\"/backup/schedules/{fixture.ScheduleId}\"").And.Contain("Nightly pages");
+        owner.Should().Contain($"href=\"/admin/backup-schedules/{fixture.ScheduleId}\"").And.Contain("Nightly pages");
         owner.Should().Contain($"href=\"/admin/tenants/{fixture.Demo.ContosoEu}/backups\"", "each row links to its tenant's backups");
         owner.Should().Contain($"href=\"/admin/operations/{fixture.RunId}\" class=\"ta-last-run\"").And.Contain("ta-next-fire");
         owner.Should().Contain("id=\"nav-backups\"", "the drawer leads here for whoever may see backups");
@@ -168,7 +188,7 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
         var html = await client.GetStringAsync(PathOf(fixture, "set"));
 
         html.Should().Contain("data-family=\"deviceConfigurations\"").And.Contain("data-family=\"configurationPolicies\"");
-        html.Should().Contain("Win10 baseline").And.Contain("Edge settings").And.Contain($"/backup/sets/{fixture.SetId}/download");
+        html.Should().Contain("Win10 baseline").And.Contain("Edge settings").And.Contain($"/admin/backup-sets/{fixture.SetId}/download");
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
 
         await page.Find("#save-schedule").ClickAsync(new());
 
-        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().Contain("/backup/schedules/"));
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().Contain("/admin/backup-schedules/"));
         (await fixture.SchedulesNamedAsync(name)).Should().Be(1);
     }
 

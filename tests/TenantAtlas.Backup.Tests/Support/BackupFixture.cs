@@ -1,18 +1,15 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using TenantAtlas.Backup.Data;
-using TenantAtlas.Backup.Scheduling;
+using TenantAtlas.Backup.Scheduler;
 using TenantAtlas.BuildingBlocks.Database;
-using TenantAtlas.Graph;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Testing.Hosting;
 
 namespace TenantAtlas.Backup.Tests.Support;
 
 /// <summary>
-/// The real host with the Backup module (and Graph) added, on its own migrated database with demo data. Works before and
-/// after the host wires Backup/Graph itself: modules are only added when missing, and their migrations are applied here
-/// (idempotent — a no-op once the host's migrate step knows them).
+/// The real host (which composes Backup and Graph from the module catalogue) on its own migrated database with demo data;
+/// the two modules' migrations are applied here too (idempotent — a no-op once the host's migrate step knows them).
 /// </summary>
 public class BackupFixture : AppFixture, IAsyncLifetime
 {
@@ -34,22 +31,9 @@ public class BackupFixture : AppFixture, IAsyncLifetime
             app.WithSetting(key, value);
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(graphSettings).Build();
         return app
             .WithSetting("Operations:HeartbeatInterval", "00:00:00.200")
-            .WithSetting("Operations:StaleAfter", "00:00:05")
-            .WithServices(s =>
-            {
-                if (!s.Any(d => d.ServiceType == typeof(IGraphGateway)))
-                {
-                    s.AddGraph(configuration);
-                }
-
-                if (!s.Any(d => d.ServiceType == typeof(ScheduleService)))
-                {
-                    s.AddBackup(configuration);
-                }
-            });
+            .WithSetting("Operations:StaleAfter", "00:00:05");
     }
 
     // AppFixture.InitializeAsync is not virtual: re-implementing IAsyncLifetime runs ours (which runs the base first).

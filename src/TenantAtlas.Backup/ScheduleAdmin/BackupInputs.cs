@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Backup.Data;
 using TenantAtlas.Operations.Contracts;
 
-namespace TenantAtlas.Backup.Schedules;
+namespace TenantAtlas.Backup.ScheduleAdmin;
 
 /// <summary>
 /// The inputs of the three backup types, checked before a run exists (the starter asks after the caller's access to the

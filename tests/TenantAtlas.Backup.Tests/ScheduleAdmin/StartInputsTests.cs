@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using TenantAtlas.Testing.Hosting;
 
-namespace TenantAtlas.Backup.Tests.Schedules;
+namespace TenantAtlas.Backup.Tests.ScheduleAdmin;
 
 /// <summary>
 /// Issue 19, items 3 and 4: the backup types declare their inputs and the starter checks them after the access decision and

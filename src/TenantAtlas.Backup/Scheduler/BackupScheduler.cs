@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Backup.Data;
-using TenantAtlas.Backup.Schedules;
+using TenantAtlas.Backup.ScheduleAdmin;
 using TenantAtlas.Operations.Contracts;
 
-namespace TenantAtlas.Backup.Scheduling;
+namespace TenantAtlas.Backup.Scheduler;
 
 /// <summary>What one tick did.</summary>
 internal sealed record SchedulerTick(DateTimeOffset Now, int Schedules, int DueSlots, IReadOnlyList<long> Created, IReadOnlyList<long> Missed)

@@ -1,6 +1,6 @@
 using TenantAtlas.Backup.Contracts;
 
-namespace TenantAtlas.Backup.Tests.Schedules;
+namespace TenantAtlas.Backup.Tests.ScheduleAdmin;
 
 /// <summary>Issue 7, item 1: schedules — validation, capabilities, audit, fire-time preview.</summary>
 public sealed class ScheduleTests(BackupFixture fixture) : IClassFixture<BackupFixture>

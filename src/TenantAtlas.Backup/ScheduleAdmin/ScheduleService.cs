@@ -3,10 +3,11 @@ using Npgsql;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Backup.Data;
+using TenantAtlas.Backup.Scheduler;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Tenants.Contracts;
 
-namespace TenantAtlas.Backup.Schedules;
+namespace TenantAtlas.Backup.ScheduleAdmin;
 
 /// <summary>What an admin enters for a schedule.</summary>
 internal sealed record ScheduleInput(

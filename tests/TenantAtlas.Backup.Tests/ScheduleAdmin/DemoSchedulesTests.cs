@@ -1,6 +1,6 @@
 using TenantAtlas.Testing.Hosting;
 
-namespace TenantAtlas.Backup.Tests.Schedules;
+namespace TenantAtlas.Backup.Tests.ScheduleAdmin;
 
 public sealed class DemoSchedulesFixture : AppFixture
 {

@@ -1,6 +1,6 @@
 using Cronos;
 
-namespace TenantAtlas.Backup.Schedules;
+namespace TenantAtlas.Backup.Scheduler;
 
 /// <summary>
 /// Fire times of a schedule, with Cronos in the schedule's zone. Cronos's DST rules apply: a fixed time skipped by

@@ -4,7 +4,7 @@ using TenantAtlas.Backup.Data;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Testing.Hosting;
 
-namespace TenantAtlas.Backup.Tests.Scheduling;
+namespace TenantAtlas.Backup.Tests.Scheduler;
 
 /// <summary>
 /// Spec 004-backup, "Hangfire end to end": the app with a real Hangfire server, the scheduler's recurring job every 2 seconds (<c>Backup:SchedulerCron</c> with

@@ -4,7 +4,7 @@ using TenantAtlas.Access.Contracts;
 using TenantAtlas.Backup.Data;
 using TenantAtlas.Operations.Contracts;
 
-namespace TenantAtlas.Backup.Schedules;
+namespace TenantAtlas.Backup.ScheduleAdmin;
 
 /// <summary>
 /// "Run now" and "Retry". Both are unique per click and gated by <c>tenant.backups.run</c>, which the run starter checks

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace TenantAtlas.Backup.Tests.Schedules;
+namespace TenantAtlas.Backup.Tests.ScheduleAdmin;
 
 /// <summary>Issue 7, item 3: Run now (unique per click) and Retry (linked to its original), gated by tenant.backups.run.</summary>
 public sealed class RunNowAndRetryTests(BackupFixture fixture) : IClassFixture<BackupFixture>

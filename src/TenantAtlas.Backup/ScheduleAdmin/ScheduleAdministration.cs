@@ -3,7 +3,7 @@ using TenantAtlas.Access.Contracts;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Backup.Data;
 
-namespace TenantAtlas.Backup.Schedules;
+namespace TenantAtlas.Backup.ScheduleAdmin;
 
 internal sealed class ScheduleAdministration(IDbContextFactory<BackupDbContext> dbFactory, ScheduleService schedules) : IBackupScheduleAdministration
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace TenantAtlas.Backup.Tests.Scheduling;
+namespace TenantAtlas.Backup.Tests.Scheduler;
 
 /// <summary>
 /// Issue 7, item 2: the scheduler fires exactly once per intended time — racing processes, repeated ticks, DST in
