@@ -120,12 +120,18 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
         null => ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Every <c>@page</c> of the host and the modules it loads (the emulator is not part of the product).</summary>
+    /// <summary>
+    /// Every <c>@page</c> of the host, the assemblies it references and every module of the catalogue (the host loads modules
+    /// by name, so a module whose types the host never names is not among its compile-time references). The emulator is
+    /// not part of the product.
+    /// </summary>
     private static List<(string Template, string Page)> RoutesOfTheProduct()
     {
         var web = typeof(Program).Assembly;
         var assemblies = web.GetReferencedAssemblies().Where(a => a.Name!.StartsWith("TenantAtlas.", StringComparison.Ordinal))
-            .Select(Assembly.Load).Append(web).Distinct();
+            .Select(Assembly.Load)
+            .Concat(TenantAtlas.BuildingBlocks.Modules.ModuleCatalogue.Modules.Select(m => m.Assembly))
+            .Append(web).Distinct();
         return [.. assemblies.SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetCustomAttributes<RouteAttribute>().Select(r => (r.Template, Page: t.FullName!)))];
     }
