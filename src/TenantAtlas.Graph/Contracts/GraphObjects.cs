@@ -44,8 +44,8 @@ public sealed record GraphObjectPage(string ResourceKey, int PageNumber, IReadOn
 /// other than <c>@odata.type</c>, with the family's navigation collections included (<c>settings</c>,
 /// <c>scheduledActionsForRule</c>, <c>definitionValues</c> with <c>definition</c> and <c>presentationValues</c>) — every
 /// item of them: nextLinks inside an expanded collection are followed; assignments are kept apart in
-/// <see cref="Assignments"/>. Values Graph serves encrypted (encrypted OMA-URI values) are in
-/// <see cref="ProtectedValues"/>, protected; <see cref="Content"/> holds <see cref="GraphSecretProtection.Placeholder"/> there.
+/// <see cref="Assignments"/>. Values Graph serves encrypted (encrypted OMA-URI values: <see cref="Content"/> holds Intune's
+/// encrypted blob there, as served) are read in clear and kept in <see cref="ProtectedValues"/>, protected.
 /// </summary>
 public sealed record GraphPolicyDetail(string ResourceKey, string Id, string DisplayName, string? ODataType, JsonObject Content, IReadOnlyList<JsonObject> Assignments)
 {
@@ -69,6 +69,4 @@ public static class GraphSecretProtection
     /// <summary>The Data Protection purpose of policy secrets (keys shared through PostgreSQL, like tenant client secrets).</summary>
     public const string Purpose = "TenantAtlas.Graph.PolicySecret.v1";
 
-    /// <summary>What a backed-up policy's content holds where a protected value belongs.</summary>
-    public const string Placeholder = "(protected by TenantAtlas)";
 }

@@ -283,7 +283,7 @@ internal sealed class GraphGateway(
 
     /// <summary>
     /// Custom profiles' encrypted OMA-URI values: each one's clear text comes from <c>getOmaSettingPlainTextValue</c> and
-    /// is protected at once; the content keeps a placeholder in its place (never the clear text, never Intune's blob).
+    /// is protected at once. The content keeps what Graph served there (Intune's encrypted blob), never the clear text.
     /// </summary>
     private async Task<IReadOnlyList<GraphProtectedValue>> ProtectEncryptedOmaValuesAsync(
         TenantGraphClient client, GraphResourceContract contract, string policyId, JsonObject content, CancellationToken cancellationToken)
@@ -316,7 +316,6 @@ internal sealed class GraphGateway(
             var plain = Str(answer["value"]) ?? throw new GraphRequestException(
                 GraphFailureKind.Unknown, "emptyResponse", "Graph answered getOmaSettingPlainTextValue without a value.") { TenantId = client.TenantId, ResourceKey = contract.Key };
             result.Add(new GraphProtectedValue($"/omaSettings/{i}/value", protector.Protect(plain)));
-            setting["value"] = GraphSecretProtection.Placeholder;
         }
 
         return result;
