@@ -44,10 +44,31 @@ public sealed class TenantSpec
     /// <summary>How many groups reuse an earlier group's display name (real tenants have such duplicates).</summary>
     public int DuplicateGroupNames { get; set; }
 
+    /// <summary>
+    /// How many items an expanded collection (<c>$expand=settings</c>, <c>$expand=assignments</c>) and a page of its own
+    /// navigation read (<c>{id}/settings</c>, <c>{id}/assignments</c>) carry; beyond that Graph pages them with
+    /// <c>settings@odata.nextLink</c> / <c>assignments@odata.nextLink</c> inside the item. The emulator's choice (Microsoft
+    /// documents no size); a real tenant's seeded objects stay below it unless <see cref="OversizedPolicies"/> says otherwise.
+    /// </summary>
+    public int ExpandedPageSize { get; set; } = 25;
+
+    /// <summary>
+    /// How many of the seeded settings catalog policies (the first ones) get more settings and assignments than one
+    /// expanded page holds (assignments need enough groups: one per group, plus all devices).
+    /// </summary>
+    public int OversizedPolicies { get; set; }
+
+    /// <summary>
+    /// Families (e.g. "deviceConfigurations") a Multi Admin Approval access policy protects in this tenant: every
+    /// app-only write to them (create, update, delete, assign) is refused until approved, reads pass.
+    /// </summary>
+    public List<string>? ApprovalProtectedFamilies { get; set; }
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();
         copy.Permissions = Permissions is null ? null : [.. Permissions];
+        copy.ApprovalProtectedFamilies = ApprovalProtectedFamilies is null ? null : [.. ApprovalProtectedFamilies];
         copy.FamilyCounts = FamilyCounts is null ? null : new Dictionary<string, int>(FamilyCounts, StringComparer.Ordinal);
         return copy;
     }

@@ -89,6 +89,14 @@ internal sealed class BackupItem
     /// <summary>The policy's assignments (jsonb array).</summary>
     public required string Assignments { get; set; }
 
+    /// <summary>
+    /// Secret values of the policy (the clear text of encrypted OMA-URI values), each protected by the Graph module with
+    /// Data Protection the moment it was read (jsonb array of <c>{"path", "protectedValue"}</c>, path a JSON Pointer into
+    /// <see cref="Content"/>). Only the Graph module unprotects them, to write them back; pages and downloads show
+    /// "protected". Not part of <see cref="ContentHash"/> (a protection differs on every read).
+    /// </summary>
+    public string ProtectedValues { get; set; } = "[]";
+
     /// <summary>SHA-256 (hex) of the content and assignments as received.</summary>
     public required string ContentHash { get; set; }
 
@@ -137,6 +145,7 @@ internal sealed class BackupDbContext(DbContextOptions<BackupDbContext> options)
             e.Property(x => x.ODataType).HasMaxLength(300);
             e.Property(x => x.Content).HasColumnType("jsonb");
             e.Property(x => x.Assignments).HasColumnType("jsonb");
+            e.Property(x => x.ProtectedValues).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
             e.Property(x => x.ContentHash).HasMaxLength(64);
             e.HasIndex(x => new { x.BackupSetId, x.Family, x.GraphId }).IsUnique();
         });

@@ -160,6 +160,11 @@ internal sealed class RunBackupJob(
             ODataType = detail.ODataType,
             Content = content,
             Assignments = assignments,
+            ProtectedValues = new JsonArray([.. detail.ProtectedValues.Select(v => (JsonNode)new JsonObject
+            {
+                ["path"] = v.Path,
+                ["protectedValue"] = v.ProtectedValue,
+            })]).ToJsonString(),
             ContentHash = Convert.ToHexStringLower(SHA256.HashData(bytes)),
             SizeBytes = bytes.Length,
         };

@@ -96,7 +96,7 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var item = await db.Items.AsNoTracking().Where(i => i.Id == itemId)
-            .Join(db.Sets, i => i.BackupSetId, s => s.Id, (i, s) => new { s.TenantId, i.Content, i.Assignments })
+            .Join(db.Sets, i => i.BackupSetId, s => s.Id, (i, s) => new { s.TenantId, i.Content, i.Assignments, i.ProtectedValues })
             .FirstOrDefaultAsync(cancellationToken);
         if (item is null)
         {
@@ -110,6 +110,11 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
         }
 
         var json = new JsonObject { ["content"] = JsonNode.Parse(item.Content), ["assignments"] = JsonNode.Parse(item.Assignments) };
+        if (ProtectedPaths(item.ProtectedValues) is { Count: > 0 } paths)
+        {
+            json["protectedValues"] = new JsonArray([.. paths.Select(p => (JsonNode)Shown(p))]);
+        }
+
         return (decision, json.ToJsonString(Indented));
     }
 
@@ -177,6 +182,12 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
             writer.WriteRawValue(item.Content, skipInputValidation: true);
             writer.WritePropertyName("assignments");
             writer.WriteRawValue(item.Assignments, skipInputValidation: true);
+            if (ProtectedPaths(item.ProtectedValues) is { Count: > 0 } paths)
+            {
+                // Where the secrets belong, never their protected payload: they stay in TenantAtlas.
+                writer.WritePropertyName("protectedValues");
+                new JsonArray([.. paths.Select(p => (JsonNode)Shown(p))]).WriteTo(writer);
+            }
             writer.WriteEndObject();
             if (writer.BytesPending > 64 * 1024)
             {
@@ -191,6 +202,18 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>What pages and downloads show for a protected value.</summary>
+    public const string ProtectedText = "protected";
+
+    /// <summary>The JSON Pointers of an item's protected values (never their payload).</summary>
+    private static List<string> ProtectedPaths(string protectedValues) =>
+        (JsonNode.Parse(protectedValues) as JsonArray ?? [])
+        .Select(v => v?["path"]?.GetValue<string>())
+        .OfType<string>()
+        .ToList();
+
+    private static JsonObject Shown(string path) => new() { ["path"] = path, ["value"] = ProtectedText };
 
     private static IQueryable<BackupSetView> Project(BackupDbContext db, IQueryable<BackupSet> sets) =>
         from s in sets

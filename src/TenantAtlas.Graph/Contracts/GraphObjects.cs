@@ -42,7 +42,31 @@ public sealed record GraphObjectPage(string ResourceKey, int PageNumber, IReadOn
 /// <summary>
 /// A policy as a backup stores it. <see cref="Content"/> is the object as Graph returned it without OData annotations
 /// other than <c>@odata.type</c>, with the family's navigation collections included (<c>settings</c>,
-/// <c>scheduledActionsForRule</c>, <c>definitionValues</c> with <c>definition</c> and <c>presentationValues</c>);
-/// assignments are kept apart in <see cref="Assignments"/>.
+/// <c>scheduledActionsForRule</c>, <c>definitionValues</c> with <c>definition</c> and <c>presentationValues</c>) — every
+/// item of them: nextLinks inside an expanded collection are followed; assignments are kept apart in
+/// <see cref="Assignments"/>. Values Graph serves encrypted (encrypted OMA-URI values: <see cref="Content"/> holds Intune's
+/// encrypted blob there, as served) are read in clear and kept in <see cref="ProtectedValues"/>, protected.
 /// </summary>
-public sealed record GraphPolicyDetail(string ResourceKey, string Id, string DisplayName, string? ODataType, JsonObject Content, IReadOnlyList<JsonObject> Assignments);
+public sealed record GraphPolicyDetail(string ResourceKey, string Id, string DisplayName, string? ODataType, JsonObject Content, IReadOnlyList<JsonObject> Assignments)
+{
+    public IReadOnlyList<GraphProtectedValue> ProtectedValues { get; init; } = [];
+}
+
+/// <summary>
+/// A secret value of a policy (the clear text of an encrypted OMA-URI value, read with
+/// <c>getOmaSettingPlainTextValue</c>), protected with Data Protection (<see cref="GraphSecretProtection.Purpose"/>) the
+/// moment it was read: only the Graph module unprotects it, to write it back. <see cref="Path"/> is a JSON Pointer into the
+/// policy's content ("/omaSettings/2/value").
+/// </summary>
+public sealed record GraphProtectedValue(string Path, string ProtectedValue)
+{
+    /// <summary>Never print the protected payload either.</summary>
+    public override string ToString() => $"GraphProtectedValue {{ Path = {Path}, ProtectedValue = *** }}";
+}
+
+public static class GraphSecretProtection
+{
+    /// <summary>The Data Protection purpose of policy secrets (keys shared through PostgreSQL, like tenant client secrets).</summary>
+    public const string Purpose = "TenantAtlas.Graph.PolicySecret.v1";
+
+}

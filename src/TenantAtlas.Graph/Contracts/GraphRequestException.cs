@@ -35,6 +35,19 @@ public enum GraphFailureKind
     TenantBusy,
 
     Unknown,
+
+    /// <summary>
+    /// Intune refused a write because a Multi Admin Approval access policy protects the object (error code
+    /// <see cref="GraphErrorCodes.ApprovalRequired"/>): waiting for approval in Intune. Never retried.
+    /// </summary>
+    ApprovalRequired,
+}
+
+/// <summary>Error codes of ours that callers branch on (Graph's own codes pass through unchanged).</summary>
+public static class GraphErrorCodes
+{
+    /// <summary>A write waits for Multi Admin Approval in Intune (<see cref="GraphFailureKind.ApprovalRequired"/>).</summary>
+    public const string ApprovalRequired = "intuneApprovalRequired";
 }
 
 /// <summary>

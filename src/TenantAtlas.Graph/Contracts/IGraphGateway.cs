@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace TenantAtlas.Graph.Contracts;
 
 /// <summary>
@@ -34,6 +36,26 @@ public interface IGraphGateway
     /// definitions and presentation values — the latter fetched with <c>$batch</c>).
     /// </summary>
     Task<GraphPolicyDetail> GetPolicyAsync(Guid tenantId, string resourceKey, string policyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates an object of a family (<c>POST</c> to its collection) from backed-up content: the registry prepares the
+    /// body (server-managed properties and OData annotations stripped, GRAPH.md), and each of
+    /// <paramref name="protectedValues"/> is unprotected into its place. Returns the created object as Graph answered.
+    /// Counts against the tenant's write budget.
+    /// </summary>
+    /// <exception cref="GraphRequestException">
+    /// Any failure; <see cref="GraphFailureKind.ApprovalRequired"/> (<see cref="GraphErrorCodes.ApprovalRequired"/>) when a
+    /// Multi Admin Approval access policy protects the family — sent once, never retried.
+    /// </exception>
+    Task<JsonObject> CreateObjectAsync(
+        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates an object (<c>PATCH</c>, or the settings catalog's <c>PUT</c> of its documented body) from backed-up content; as <see cref="CreateObjectAsync"/>.</summary>
+    Task UpdateObjectAsync(
+        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces an object's whole assignment set (<c>POST {item}/assign</c>); ids in the targets must already be the tenant's own.</summary>
+    Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Signs in with the tenant's stored credential and probes one read per permission area (in a single <c>$batch</c>).

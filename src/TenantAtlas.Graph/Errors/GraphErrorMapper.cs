@@ -103,6 +103,11 @@ internal static partial class GraphErrorMapper
         };
         var errorCode = string.IsNullOrWhiteSpace(code) ? $"http{status}" : code.Trim();
         var text = GraphText.UnwrapIntuneMessage(message);
+        if (status is 400 or 403 && IsApprovalRequired(errorCode, text))
+        {
+            return new GraphRequestException(GraphFailureKind.ApprovalRequired, GraphErrorCodes.ApprovalRequired, ApprovalRequiredMessage, status, requestId, isRetryable: false, innerException: inner);
+        }
+
         var summary = $"Graph answered {status} {errorCode}" + (text.Length > 0 ? ": " + text : ".")
                       + (retriesExhausted ? " (after the SDK's retries)" : "");
         if (kind == GraphFailureKind.DeltaExpired)
@@ -112,6 +117,21 @@ internal static partial class GraphErrorMapper
 
         return new GraphRequestException(kind, errorCode, GraphText.Sanitize(summary), status, requestId, retryable, retryAfter, inner);
     }
+
+    /// <summary>The product's words for a write Intune holds back under Multi Admin Approval.</summary>
+    public const string ApprovalRequiredMessage =
+        "Waiting for approval in Intune: a Multi Admin Approval access policy protects this object in the tenant, so Intune did not make the change. "
+        + "Have it approved in Intune (or exclude the TenantAtlas app from the access policy), then try again.";
+
+    /// <summary>
+    /// Intune's Multi Admin Approval refusal of an app-only write: Microsoft documents a 403 (earlier 400) whose body
+    /// says the operation requires approval; Intune's message names the missing approval header
+    /// (<c>x-msft-approval-justification</c>), and some answers carry the code <c>ApprovalRequired</c>.
+    /// </summary>
+    private static bool IsApprovalRequired(string code, string message) =>
+        code.Equals("ApprovalRequired", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("x-msft-approval-justification", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("Multi Admin Approval", StringComparison.OrdinalIgnoreCase);
 
     private static GraphRequestException FromAuthentication(AuthenticationFailedException auth)
     {

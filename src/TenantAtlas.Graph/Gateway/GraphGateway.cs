@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Abstractions;
 using TenantAtlas.Graph.Clients;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Errors;
@@ -14,8 +16,11 @@ internal sealed class GraphGateway(
     TenantGraphClients clients,
     GraphRequests requests,
     ConnectionVerifier verifier,
+    IDataProtectionProvider dataProtection,
     ILogger<GraphGateway> logger) : IGraphGateway
 {
+    private const string NextLinkSuffix = "@odata.nextLink";
+
     public async IAsyncEnumerable<GraphGroupPage> ReadGroupsAsync(
         Guid tenantId, string? deltaLink = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -94,6 +99,7 @@ internal sealed class GraphGateway(
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         var expand = contract.GetExpand is null ? "" : "?$expand=" + contract.GetExpand;
         var json = await GraphRequests.GetAsync(client, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}{expand}"), contract.Key, cancellationToken);
+        await CompleteExpandedAsync(client, contract, json, cancellationToken);
 
         var assignments = (json["assignments"] as JsonArray ?? []).OfType<JsonObject>().Select(a => Clean((JsonObject)a.DeepClone())).ToList();
         var content = Clean((JsonObject)json.DeepClone());
@@ -103,7 +109,61 @@ internal sealed class GraphGateway(
             content["definitionValues"] = await ReadDefinitionValuesAsync(client, contract, id, cancellationToken);
         }
 
-        return new GraphPolicyDetail(contract.Key, Str(json["id"]) ?? policyId, DisplayName(json, contract), Str(json["@odata.type"]), content, assignments);
+        var protectedValues = await ProtectEncryptedOmaValuesAsync(client, contract, id, content, cancellationToken);
+        return new GraphPolicyDetail(contract.Key, Str(json["id"]) ?? policyId, DisplayName(json, contract), Str(json["@odata.type"]), content, assignments)
+        {
+            ProtectedValues = protectedValues,
+        };
+    }
+
+    public async Task<JsonObject> CreateObjectAsync(
+        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
+        if (contract.CreateMethod is null)
+        {
+            throw NotWritable(contract, "create");
+        }
+
+        var body = GraphContractRegistry.PrepareForWrite(contract, WithProtectedValues(content, protectedValues, contract.Key), forUpdate: false);
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        var created = await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.CreateMethod), client.Url(contract.ApiVersion, contract.CollectionPath), body, null, contract.Key, cancellationToken);
+        logger.LogInformation("Created a {ResourceKey} object in tenant {TenantId}", contract.Key, tenantId);
+        return created is null ? [] : Clean(created);
+    }
+
+    public async Task UpdateObjectAsync(
+        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
+        if (contract.UpdateMethod is null)
+        {
+            throw NotWritable(contract, "update");
+        }
+
+        var id = ObjectId(objectId, contract.Key);
+        var body = GraphContractRegistry.PrepareForWrite(contract, WithProtectedValues(content, protectedValues, contract.Key), forUpdate: true);
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.UpdateMethod), client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), body, null, contract.Key, cancellationToken);
+        logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
+    }
+
+    public async Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily);
+        if (contract.AssignAction is null)
+        {
+            throw NotWritable(contract, "assign");
+        }
+
+        var id = ObjectId(objectId, contract.Key);
+        var body = new JsonObject
+        {
+            [contract.AssignBodyProperty] = new JsonArray([.. assignments.Select(a => (JsonNode)WithoutAnnotations((JsonObject)a.DeepClone()))]),
+        };
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        await GraphRequests.SendAsync(client, Method.POST, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}/{contract.AssignAction}"), body, null, contract.Key, cancellationToken);
+        logger.LogInformation("Assigned {ResourceKey} object {ObjectId} in tenant {TenantId} ({Count} assignments)", contract.Key, objectId, tenantId, assignments.Count);
     }
 
     public Task<ConnectionVerification> VerifyConnectionAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
@@ -137,6 +197,11 @@ internal sealed class GraphGateway(
             // One page in memory at a time: the next one is requested only when the caller asks for it.
             var page = await GraphRequests.GetAsync(client, url, contract.Key, cancellationToken);
             url = GraphRequests.NextLink(client, page, seen, contract.Key);
+            foreach (var value in Values(page))
+            {
+                await CompleteExpandedAsync(client, contract, value, cancellationToken);
+            }
+
             var items = Values(page).Select(v => Summary(v, contract)).ToList();
             yield return new GraphObjectPage(contract.Key, ++number, items);
         }
@@ -182,6 +247,141 @@ internal sealed class GraphGateway(
         }
 
         return new JsonArray([.. values.Select(v => (JsonNode)v)]);
+    }
+
+    /// <summary>
+    /// Graph pages a large expanded collection inside the item ("settings@odata.nextLink", "assignments@odata.nextLink"):
+    /// follow each such link verbatim until the collection is complete, so nothing is ever dropped.
+    /// </summary>
+    private static async Task CompleteExpandedAsync(TenantGraphClient client, GraphResourceContract contract, JsonObject item, CancellationToken cancellationToken)
+    {
+        foreach (var annotation in item.Select(p => p.Key).Where(k => k.Length > NextLinkSuffix.Length && k.EndsWith(NextLinkSuffix, StringComparison.Ordinal)).ToList())
+        {
+            var property = annotation[..^NextLinkSuffix.Length];
+            if (item[property] is not JsonArray collection)
+            {
+                collection = [];
+                item[property] = collection;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var url = GraphRequests.NextLink(client, item, seen, contract.Key, annotation);
+            while (url is not null)
+            {
+                var page = await GraphRequests.GetAsync(client, url, contract.Key, cancellationToken);
+                foreach (var value in Values(page))
+                {
+                    collection.Add(value.DeepClone());
+                }
+
+                url = GraphRequests.NextLink(client, page, seen, contract.Key);
+            }
+
+            item.Remove(annotation);
+        }
+    }
+
+    /// <summary>
+    /// Custom profiles' encrypted OMA-URI values: each one's clear text comes from <c>getOmaSettingPlainTextValue</c> and
+    /// is protected at once. The content keeps what Graph served there (Intune's encrypted blob), never the clear text.
+    /// </summary>
+    private async Task<IReadOnlyList<GraphProtectedValue>> ProtectEncryptedOmaValuesAsync(
+        TenantGraphClient client, GraphResourceContract contract, string policyId, JsonObject content, CancellationToken cancellationToken)
+    {
+        if (!contract.ReadNavigations.Contains(GraphContractRegistry.OmaPlainTextFunction) || content["omaSettings"] is not JsonArray settings)
+        {
+            return [];
+        }
+
+        var protector = dataProtection.CreateProtector(GraphSecretProtection.Purpose);
+        var result = new List<GraphProtectedValue>();
+        for (var i = 0; i < settings.Count; i++)
+        {
+            if (settings[i] is not JsonObject setting || Bool(setting["isEncrypted"]) != true || Str(setting["secretReferenceValueId"]) is not { Length: > 0 } reference)
+            {
+                continue;
+            }
+
+            if (!reference.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                throw new GraphRequestException(GraphFailureKind.Unknown, "invalidSecretReference", "Graph returned a secretReferenceValueId that is not an id.")
+                {
+                    TenantId = client.TenantId,
+                    ResourceKey = contract.Key,
+                };
+            }
+
+            var function = GraphContractRegistry.OmaPlainTextFunction.Replace("{key}", reference, StringComparison.Ordinal);
+            var answer = await GraphRequests.GetAsync(client, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{policyId}/{function}"), contract.Key, cancellationToken);
+            var plain = Str(answer["value"]) ?? throw new GraphRequestException(
+                GraphFailureKind.Unknown, "emptyResponse", "Graph answered getOmaSettingPlainTextValue without a value.") { TenantId = client.TenantId, ResourceKey = contract.Key };
+            result.Add(new GraphProtectedValue($"/omaSettings/{i}/value", protector.Protect(plain)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Backed-up content with each protected value unprotected into its place, as a write sends it: Intune encrypts a
+    /// value it receives in clear, so the OMA setting goes as not encrypted, without the old tenant's secret reference.
+    /// </summary>
+    private JsonObject WithProtectedValues(JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues, string resourceKey)
+    {
+        var body = (JsonObject)content.DeepClone();
+        if (protectedValues is not { Count: > 0 })
+        {
+            return body;
+        }
+
+        var protector = dataProtection.CreateProtector(GraphSecretProtection.Purpose);
+        foreach (var value in protectedValues)
+        {
+            var parts = value.Path.Split('/');
+            if (parts is not ["", "omaSettings", var indexText, "value"]
+                || !int.TryParse(indexText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                || body["omaSettings"] is not JsonArray settings || index >= settings.Count || settings[index] is not JsonObject setting)
+            {
+                throw new GraphRequestException(GraphFailureKind.BadRequest, "protectedValueMisplaced", $"A protected value points at {value.Path}, which the content does not have.")
+                {
+                    ResourceKey = resourceKey,
+                };
+            }
+
+            try
+            {
+                setting["value"] = protector.Unprotect(value.ProtectedValue);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new GraphRequestException(
+                    GraphFailureKind.TenantNotConfigured, "secretUnreadable",
+                    "A protected policy value cannot be decrypted (are the Data Protection keys shared between processes?).", innerException: e)
+                {
+                    ResourceKey = resourceKey,
+                };
+            }
+
+            setting["isEncrypted"] = false;
+            setting.Remove("secretReferenceValueId");
+        }
+
+        return body;
+    }
+
+    private static GraphRequestException NotWritable(GraphResourceContract contract, string what) =>
+        new(GraphFailureKind.NotInRegistry, "notInRegistry", $"The Graph contract registry has no {what} for '{contract.Key}'; nothing was sent.")
+        {
+            ResourceKey = contract.Key,
+        };
+
+    private static JsonObject WithoutAnnotations(JsonObject json)
+    {
+        foreach (var name in json.Select(p => p.Key).Where(n => n.Contains('@', StringComparison.Ordinal) && n != "@odata.type").ToList())
+        {
+            json.Remove(name);
+        }
+
+        return json;
     }
 
     private async Task<TenantGraphClient> GetClientAsync(Guid tenantId, string resourceKey, CancellationToken cancellationToken)

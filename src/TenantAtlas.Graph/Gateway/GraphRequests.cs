@@ -149,10 +149,13 @@ internal sealed class GraphRequests(
         }
     }
 
-    /// <summary>Follows <c>@odata.nextLink</c> verbatim; refuses links to another host and a link seen twice (a paging loop).</summary>
-    public static Uri? NextLink(TenantGraphClient client, JsonObject page, HashSet<string> seen, string? resourceKey)
+    /// <summary>
+    /// Follows <c>@odata.nextLink</c> (or an expanded collection's <c>{name}@odata.nextLink</c>) verbatim; refuses links to
+    /// another host and a link seen twice (a paging loop).
+    /// </summary>
+    public static Uri? NextLink(TenantGraphClient client, JsonObject page, HashSet<string> seen, string? resourceKey, string annotation = "@odata.nextLink")
     {
-        if (page["@odata.nextLink"]?.GetValue<string>() is not { Length: > 0 } next)
+        if (page[annotation]?.GetValue<string>() is not { Length: > 0 } next)
         {
             return null;
         }

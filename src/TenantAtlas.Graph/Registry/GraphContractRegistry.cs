@@ -21,6 +21,9 @@ internal sealed class GraphContractRegistry : IGraphContracts
         "$select", "$expand", "$top", "$filter", "$skiptoken", "$deltatoken",
     };
 
+    /// <summary>The function that answers an encrypted OMA-URI value in clear ("{key}": the value's <c>secretReferenceValueId</c>).</summary>
+    public const string OmaPlainTextFunction = "getOmaSettingPlainTextValue(secretReferenceValueId='{key}')";
+
     private static readonly GraphOperation BatchOperation = new("POST", "$batch", GraphOperationKind.Batch);
 
     private static readonly string[] ConfigurationRead =
@@ -90,7 +93,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
         var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = Uri.UnescapeDataString(question < 0 ? pathAndQuery : pathAndQuery[..question]);
         var query = question < 0 ? "" : pathAndQuery[(question + 1)..];
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(NormalizeSegment).ToArray();
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).SelectMany(KeySegments).Select(NormalizeSegment).ToArray();
         if (segments.Length < 2 || segments[0] is not (V1 or Beta))
         {
             return null;
@@ -167,6 +170,41 @@ internal sealed class GraphContractRegistry : IGraphContracts
             _ => segment,
         };
 
+    /// <summary>
+    /// OData's key syntax "configurationPolicies('abc')" (in Graph's nextLinks of expanded collections) is the same
+    /// request as "configurationPolicies/abc". Function calls with named parameters stay one segment.
+    /// </summary>
+    private static IEnumerable<string> KeySegments(string segment)
+    {
+        var open = segment.IndexOf("('", StringComparison.Ordinal);
+        if (open > 0 && segment.EndsWith("')", StringComparison.Ordinal) && segment.IndexOfAny(['=', '/'], open) < 0)
+        {
+            var key = segment[(open + 2)..^2];
+            if (key.Length > 0 && !key.Contains('\'', StringComparison.Ordinal))
+            {
+                return [segment[..open], key];
+            }
+        }
+
+        return [segment];
+    }
+
+    /// <summary>A template segment with "{key}" inside (a function parameter) matches a plain id-like value there.</summary>
+    private static bool KeyTemplateMatches(string template, string segment)
+    {
+        var at = template.IndexOf("{key}", StringComparison.Ordinal);
+        var prefix = template[..at];
+        var suffix = template[(at + "{key}".Length)..];
+        if (segment.Length <= prefix.Length + suffix.Length
+            || !segment.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+            || !segment.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return segment[prefix.Length..^suffix.Length].All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+    }
+
     private static bool TemplateMatches(string[] template, string[] segments)
     {
         if (template.Length != segments.Length)
@@ -178,7 +216,9 @@ internal sealed class GraphContractRegistry : IGraphContracts
         {
             var ok = template[i] == "{id}"
                 ? segments[i].Length > 0 && !segments[i].Contains('(', StringComparison.Ordinal) && !segments[i].StartsWith('$')
-                : string.Equals(template[i], segments[i], StringComparison.OrdinalIgnoreCase);
+                : template[i].Contains("{key}", StringComparison.Ordinal)
+                    ? KeyTemplateMatches(template[i], segments[i])
+                    : string.Equals(template[i], segments[i], StringComparison.OrdinalIgnoreCase);
             if (!ok)
             {
                 return false;
@@ -235,6 +275,8 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ListSelect = [.. Summary, "version"],
             ListExpand = "assignments",
             GetExpand = "assignments",
+            // Encrypted OMA-URI values of custom profiles: their clear text, read one by one.
+            ReadNavigations = [OmaPlainTextFunction],
             HasAssignments = true,
             CreateMethod = "POST",
             UpdateMethod = "PATCH",

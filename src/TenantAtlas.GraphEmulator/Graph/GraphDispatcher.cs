@@ -162,6 +162,11 @@ internal sealed class GraphDispatcher(EmulatorState state)
         var rest = segments.Skip(next).ToList();
         var write = method is not "GET";
         Authorize(call, family, write);
+        if (write && call.Tenant.RequiresApproval(family.Name))
+        {
+            throw ApprovalRequired();
+        }
+
         var source = CollectionHandlers.SourceOf(family);
 
         if (rest.Count == 0)
@@ -217,6 +222,15 @@ internal sealed class GraphDispatcher(EmulatorState state)
                 + string.Join(", ", accepted),
                 ErrorSource.Intune);
     }
+
+    /// <summary>
+    /// Intune's Multi Admin Approval refusal of an app-only write to a protected resource. Microsoft's article
+    /// "Use Multi Admin Approval with the Microsoft Graph API" documents an HTTP 403 whose body says the operation needs
+    /// approval, without the exact body; the message is the one Intune is reported to send when the approval header is
+    /// missing. Sending that header (which files an approval request) is not modelled.
+    /// </summary>
+    private static GraphException ApprovalRequired() =>
+        new(403, "Forbidden", "Header 'x-msft-approval-justification' is required to request approval", ErrorSource.Intune);
 
     private static GraphResponse Organization(GraphCall call, List<string> segments)
     {

@@ -30,6 +30,7 @@ internal static class NavigationHandlers
             ("assign", 1, "POST") when family.HasAssignments => Assign(call, family, id),
             ("settings", 1, "GET") when family.Name == GraphFamilies.ConfigurationPolicies => Settings(call, family, id, null),
             ("settings", 2, "GET") when family.Name == GraphFamilies.ConfigurationPolicies => Settings(call, family, id, rest[1]),
+            ("getOmaSettingPlainTextValue", _, "GET") when family.Name == GraphFamilies.DeviceConfigurations => OmaSettingPlainTextValue(call, family, id, rest),
             ("scheduledActionsForRule", 1, "GET") when family.Name == GraphFamilies.DeviceCompliancePolicies => ScheduledActions(call, family, id),
             ("definitionValues", _, _) when family.Name == GraphFamilies.GroupPolicyConfigurations => DefinitionValues(call, family, id, rest),
             _ when IsKnownNavigation(family, navigation) => throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, source),
@@ -48,7 +49,7 @@ internal static class NavigationHandlers
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
-            return Collection(call, $"{family.CollectionPath}('{resource.Id}')/assignments", resource.Assignments);
+            return PagedCollection(call, family, resource, "assignments", resource.Assignments);
         }
     }
 
@@ -208,7 +209,7 @@ internal static class NavigationHandlers
             var resource = Find(call, family, id);
             if (settingId is null)
             {
-                return Collection(call, $"{family.CollectionPath}('{resource.Id}')/settings", resource.Settings);
+                return PagedCollection(call, family, resource, "settings", resource.Settings);
             }
 
             var setting = resource.Settings.FirstOrDefault(s => s["id"]?.GetValue<string>() == settingId)
@@ -377,6 +378,52 @@ internal static class NavigationHandlers
         start += segment.Length + 2;
         var end = url.IndexOf("')", start, StringComparison.Ordinal);
         return end < 0 ? url[start..] : url[start..end];
+    }
+
+    /// <summary>
+    /// A navigation collection read page by page (<see cref="Paging.ExpandedPageSize"/>), continuing where an expanded
+    /// collection's nextLink or the previous page left off.
+    /// </summary>
+    private static GraphResponse PagedCollection(GraphCall call, FamilyDefinition family, StoredResource resource, string navigation, List<JsonObject> items)
+    {
+        var key = Paging.NavigationKey(family, resource.Id, navigation);
+        var query = ODataQuery.Parse(call.Request, null);
+        var after = Paging.ReadSkipToken(call, query, key, ErrorSource.Intune);
+        var offset = after is null ? 0 : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
+        var size = Paging.ExpandedPageSize(call);
+        var body = new JsonObject { ["@odata.context"] = $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/{navigation}" };
+        if (offset + size < items.Count)
+        {
+            body["@odata.nextLink"] = Paging.Link(call, "$skiptoken", Paging.SkipToken(call, key, (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        body["value"] = Projection.Json(items.Skip(offset).Take(size).Select(i => i.DeepClone()));
+        return new GraphResponse(200, body);
+    }
+
+    /// <summary>
+    /// <c>GET {configuration}/getOmaSettingPlainTextValue(secretReferenceValueId='…')</c>: the clear text of an encrypted
+    /// OMA-URI value, as an <c>Edm.String</c> (Microsoft's reference: a 200 with <c>{"value": "…"}</c>).
+    /// </summary>
+    private static GraphResponse OmaSettingPlainTextValue(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest)
+    {
+        const string parameter = "secretReferenceValueId=";
+        if (rest.Count != 2 || !rest[1].StartsWith(parameter, StringComparison.OrdinalIgnoreCase))
+        {
+            throw GraphException.BadRequest("The parameter 'secretReferenceValueId' in the request URI is not valid for function 'microsoft.graph.getOmaSettingPlainTextValue'.", ErrorSource.Intune);
+        }
+
+        var reference = rest[1][parameter.Length..].Trim('\'');
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            if (!resource.Secrets.TryGetValue(reference, out var plain))
+            {
+                throw new GraphException(404, "ResourceNotFound", $"Resource not found: secret reference '{reference}'.", ErrorSource.Intune);
+            }
+
+            return new GraphResponse(200, new JsonObject { ["@odata.context"] = $"{call.Metadata}#Edm.String", ["value"] = plain });
+        }
     }
 
     private static GraphResponse Collection(GraphCall call, string contextPath, IEnumerable<JsonObject> items) =>

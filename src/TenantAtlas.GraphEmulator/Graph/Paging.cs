@@ -46,6 +46,12 @@ internal static class Paging
         return key;
     }
 
+    /// <summary>The page size of expanded collections and their navigation reads (the tenant's <see cref="TenantSpec.ExpandedPageSize"/>).</summary>
+    public static int ExpandedPageSize(GraphCall call) => Math.Max(1, call.Tenant.Spec.ExpandedPageSize);
+
+    /// <summary>What a navigation's $skiptoken is bound to: one object's collection ("configurationPolicies/{id}/settings").</summary>
+    public static string NavigationKey(FamilyDefinition family, string id, string navigation) => $"{family.Name}/{id}/{navigation}";
+
     public static string SkipToken(GraphCall call, string collection, string lastKey) =>
         call.State.Protector.Protect(new JsonObject { ["t"] = call.Tenant.TenantId, ["c"] = collection, ["k"] = lastKey });
 }

@@ -45,12 +45,10 @@ internal static class Projection
             switch (item.Name)
             {
                 case "assignments":
-                    result["assignments@odata.context"] = context;
-                    result["assignments"] = Json(resource.Assignments.Select(a => a.DeepClone()));
+                    Expanded(result, "assignments", context, resource.Assignments, family, resource, call);
                     break;
                 case "settings":
-                    result["settings@odata.context"] = context;
-                    result["settings"] = Json(resource.Settings.Select(s => s.DeepClone()));
+                    Expanded(result, "settings", context, resource.Settings, family, resource, call);
                     break;
                 case "scheduledActionsForRule":
                     result["scheduledActionsForRule@odata.context"] = context;
@@ -66,6 +64,22 @@ internal static class Projection
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// An expanded collection: the first page inline and, when there is more, "{name}@odata.nextLink" to the navigation's
+    /// own read ("…/configurationPolicies('id')/settings?$skiptoken=…"), as Graph pages a large expanded collection.
+    /// </summary>
+    private static void Expanded(JsonObject result, string name, string context, List<JsonObject> items, FamilyDefinition family, StoredResource resource, GraphCall call)
+    {
+        var size = Paging.ExpandedPageSize(call);
+        result[name + "@odata.context"] = context;
+        result[name] = Json(items.Take(size).Select(i => i.DeepClone()));
+        if (items.Count > size)
+        {
+            var token = Paging.SkipToken(call, Paging.NavigationKey(family, resource.Id, name), size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            result[name + "@odata.nextLink"] = $"{call.VersionRoot}/{family.CollectionPath}('{resource.Id}')/{name}?{Paging.Encode([new("$skiptoken", token)])}";
+        }
     }
 
     public static JsonObject ScheduledAction(JsonObject rule, ExpandItem? expand)

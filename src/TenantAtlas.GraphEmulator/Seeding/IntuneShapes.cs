@@ -135,6 +135,7 @@ internal static class IntuneShapes
             "macOSGeneralDeviceConfiguration",
         ];
         var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var secrets = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var (prefix, purpose) = type switch
         {
             "windows10GeneralConfiguration" => ("WIN", rng.Pick(["Device Restrictions", "Edge Settings", "Start Menu", "Privacy"])),
@@ -197,6 +198,7 @@ internal static class IntuneShapes
                         ["isEncrypted"] = false,
                         ["value"] = "https://cdn.contoso.com/lockscreen.jpg",
                     },
+                    EncryptedOmaSetting(id, secrets),
                 ]);
                 break;
             case "windows10EndpointProtectionConfiguration":
@@ -237,13 +239,87 @@ internal static class IntuneShapes
                 break;
         }
 
-        return new StoredResource(data);
+        var resource = new StoredResource(data);
+        foreach (var (reference, value) in secrets)
+        {
+            resource.Secrets[reference] = value;
+        }
+
+        return resource;
+    }
+
+    /// <summary>
+    /// A Wi-Fi pre-shared key as Intune serves it: <c>isEncrypted</c>, a <c>secretReferenceValueId</c> and an encrypted
+    /// blob as the value; the clear text only comes from <c>getOmaSettingPlainTextValue</c>. Derived from the object's id
+    /// (no draw from the family's random stream, so the rest of the seed is unchanged).
+    /// </summary>
+    private static JsonObject EncryptedOmaSetting(string id, Dictionary<string, string> secrets)
+    {
+        var rng = new SeedRandom(0, "oma-secret/" + id);
+        var reference = rng.Guid();
+        var plain = $"Contoso-WiFi-{rng.Between(100_000, 999_999)}-{id[..4]}";
+        secrets[reference] = plain;
+        return new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.omaSettingString",
+            ["displayName"] = "WiFiPreSharedKey",
+            ["description"] = "Corporate Wi-Fi key",
+            ["omaUri"] = "./Vendor/MSFT/WiFi/Profile/Contoso/WlanXml/SharedKey",
+            ["secretReferenceValueId"] = reference,
+            ["isEncrypted"] = true,
+            ["value"] = EncryptedBlob(reference, plain),
+        };
+    }
+
+    /// <summary>An opaque base64 blob in the place of an encrypted value (Intune serves a CMS envelope): never the clear text.</summary>
+    private static string EncryptedBlob(string reference, string plain)
+    {
+        var digest = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(reference + "\n" + plain));
+        return "MIIB" + Convert.ToBase64String([.. digest, .. System.Security.Cryptography.SHA256.HashData(digest)]);
+    }
+
+    /// <summary>
+    /// Makes a settings catalog policy larger than one expanded page: <paramref name="pageSize"/> × 2 + 3 settings, and
+    /// assignments to up to <paramref name="pageSize"/> × 2 + 1 groups plus all devices, so both collections need
+    /// nextLinks. Uses its own random stream.
+    /// </summary>
+    public static void Oversize(StoredResource resource, SeedContext ctx, int pageSize, SeedRandom rng)
+    {
+        resource.Settings.Clear();
+        for (var i = 0; i < pageSize * 2 + 3; i++)
+        {
+            var setting = Setting(i.ToString(System.Globalization.CultureInfo.InvariantCulture), CatalogSettings[i % CatalogSettings.Length], rng);
+            resource.Settings.Add(Shaped(setting, "microsoft.graph.deviceManagementConfigurationSetting"));
+        }
+
+        resource.Data["settingCount"] = resource.Settings.Count;
+        var modified = resource.Data["lastModifiedDateTime"]?.GetValue<string>() ?? SeedRandom.IntuneTime(ctx.Anchor);
+        resource.Assignments.Clear();
+        foreach (var groupId in ctx.GroupIds.Take(pageSize * 2 + 1))
+        {
+            resource.Assignments.Add(Assignment(GraphFamilies.ConfigurationPolicies, resource.Id, new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.groupAssignmentTarget",
+                ["deviceAndAppManagementAssignmentFilterId"] = null,
+                ["deviceAndAppManagementAssignmentFilterType"] = "none",
+                ["groupId"] = groupId,
+            }, modified));
+        }
+
+        resource.Assignments.Add(Assignment(GraphFamilies.ConfigurationPolicies, resource.Id, new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.allDevicesAssignmentTarget",
+            ["deviceAndAppManagementAssignmentFilterId"] = null,
+            ["deviceAndAppManagementAssignmentFilterType"] = "none",
+        }, modified));
+        resource.Data["isAssigned"] = true;
     }
 
     private static StoredResource CompliancePolicy(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         string[] types = ["windows10CompliancePolicy", "iosCompliancePolicy", "androidWorkProfileCompliancePolicy", "macOSCompliancePolicy"];
         var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var secrets = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var prefix = type switch
         {
             "windows10CompliancePolicy" => "WIN",
@@ -558,6 +634,7 @@ internal static class IntuneShapes
     {
         string[] types = ["iosManagedAppProtection", "androidManagedAppProtection", "targetedManagedAppConfiguration"];
         var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var secrets = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var data = new JsonObject
         {
             ["@odata.type"] = $"#microsoft.graph.{type}",

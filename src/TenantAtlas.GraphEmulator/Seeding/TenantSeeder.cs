@@ -72,6 +72,15 @@ internal static class TenantSeeder
                 }
             }
 
+            if (family == GraphFamilies.ConfigurationPolicies)
+            {
+                var oversizeRng = new SeedRandom(spec.Seed, "oversized");
+                foreach (var item in items.Take(Math.Max(0, spec.OversizedPolicies)))
+                {
+                    IntuneShapes.Oversize(item, context, Math.Max(1, spec.ExpandedPageSize), oversizeRng);
+                }
+            }
+
             collections[family].AddRange(items);
         }
 

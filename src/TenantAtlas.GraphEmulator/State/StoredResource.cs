@@ -26,6 +26,12 @@ internal sealed class StoredResource
     /// <summary>Compliance: scheduledActionsForRule, each with its "scheduledActionConfigurations".</summary>
     public List<JsonObject> ScheduledActionsForRule { get; } = [];
 
+    /// <summary>
+    /// Device configurations: the clear text of encrypted OMA-URI values by their <c>secretReferenceValueId</c>, served only
+    /// by <c>getOmaSettingPlainTextValue</c> (the object itself carries an encrypted blob).
+    /// </summary>
+    public Dictionary<string, string> Secrets { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A copy under another id (navigation collections kept, assignments optionally).</summary>
     public StoredResource WithId(string id, bool keepAssignments)
     {
@@ -40,6 +46,11 @@ internal sealed class StoredResource
         copy.Settings.AddRange(Settings.Select(s => (JsonObject)s.DeepClone()));
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
+        foreach (var (reference, value) in Secrets)
+        {
+            copy.Secrets[reference] = value;
+        }
+
         return copy;
     }
 
@@ -50,6 +61,11 @@ internal sealed class StoredResource
         copy.Settings.AddRange(Settings.Select(s => (JsonObject)s.DeepClone()));
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
+        foreach (var (reference, value) in Secrets)
+        {
+            copy.Secrets[reference] = value;
+        }
+
         return copy;
     }
 }

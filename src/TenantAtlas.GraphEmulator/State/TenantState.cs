@@ -14,6 +14,7 @@ public sealed class TenantState
 {
     private readonly TimeProvider time;
     private List<string> permissions;
+    private readonly HashSet<string> approvalProtected;
     private int addedCount;
 
     internal TenantState(TenantSpec spec, TimeProvider time)
@@ -29,6 +30,7 @@ public sealed class TenantState
         DisplayName = spec.DisplayName ?? $"Tenant {TenantId[..Math.Min(8, TenantId.Length)]}";
         Domain = spec.Domain ?? $"tenant{TenantId.Replace("-", "", StringComparison.Ordinal)[..Math.Min(8, TenantId.Length)]}.onmicrosoft.com";
         permissions = [.. spec.Permissions ?? GraphPermissions.Default];
+        approvalProtected = new HashSet<string>(spec.ApprovalProtectedFamilies ?? [], StringComparer.OrdinalIgnoreCase);
         Collections = TenantSeeder.Seed(Spec, Domain, out var context);
         Context = context;
     }
@@ -77,6 +79,47 @@ public sealed class TenantState
         lock (Sync)
         {
             permissions = [.. granted.Distinct(StringComparer.OrdinalIgnoreCase)];
+        }
+    }
+
+    /// <summary>
+    /// Puts a family under (or takes it out of) a Multi Admin Approval access policy: app-only writes to a protected
+    /// family are refused with Intune's approval error; reads pass.
+    /// </summary>
+    public void RequireApproval(string family, bool required = true)
+    {
+        lock (Sync)
+        {
+            if (required)
+            {
+                approvalProtected.Add(family);
+            }
+            else
+            {
+                approvalProtected.Remove(family);
+            }
+        }
+    }
+
+    public bool RequiresApproval(string family)
+    {
+        lock (Sync)
+        {
+            return approvalProtected.Contains(family);
+        }
+    }
+
+    /// <summary>
+    /// The clear text of a device configuration's encrypted OMA-URI values by <c>secretReferenceValueId</c> (what
+    /// <c>getOmaSettingPlainTextValue</c> answers). For tests: compare a backup with the seed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PlainTextOmaValues(string id)
+    {
+        lock (Sync)
+        {
+            return Collection(GraphFamilies.DeviceConfigurations).Find(id) is { } resource
+                ? new Dictionary<string, string>(resource.Secrets, StringComparer.OrdinalIgnoreCase)
+                : throw new KeyNotFoundException($"Device configuration '{id}' does not exist.");
         }
     }
 

@@ -76,6 +76,13 @@ namespace TenantAtlas.Backup.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("o_data_type");
 
+                    b.Property<string>("ProtectedValues")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("protected_values")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("size_bytes");

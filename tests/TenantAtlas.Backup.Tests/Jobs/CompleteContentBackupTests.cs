@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using TenantAtlas.Backup.Data;
+using TenantAtlas.Backup.Sets;
+using TenantAtlas.Graph.Contracts;
+
+namespace TenantAtlas.Backup.Tests.Jobs;
+
+/// <summary>
+/// Issue 16, item 2: a backup holds a policy whole — every setting and assignment across Graph's nextLinks inside
+/// expanded collections, for every family — and an encrypted OMA-URI value only protected, nowhere in clear.
+/// </summary>
+public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : IClassFixture<EmulatorBackupFixture>
+{
+    private static readonly string[] AllFamilies =
+    [
+        GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
+        GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
+        GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles,
+    ];
+
+    private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)
+    {
+        var schedule = await fixture.CreateScheduleAsync(BackupFixture.Nightly() with { Families = families }, tenant: tenantId);
+        var run = new FakeRunContext(OperationTypes.BackupRunNow, fixture.Demo.Contoso, tenantId, schedule);
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredKeyedService<IOperationJob>(OperationTypes.BackupRunNow).RunAsync(run, CancellationToken.None);
+        await using var db = await fixture.App.Services.GetRequiredService<IDbContextFactory<BackupDbContext>>().CreateDbContextAsync();
+        var set = await db.Sets.AsNoTracking().Include(s => s.Items).SingleAsync(s => s.OperationRunId == run.RunId);
+        return (result, run, set);
+    }
+
+    [Fact]
+    public async Task A_backup_of_every_family_holds_every_setting_and_assignment_across_expanded_pages()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s =>
+        {
+            s.ExpandedPageSize = 3;
+            s.OversizedPolicies = 1;
+        });
+
+        var (result, run, set) = await BackUpAsync(tenantId, AllFamilies);
+
+        result.Should().Be(OperationJobResult.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        var oversized = emulated.List(GraphResourceKeys.ConfigurationPolicies).Where(p => (p["settings"] as JsonArray)?.Count >= (3 * 2) + 3).ToList();
+        oversized.Should().ContainSingle().Which["assignments"]!.AsArray().Count.Should().BeGreaterThan(3, "the seed pages its assignments too");
+        var assignmentsSeen = 0;
+        foreach (var family in AllFamilies)
+        {
+            set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
+        }
+
+        foreach (var item in set.Items)
+        {
+            var source = emulated.Get(item.Family, item.GraphId)!;
+            var expected = (source["assignments"] as JsonArray ?? []).Select(a => a!["id"]!.GetValue<string>()).ToList();
+            var stored = JsonNode.Parse(item.Assignments)!.AsArray();
+            stored.Select(a => a!["id"]!.GetValue<string>()).Should().Equal(expected, $"{item.Family}/{item.GraphId} keeps every assignment");
+            for (var i = 0; i < stored.Count; i++)
+            {
+                JsonNode.DeepEquals(stored[i]!["target"], source["assignments"]![i]!["target"]).Should().BeTrue($"{item.Family}/{item.GraphId} assignment {i} keeps its target");
+            }
+
+            assignmentsSeen += stored.Count;
+            if (item.Family == GraphResourceKeys.ConfigurationPolicies)
+            {
+                var settings = JsonNode.Parse(item.Content)!["settings"]!.AsArray();
+                JsonNode.DeepEquals(settings, source["settings"]).Should().BeTrue($"{item.GraphId} keeps every setting, as Graph has it");
+            }
+        }
+
+        var big = set.Items.Single(i => i.GraphId == oversized[0]["id"]!.GetValue<string>());
+        JsonNode.Parse(big.Content)!["settings"]!.AsArray().Should().HaveCount(oversized[0]["settings"]!.AsArray().Count);
+        JsonNode.Parse(big.Assignments)!.AsArray().Should().HaveCount(oversized[0]["assignments"]!.AsArray().Count);
+        assignmentsSeen.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task An_encrypted_oma_value_is_stored_only_protected_and_the_download_shows_it_as_protected()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.FamilyCounts = new() { [GraphResourceKeys.DeviceConfigurations] = 0 });
+        var added = emulated.AddPolicy(GraphResourceKeys.DeviceConfigurations, "WIN - Custom Wi-Fi", "#microsoft.graph.windows10CustomConfiguration");
+        var policyId = added["id"]!.GetValue<string>();
+        var plain = emulated.PlainTextOmaValues(policyId).Single().Value;
+
+        var (result, run, set) = await BackUpAsync(tenantId, [GraphResourceKeys.DeviceConfigurations]);
+
+        result.Should().Be(OperationJobResult.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        var item = set.Items.Should().ContainSingle().Subject;
+        var index = added["omaSettings"]!.AsArray().Select((s, i) => (s, i)).Single(x => x.s!["isEncrypted"]!.GetValue<bool>()).i;
+        var protectedValue = JsonNode.Parse(item.ProtectedValues)!.AsArray().Should().ContainSingle().Subject!;
+        protectedValue["path"]!.GetValue<string>().Should().Be($"/omaSettings/{index}/value");
+        fixture.App.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(GraphSecretProtection.Purpose)
+            .Unprotect(protectedValue["protectedValue"]!.GetValue<string>()).Should().Be(plain);
+
+        (await RowsContainingAsync(plain)).Should().BeEmpty("the clear value is nowhere in the database");
+        (await RowsContainingAsync(protectedValue["protectedValue"]!.GetValue<string>())).Should().Equal(["backup.backup_items"]);
+
+        var queries = fixture.App.Services.GetRequiredService<BackupSetQueries>();
+        using var download = new MemoryStream();
+        (await queries.ExportAsync(fixture.Demo.Owner, set.Id, _ => download)).Decision.Should().Be(AccessDecision.Allowed);
+        var text = Encoding.UTF8.GetString(download.ToArray());
+        text.Should().NotContain(plain).And.NotContain(protectedValue["protectedValue"]!.GetValue<string>());
+        var downloaded = JsonNode.Parse(text)!["items"]![0]!;
+        downloaded["protectedValues"]!.ToJsonString().Should().Be($"[{{\"path\":\"/omaSettings/{index}/value\",\"value\":\"protected\"}}]");
+        var (decision, itemJson) = await queries.GetItemJsonAsync(fixture.Demo.Owner, item.Id);
+        decision.Should().Be(AccessDecision.Allowed);
+        itemJson.Should().NotContain(plain).And.Contain("\"value\": \"protected\"");
+    }
+
+    /// <summary>Every table of every schema of the test database whose rows, as text, contain <paramref name="needle"/>.</summary>
+    private async Task<List<string>> RowsContainingAsync(string needle)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand(
+            "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables "
+            + "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        tables.Should().Contain("backup.backup_items");
+        var found = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var command = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {table} t WHERE strpos(row_to_json(t)::text, @needle) > 0", connection);
+            command.Parameters.AddWithValue("needle", needle);
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            {
+                found.Add(table);
+            }
+        }
+
+        return found;
+    }
+}
