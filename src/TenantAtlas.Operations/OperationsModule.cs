@@ -21,6 +21,8 @@ public static class OperationsModule
             .Validate(o => o.StaleAfter <= TimeSpan.FromMinutes(5) && o.HeartbeatInterval < o.StaleAfter,
                 "Operations:StaleAfter must be at most 5 minutes and longer than Operations:HeartbeatInterval.")
             .Validate(o => o.QueuedJobCheckAfter > TimeSpan.Zero, "Operations:QueuedJobCheckAfter must be positive.")
+            .Validate(o => o.MaxHandBacks >= 0 && o.HandBackTimeout > TimeSpan.Zero,
+                "Operations:MaxHandBacks must not be negative and Operations:HandBackTimeout must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OperationTypeRegistry>();
         services.AddSingleton<OperationDispatcher>();
