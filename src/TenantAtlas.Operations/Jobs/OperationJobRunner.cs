@@ -113,7 +113,15 @@ internal sealed class OperationJobRunner(
             // its next safe point — whatever it threw on the way out says nothing about the run.
             logger.LogInformation(e, "Run {RunId} ({Type}) was interrupted by this worker shutting down", run.Id, run.Type);
             await StopHeartbeatAsync();
-            await HandBackAsync(run, definition, claim);
+            await HandBackAsync(run, definition, claim, databaseLost: false);
+        }
+        catch (Exception e) when (DatabaseFailures.IsTransient(e) && definition.HandBackOnShutdown && !context.Lost && !context.CancelRequested)
+        {
+            // The job's own writes lost the database (a restart, a failover): nothing is wrong with the run, and its work
+            // is safe to repeat — hand it back once the database answers, as a shutdown does, rather than burn it.
+            logger.LogWarning(e, "Run {RunId} ({Type}) lost the database mid-run; handing it back to be run again", run.Id, run.Type);
+            await StopHeartbeatAsync();
+            await HandBackAsync(run, definition, claim, databaseLost: true);
         }
         catch (Exception e)
         {
@@ -140,7 +148,7 @@ internal sealed class OperationJobRunner(
     /// A type that may not repeat its work (<see cref="OperationTypeDefinition.HandBackOnShutdown"/>) and a run
     /// handed back <see cref="OperationsOptions.MaxHandBacks"/> times already are completed as failed with that reason.
     /// </summary>
-    private async Task HandBackAsync(OperationRun run, OperationTypeDefinition definition, DateTimeOffset claim)
+    private async Task HandBackAsync(OperationRun run, OperationTypeDefinition definition, DateTimeOffset claim, bool databaseLost)
     {
         if (!definition.HandBackOnShutdown)
         {
@@ -154,16 +162,18 @@ internal sealed class OperationJobRunner(
         if (run.HandBacks >= max)
         {
             await CompleteAsync(run.Id, Running, RunCompletion.Failed(HandedBackTooOftenReason, HandedBackTooOftenReason,
-                $"The run was interrupted by a worker shutting down {run.HandBacks + 1} times and is not handed back again. Start it again.",
+                $"The run was interrupted {run.HandBacks + 1} times (its worker shut down or lost the database) and is not handed back again. Start it again.",
                 byWorker: true), CancellationToken.None);
             return;
         }
 
-        // Within the shutdown budget: a database that does not answer in time leaves the run running without heartbeats,
-        // and the stale-run upkeep completes it as worker_lost.
-        using var budget = new CancellationTokenSource(options.Value.HandBackTimeout);
+        // Within the shutdown budget (or, after losing the database, as long as a completion is retried): a database that
+        // does not answer in time leaves the run running without heartbeats, and the stale-run upkeep completes it as worker_lost.
+        using var budget = new CancellationTokenSource(databaseLost ? options.Value.StaleAfter : options.Value.HandBackTimeout);
         for (var attempt = 1; ; attempt++)
         {
+            // This process still holds the run while it tries: its own upkeep must not call it lost.
+            runsHere.StillCompleting(run.Id);
             try
             {
                 if (!await store.HandBackAsync(run.Id, claim, budget.Token))
@@ -171,8 +181,8 @@ internal sealed class OperationJobRunner(
                     break;
                 }
 
-                logger.LogWarning("Run {RunId} ({Type}) was handed back to the queue by this worker shutting down ({HandBacks} of at most {Max})",
-                    run.Id, run.Type, run.HandBacks + 1, max);
+                logger.LogWarning("Run {RunId} ({Type}) was handed back to the queue ({HandBacks} of at most {Max}) because {Cause}",
+                    run.Id, run.Type, run.HandBacks + 1, max, databaseLost ? "it lost the database" : "this worker is shutting down");
                 await dispatcher.DispatchAsync(run.Id, budget.Token);
                 return;
             }
@@ -201,7 +211,11 @@ internal sealed class OperationJobRunner(
     /// </summary>
     internal const string InternalErrorCode = "internal_error";
 
-    private static string ErrorCode(Exception e) => e is IHasErrorCode coded ? coded.ErrorCode : InternalErrorCode;
+    /// <summary>The code of a failure caused by the database being unavailable (never the product's fault).</summary>
+    internal const string DatabaseUnavailableCode = "database_unavailable";
+
+    private static string ErrorCode(Exception e) =>
+        e is IHasErrorCode coded ? coded.ErrorCode : DatabaseFailures.IsTransient(e) ? DatabaseUnavailableCode : InternalErrorCode;
 
     /// <summary>
     /// Beats every <see cref="OperationsOptions.HeartbeatInterval"/> until the job ends, the run is lost or cancelled. A

@@ -16,6 +16,9 @@ public sealed class ShutdownGate
 
     public bool Hold { get; init; }
 
+    /// <summary>The first execution of each run fails as a write does when PostgreSQL restarts under it.</summary>
+    public bool LoseDatabaseOnce { get; init; }
+
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int ExecutionsOf(long runId) => executions.GetValueOrDefault(runId);
@@ -36,6 +39,10 @@ internal sealed class GatedJob(ShutdownGate gate) : IOperationJob
         run.Set(OperationSummaryKeys.Total, 10);
         run.Increment(OperationSummaryKeys.Processed, 3);
         await run.ReportProgressAsync(cancellationToken);
+        if (gate.LoseDatabaseOnce && gate.ExecutionsOf(run.RunId) == 1)
+        {
+            throw new Npgsql.NpgsqlException("Exception while writing to stream", new System.IO.IOException("Broken pipe"));
+        }
         if (gate.Hold)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -57,7 +64,7 @@ public sealed class GracefulShutdownTests
 {
     private const string NoHandBack = "test.no_hand_back";
 
-    private static TenantAtlasApp Host(string connectionString, bool hold, string role = "all", int maxHandBacks = 3) =>
+    private static TenantAtlasApp Host(string connectionString, bool hold, string role = "all", int maxHandBacks = 3, bool loseDatabaseOnce = false) =>
         Support.OperationsFixture.Configure(new TenantAtlasApp(connectionString))
             .WithSetting("role", role)
             .WithSetting("Hangfire:Server:Enabled", "true")
@@ -66,7 +73,7 @@ public sealed class GracefulShutdownTests
             .WithSetting("Operations:MaxHandBacks", maxHandBacks.ToString(CultureInfo.InvariantCulture))
             .WithServices(s =>
             {
-                s.AddSingleton(new ShutdownGate { Hold = hold });
+                s.AddSingleton(new ShutdownGate { Hold = hold, LoseDatabaseOnce = loseDatabaseOnce });
                 s.AddOperationType(new OperationTypeDefinition(NoHandBack, "Test import", IdentityRule.UniquePerClick, Capability.TenantBackupsRun,
                     UserStartable: true, HandBackOnShutdown: false));
                 s.AddOperationJob<GatedJob>(TestOperations.Click);
@@ -248,6 +255,22 @@ public sealed class GracefulShutdownTests
         done.CompletionReason.Should().Be("handed_back_too_often");
         done.Failures.Should().ContainSingle().Which.Message.Should().Contain("2 times");
         (await LiveJobsOfAsync(db, run.Id)).Should().Be(0, "nothing is left to run it");
+    }
+
+    [Fact]
+    public async Task A_run_whose_job_lost_the_database_mid_run_is_handed_back_and_run_again_not_failed()
+    {
+        await using var db = await TenantAtlasApp.CreateDatabaseAsync();
+        await using var app = Host(db.ConnectionString, hold: false, loseDatabaseOnce: true);
+        var run = await StartAsync(app, await app.SeedDemoAsync(), TestOperations.Click);
+
+        var done = await CompletedAsync(app, run.Id);
+
+        done.Outcome.Should().Be(OperationRunOutcome.Succeeded, "a database restart under a run's write is not the run's failure");
+        done.Failures.Should().BeEmpty();
+        done.Count(OperationSummaryKeys.Processed).Should().Be(10, "the repeated attempt counted everything once");
+        app.Services.GetRequiredService<ShutdownGate>().ExecutionsOf(run.Id).Should().Be(2);
+        (await db.ScalarAsync<int>("SELECT hand_backs FROM operations.operation_runs WHERE id = $1", run.Id)).Should().Be(1);
     }
 
     [Fact]
