@@ -209,10 +209,10 @@ scenario_postgres() {
   [ "$page" = 200 ] || broken "postgres: the API answers $page after the outage"
   if wait_for "$run" "status = 'completed'" $((stale_after + 180)); then
     local outcome
-    outcome=$(field "$run" "outcome || ' (' || coalesce(completion_reason, 'finished by its job') || ')'")
+    outcome=$(field "$run" "outcome || ' (' || coalesce(completion_reason, 'finished by its job') || ', handed back ' || hand_backs || '×)'")
     figure "postgres: the interrupted run $run ended $outcome"
     case "$outcome" in
-      succeeded* | partially_succeeded* | "failed (worker_lost)") ;;
+      succeeded* | partially_succeeded* | "failed (worker_lost"*) ;;
       *) broken "postgres: run $run ended $outcome" ;;
     esac
   else
