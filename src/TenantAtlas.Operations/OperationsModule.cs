@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Operations.Api;
@@ -23,6 +24,8 @@ internal static class OperationsModule
             .Validate(o => o.StaleAfter <= TimeSpan.FromMinutes(5) && o.HeartbeatInterval < o.StaleAfter,
                 "Operations:StaleAfter must be at most 5 minutes and longer than Operations:HeartbeatInterval.")
             .Validate(o => o.QueuedJobCheckAfter > TimeSpan.Zero, "Operations:QueuedJobCheckAfter must be positive.")
+            .Validate(o => o.MaxHandBacks >= 0 && o.HandBackTimeout > TimeSpan.Zero,
+                "Operations:MaxHandBacks must not be negative and Operations:HandBackTimeout must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OperationTypeRegistry>();
         services.AddSingleton<OperationDispatcher>();
@@ -50,12 +53,54 @@ internal static class OperationsModule
         return services;
     }
 
-    /// <summary>Registers the recurring upkeep (stale runs, orphaned queued runs). Idempotent across processes.</summary>
+    /// <summary>
+    /// Registers the recurring upkeep (stale runs, orphaned queued runs). Idempotent across processes. A registration that
+    /// fails does not stop the process: Hangfire takes a distributed lock for it, which a fleet starting at once contends
+    /// for and which a process killed while holding it keeps for Hangfire.PostgreSql's lock timeout (10 minutes) — the
+    /// worker restarted after a kill -9 must still start. It is retried in the background until it succeeds (the job is
+    /// already registered in any database a process ever started on, so the upkeep keeps running meanwhile).
+    /// </summary>
     public static WebApplication UseOperations(this WebApplication app)
     {
         var cron = app.Configuration["Operations:MaintenanceCron"] ?? new OperationsOptions().MaintenanceCron;
-        app.Services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<OperationsMaintenance>(OperationsMaintenance.RecurringJobId, m => m.RunAsync(CancellationToken.None), cron);
+        var manager = app.Services.GetRequiredService<IRecurringJobManager>();
+        var logger = app.Services.GetRequiredService<ILogger<OperationsMaintenance>>();
+        bool TryRegister()
+        {
+            try
+            {
+                manager.AddOrUpdate<OperationsMaintenance>(OperationsMaintenance.RecurringJobId, m => m.RunAsync(CancellationToken.None), cron);
+                return true;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not register the recurring job {JobId}; retrying in the background", OperationsMaintenance.RecurringJobId);
+                return false;
+            }
+        }
+
+        if (!TryRegister())
+        {
+            var stopping = app.Lifetime.ApplicationStopping;
+            _ = Task.Run(async () =>
+            {
+                var delay = TimeSpan.FromSeconds(5);
+                try
+                {
+                    do
+                    {
+                        await Task.Delay(delay, stopping);
+                        delay = delay * 2 < TimeSpan.FromMinutes(1) ? delay * 2 : TimeSpan.FromMinutes(1);
+                    }
+                    while (!TryRegister());
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // The process stops; the next start registers it.
+                }
+            }, CancellationToken.None);
+        }
+
         return app;
     }
 

@@ -22,7 +22,11 @@ public enum DedupeScope
     RestoreRequest,
 }
 
-/// <summary>One operation type: its key, identity rule, the capability that starts and views it, and whether users may start it.</summary>
+/// <summary>
+/// One operation type: its key, identity rule, the capability that starts and views it, and whether users may start it.
+/// <paramref name="HandBackOnShutdown"/>: whether a run interrupted by a worker shutting down may be run again from the
+/// start by another worker (the type's work is safe to repeat); when false it is completed as failed (worker_stopped).
+/// </summary>
 public sealed record OperationTypeDefinition(
     string Key,
     string Label,
@@ -31,7 +35,8 @@ public sealed record OperationTypeDefinition(
     bool UserStartable,
     DedupeScope DedupeScope = DedupeScope.Tenant,
     string? RetryType = null,
-    IReadOnlyList<string>? ExtraSummaryKeys = null)
+    IReadOnlyList<string>? ExtraSummaryKeys = null,
+    bool HandBackOnShutdown = true)
 {
     public IReadOnlyList<string> SummaryKeys { get; } = [.. OperationSummaryKeys.Common, .. ExtraSummaryKeys ?? []];
 }
@@ -55,7 +60,9 @@ public static class OperationTypes
         new(BackupRunNow, "Backup (run now)", IdentityRule.UniquePerClick, Capability.TenantBackupsRun, UserStartable: true, RetryType: BackupRetry, ExtraSummaryKeys: ["pruned"]),
         new(BackupRetry, "Backup (retry)", IdentityRule.UniquePerClick, Capability.TenantBackupsRun, UserStartable: true, RetryType: BackupRetry, ExtraSummaryKeys: ["pruned"]),
         new(BackupScheduled, "Scheduled backup", IdentityRule.StrictSchedule, Capability.TenantBackupsRun, UserStartable: false, RetryType: BackupRetry, ExtraSummaryKeys: ["pruned"]),
-        new(RestoreExecute, "Restore", IdentityRule.Dedupe, Capability.TenantRestoreExecute, UserStartable: true, DedupeScope: DedupeScope.RestoreRequest),
+        // A restore writes to the tenant as it goes: repeating it from the start after an interruption is not known to be safe.
+        new(RestoreExecute, "Restore", IdentityRule.Dedupe, Capability.TenantRestoreExecute, UserStartable: true, DedupeScope: DedupeScope.RestoreRequest,
+            HandBackOnShutdown: false),
     ];
 }
 

@@ -60,6 +60,9 @@ internal sealed class OperationRun
     /// <summary>How often the upkeep replaced this run's lost Hangfire job (once at most; the next loss fails the run).</summary>
     public int JobRedispatches { get; set; }
 
+    /// <summary>How often a worker shutting down handed this run back to the queue (bounded by Operations:MaxHandBacks).</summary>
+    public int HandBacks { get; set; }
+
     public DateTimeOffset? HeartbeatAt { get; set; }
 
     public DateTimeOffset? CancellationRequestedAt { get; set; }

@@ -23,6 +23,7 @@ internal sealed class OperationRunNotFoundException(long runId)
 internal sealed class OperationJobRunner(
     IServiceScopeFactory scopes,
     RunStore store,
+    OperationDispatcher dispatcher,
     IOptions<OperationsOptions> options,
     RunsInThisProcess runsHere,
     TimeProvider clock,
@@ -64,7 +65,7 @@ internal sealed class OperationJobRunner(
             return;
         }
 
-        if (!await store.ClaimAsync(run.Id, cancellationToken))
+        if (await store.ClaimAsync(run.Id, cancellationToken) is not { } claim)
         {
             logger.LogInformation("Run {RunId} was claimed by another delivery or completed meanwhile; this delivery exits", run.Id);
             return;
@@ -106,11 +107,21 @@ internal sealed class OperationJobRunner(
         {
             logger.LogWarning("Run {RunId} was completed by someone else while its job ran (e.g. worker_lost); the job stopped", run.Id);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
         {
+            // The worker is shutting down (a deploy, a scale-in): Hangfire cancelled the job's token and the job stopped at
+            // its next safe point — whatever it threw on the way out says nothing about the run.
+            logger.LogInformation(e, "Run {RunId} ({Type}) was interrupted by this worker shutting down", run.Id, run.Type);
             await StopHeartbeatAsync();
-            await CompleteAsync(run.Id, Running,
-                RunCompletion.Failed("worker_stopped", "worker_stopped", "The worker process shut down while the run was in progress. Start it again.", byWorker: true), CancellationToken.None);
+            await HandBackAsync(run, definition, claim, databaseLost: false);
+        }
+        catch (Exception e) when (DatabaseFailures.IsTransient(e) && definition.HandBackOnShutdown && !context.Lost && !context.CancelRequested)
+        {
+            // The job's own writes lost the database (a restart, a failover): nothing is wrong with the run, and its work
+            // is safe to repeat — hand it back once the database answers, as a shutdown does, rather than burn it.
+            logger.LogWarning(e, "Run {RunId} ({Type}) lost the database mid-run; handing it back to be run again", run.Id, run.Type);
+            await StopHeartbeatAsync();
+            await HandBackAsync(run, definition, claim, databaseLost: true);
         }
         catch (Exception e)
         {
@@ -125,13 +136,86 @@ internal sealed class OperationJobRunner(
         }
     }
 
+    internal const string WorkerStoppedReason = "worker_stopped";
+    internal const string HandedBackTooOftenReason = "handed_back_too_often";
+
+    /// <summary>
+    /// A run interrupted by this worker shutting down is handed back — queued again and dispatched to a new job, so
+    /// another worker (or this one after its restart) runs it from the start; a scheduled slot keeps its one run. The
+    /// interrupted job then returns normally, so Hangfire records it succeeded and never delivers it again (its work,
+    /// handing the run back, is done); should it still be delivered again (the process died before Hangfire recorded
+    /// that), the delivery finds the run claimed by the new job or claims it first and the new job exits — one runner.
+    /// A type that may not repeat its work (<see cref="OperationTypeDefinition.HandBackOnShutdown"/>) and a run
+    /// handed back <see cref="OperationsOptions.MaxHandBacks"/> times already are completed as failed with that reason.
+    /// </summary>
+    private async Task HandBackAsync(OperationRun run, OperationTypeDefinition definition, DateTimeOffset claim, bool databaseLost)
+    {
+        if (!definition.HandBackOnShutdown)
+        {
+            await CompleteAsync(run.Id, Running, RunCompletion.Failed(WorkerStoppedReason, WorkerStoppedReason,
+                $"The worker process shut down while the run was in progress. A {definition.Label.ToLowerInvariant()} is not repeated automatically because part of it may already have been applied; check the result, then start it again.",
+                byWorker: true), CancellationToken.None);
+            return;
+        }
+
+        var max = options.Value.MaxHandBacks;
+        if (run.HandBacks >= max)
+        {
+            await CompleteAsync(run.Id, Running, RunCompletion.Failed(HandedBackTooOftenReason, HandedBackTooOftenReason,
+                $"The run was interrupted {run.HandBacks + 1} times (its worker shut down or lost the database) and is not handed back again. Start it again.",
+                byWorker: true), CancellationToken.None);
+            return;
+        }
+
+        // Within the shutdown budget (or, after losing the database, as long as a completion is retried): a database that
+        // does not answer in time leaves the run running without heartbeats, and the stale-run upkeep completes it as worker_lost.
+        using var budget = new CancellationTokenSource(databaseLost ? options.Value.StaleAfter : options.Value.HandBackTimeout);
+        for (var attempt = 1; ; attempt++)
+        {
+            // This process still holds the run while it tries: its own upkeep must not call it lost.
+            runsHere.StillCompleting(run.Id);
+            try
+            {
+                if (!await store.HandBackAsync(run.Id, claim, budget.Token))
+                {
+                    break;
+                }
+
+                logger.LogWarning("Run {RunId} ({Type}) was handed back to the queue ({HandBacks} of at most {Max}) because {Cause}",
+                    run.Id, run.Type, run.HandBacks + 1, max, databaseLost ? "it lost the database" : "this worker is shutting down");
+                await dispatcher.DispatchAsync(run.Id, budget.Token);
+                return;
+            }
+            catch (Exception e) when (DatabaseFailures.IsTransient(e) && !budget.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Handing back run {RunId} failed (attempt {Attempt}); retrying", run.Id, attempt);
+                await Task.Delay(Backoff(attempt, TimeSpan.FromSeconds(1)), clock, budget.Token);
+            }
+            catch (Exception e) when (budget.IsCancellationRequested)
+            {
+                logger.LogError(e, "Run {RunId} could not be handed back before the worker stopped; it will be completed as worker_lost", run.Id);
+                return;
+            }
+        }
+
+        // Not running under this claim any more: completed meanwhile, or a cancel was asked for — honour that.
+        if (await CompleteAsync(run.Id, Running, RunCompletion.Cancelled(), CancellationToken.None))
+        {
+            logger.LogInformation("Run {RunId} had a cancel request when its worker stopped; completed as cancelled", run.Id);
+        }
+    }
+
     /// <summary>
     /// A failure code is the product's vocabulary (a Graph error code, <c>invalid_input</c>, <c>worker_lost</c>, …), never a
     /// .NET exception type: an exception that carries no code is the product's own fault, <c>internal_error</c>.
     /// </summary>
     internal const string InternalErrorCode = "internal_error";
 
-    private static string ErrorCode(Exception e) => e is IHasErrorCode coded ? coded.ErrorCode : InternalErrorCode;
+    /// <summary>The code of a failure caused by the database being unavailable (never the product's fault).</summary>
+    internal const string DatabaseUnavailableCode = "database_unavailable";
+
+    private static string ErrorCode(Exception e) =>
+        e is IHasErrorCode coded ? coded.ErrorCode : DatabaseFailures.IsTransient(e) ? DatabaseUnavailableCode : InternalErrorCode;
 
     /// <summary>
     /// Beats every <see cref="OperationsOptions.HeartbeatInterval"/> until the job ends, the run is lost or cancelled. A

@@ -38,6 +38,18 @@ internal sealed class OperationsOptions
     /// </summary>
     public bool CoalesceStarts { get; set; } = true;
 
+    /// <summary>
+    /// How often a run may be handed back by a worker shutting down; interrupted once more, it is completed as failed
+    /// (handed_back_too_often) instead of being queued again, so a run that itself brings its worker down cannot cycle.
+    /// </summary>
+    public int MaxHandBacks { get; set; } = 3;
+
+    /// <summary>
+    /// How long a worker shutting down keeps trying to hand back an interrupted run (the write and the new job). It must
+    /// fit in Hangfire's shutdown timeout (Platform/ShutdownTimeouts.cs), which fits in the host's.
+    /// </summary>
+    public TimeSpan HandBackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Cron (Hangfire, seconds allowed) of the reconciler and the stale-run detector.</summary>
     public string MaintenanceCron { get; set; } = "* * * * *";
 }

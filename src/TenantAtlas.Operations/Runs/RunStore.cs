@@ -173,6 +173,7 @@ internal sealed class RunStore(IDbContextFactory<OperationsDbContext> dbFactory,
         Column.Of("hangfire_job_id", NpgsqlDbType.Varchar, r => r.HangfireJobId),
         Column.Of("dispatch_claimed_at", NpgsqlDbType.TimestampTz, r => r.DispatchClaimedAt?.ToUniversalTime()),
         Column.Of("job_redispatches", NpgsqlDbType.Integer, r => r.JobRedispatches),
+        Column.Of("hand_backs", NpgsqlDbType.Integer, r => r.HandBacks),
         Column.Of("heartbeat_at", NpgsqlDbType.TimestampTz, r => r.HeartbeatAt?.ToUniversalTime()),
         Column.Of("cancellation_requested_at", NpgsqlDbType.TimestampTz, r => r.CancellationRequestedAt?.ToUniversalTime()),
         Column.Of("created_at", NpgsqlDbType.TimestampTz, r => r.CreatedAt.ToUniversalTime()),
@@ -271,16 +272,47 @@ internal sealed class RunStore(IDbContextFactory<OperationsDbContext> dbFactory,
 
     // ---- The worker's transitions ----
 
-    /// <summary>queued → running: the job that wins this owns the run; a second delivery loses and exits.</summary>
-    public async Task<bool> ClaimAsync(long runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// queued → running: the job that wins this owns the run; a second delivery loses and exits. Returns the claim (the
+    /// start time written, to the microsecond PostgreSQL keeps), or null when the run was not queued.
+    /// </summary>
+    public async Task<DateTimeOffset?> ClaimAsync(long runId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Runs.Where(r => r.Id == runId && r.Status == OperationRunStatus.Queued)
+        var claimed = await db.Runs.Where(r => r.Id == runId && r.Status == OperationRunStatus.Queued)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, OperationRunStatus.Running)
                 .SetProperty(r => r.StartedAt, now)
                 .SetProperty(r => r.HeartbeatAt, now), cancellationToken) == 1;
+        return claimed ? now : null;
+    }
+
+    /// <summary>
+    /// running → queued: the worker holding the run (the claim <paramref name="claimedAt"/>) is shutting down and gives the
+    /// run back to be run again from the start. Conditional on the run still running under that claim and on no cancel
+    /// having been asked for (a run the user wants stopped is cancelled, not repeated). The run becomes what a fresh start
+    /// is: queued, claimed for dispatch now without a job (the caller enqueues one; if that fails the reconciler does when
+    /// the claim expires), no start, no heartbeat — and no counts or failure entries: the next attempt repeats the work
+    /// from the beginning and reports all of it again, so keeping the interrupted attempt's figures would count them twice.
+    /// <c>hand_backs</c> keeps the trace.
+    /// </summary>
+    public async Task<bool> HandBackAsync(long runId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs
+            .Where(r => r.Id == runId && r.Status == OperationRunStatus.Running && r.StartedAt == claimedAt && r.CancellationRequestedAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, OperationRunStatus.Queued)
+                .SetProperty(r => r.StartedAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.HeartbeatAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.HangfireJobId, (string?)null)
+                .SetProperty(r => r.DispatchClaimedAt, now)
+                .SetProperty(r => r.Summary, "{}")
+                .SetProperty(r => r.Failures, "[]")
+                .SetProperty(r => r.HandBacks, r => r.HandBacks + 1), cancellationToken) == 1;
     }
 
     /// <summary>The worker is alive: records the beat and answers whether the run still runs and whether a cancel was asked for.</summary>

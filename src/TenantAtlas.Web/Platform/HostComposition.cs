@@ -68,10 +68,12 @@ internal static class HostComposition
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseStorage(provider.GetRequiredService<JobStorage>()));
+        builder.AddShutdownTimeouts();
         if (role.RunsJobs() && configuration.GetValue("Hangfire:Server:Enabled", true))
         {
             services.AddHangfireServer(o =>
             {
+                ShutdownTimeouts.Apply(o, configuration);
                 o.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Min(20, Environment.ProcessorCount * 5));
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(configuration.GetValue("Hangfire:SchedulePollingSeconds", 5));
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{role.ToString().ToLowerInvariant()}";

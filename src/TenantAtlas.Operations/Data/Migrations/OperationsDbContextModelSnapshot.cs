@@ -63,6 +63,10 @@ namespace TenantAtlas.Operations.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("failures");
 
+                    b.Property<int>("HandBacks")
+                        .HasColumnType("integer")
+                        .HasColumnName("hand_backs");
+
                     b.Property<string>("HangfireJobId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
