@@ -71,10 +71,12 @@ internal sealed class RunBackupJob(
             run.Set(OperationSummaryKeys.Created, 1);
         }
 
-        await run.ReportProgressAsync(cancellationToken);
+        // Once the set is stored the backup has happened: a stopping worker must not hand the run back now (the next
+        // attempt would take a second backup for the same run), so the rest finishes without the stop token.
+        await run.ReportProgressAsync(CancellationToken.None);
         if (run.Type == OperationTypes.BackupScheduled)
         {
-            run.Set(PrunedKey, await retention.ApplyAsync(schedule, run, cancellationToken));
+            run.Set(PrunedKey, await retention.ApplyAsync(schedule, run, CancellationToken.None));
         }
 
         return failed == 0 ? OperationJobResult.Succeeded
@@ -106,6 +108,13 @@ internal sealed class RunBackupJob(
         set.FailedCount = (int)failed;
         set.SizeBytes = set.Items.Sum(i => i.SizeBytes);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // A run handed back after its set was stored (its worker lost the database before completing) keeps that set:
+        // one set per run (the unique index on operation_run_id), never a failure for the repeat.
+        if (await db.Sets.AnyAsync(s => s.OperationRunId == set.OperationRunId, cancellationToken))
+        {
+            return;
+        }
+
         db.Sets.Add(set);
         await db.SaveChangesAsync(cancellationToken);
     }
