@@ -62,8 +62,10 @@ internal static class BackupModule
     {
         ArgumentNullException.ThrowIfNull(app);
         var cron = app.Configuration[$"{BackupOptions.Section}:{nameof(BackupOptions.SchedulerCron)}"] ?? new BackupOptions().SchedulerCron;
-        app.Services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<BackupScheduler>(BackupScheduler.RecurringJobId, s => s.RunAsync(CancellationToken.None), cron);
+        var manager = app.Services.GetRequiredService<IRecurringJobManager>();
+        // Like Operations' upkeep: a storage lock left by a killed process must not stop this process from starting.
+        app.RegisterWithRetry($"the recurring job {BackupScheduler.RecurringJobId}",
+            () => manager.AddOrUpdate<BackupScheduler>(BackupScheduler.RecurringJobId, s => s.RunAsync(CancellationToken.None), cron));
         return app;
     }
 

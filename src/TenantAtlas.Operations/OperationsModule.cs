@@ -64,43 +64,8 @@ internal static class OperationsModule
     {
         var cron = app.Configuration["Operations:MaintenanceCron"] ?? new OperationsOptions().MaintenanceCron;
         var manager = app.Services.GetRequiredService<IRecurringJobManager>();
-        var logger = app.Services.GetRequiredService<ILogger<OperationsMaintenance>>();
-        bool TryRegister()
-        {
-            try
-            {
-                manager.AddOrUpdate<OperationsMaintenance>(OperationsMaintenance.RecurringJobId, m => m.RunAsync(CancellationToken.None), cron);
-                return true;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Could not register the recurring job {JobId}; retrying in the background", OperationsMaintenance.RecurringJobId);
-                return false;
-            }
-        }
-
-        if (!TryRegister())
-        {
-            var stopping = app.Lifetime.ApplicationStopping;
-            _ = Task.Run(async () =>
-            {
-                var delay = TimeSpan.FromSeconds(5);
-                try
-                {
-                    do
-                    {
-                        await Task.Delay(delay, stopping);
-                        delay = delay * 2 < TimeSpan.FromMinutes(1) ? delay * 2 : TimeSpan.FromMinutes(1);
-                    }
-                    while (!TryRegister());
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    // The process stops; the next start registers it.
-                }
-            }, CancellationToken.None);
-        }
-
+        app.RegisterWithRetry($"the recurring job {OperationsMaintenance.RecurringJobId}",
+            () => manager.AddOrUpdate<OperationsMaintenance>(OperationsMaintenance.RecurringJobId, m => m.RunAsync(CancellationToken.None), cron));
         return app;
     }
 
