@@ -44,6 +44,7 @@ internal static class BackupModule
         services.AddTransient<BackupScheduler>();
         services.AddScoped<Retention>();
         services.AddSingleton<BackupSetQueries>();
+        services.AddSingleton<IBackupSets, BackupSets>();
         services.AddSingleton(new TenantPanel(typeof(Pages.BackupTenantPanel), 20));
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRetry);

@@ -1,0 +1,298 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.Restore.Contracts;
+
+namespace TenantAtlas.Restore.Data;
+
+/// <summary>
+/// A restore request: what to restore from which backup set into which tenant, and the admin's choices. Tenant, workspace,
+/// backup set and run ids point into other modules: no cross-module foreign keys.
+/// </summary>
+internal sealed class RestoreRequest
+{
+    public Guid Id { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    public Guid TargetTenantId { get; set; }
+
+    public Guid SourceTenantId { get; set; }
+
+    public Guid SourceBackupSetId { get; set; }
+
+    /// <summary>Registry keys of whole families selected.</summary>
+    public List<string> Families { get; set; } = [];
+
+    /// <summary>Backup item ids selected one by one.</summary>
+    public List<long> ItemIds { get; set; } = [];
+
+    public required string CopySuffix { get; set; }
+
+    public Guid CreatedByUserId { get; set; }
+
+    public required string CreatedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The latest <c>restore.plan</c> run started for the request.</summary>
+    public long? PlanRunId { get; set; }
+
+    /// <summary>The latest <c>restore.execute</c> run (Restore, part 2).</summary>
+    public long? ExecuteRunId { get; set; }
+
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    public List<RestoreItemChoice> ItemChoices { get; set; } = [];
+
+    public List<RestoreReferenceChoice> ReferenceChoices { get; set; } = [];
+}
+
+/// <summary>How the admin wants one item restored (absent: update the matched object, or create when none matches).</summary>
+internal sealed class RestoreItemChoice
+{
+    public Guid RequestId { get; set; }
+
+    public long BackupItemId { get; set; }
+
+    public RestoreItemMode Mode { get; set; }
+
+    /// <summary>The candidate picked among several the plan found (a conflict); null to let the plan match.</summary>
+    public string? TargetObjectId { get; set; }
+
+    public required string ChosenBy { get; set; }
+
+    public DateTimeOffset ChosenAt { get; set; }
+}
+
+/// <summary>The admin's answer for a referenced group, assignment filter or scope tag of the source.</summary>
+internal sealed class RestoreReferenceChoice
+{
+    public Guid RequestId { get; set; }
+
+    public ReferenceKind Kind { get; set; }
+
+    public required string SourceId { get; set; }
+
+    public ReferenceAction Action { get; set; }
+
+    public string? TargetId { get; set; }
+
+    public string? TargetDisplayName { get; set; }
+
+    public required string ChosenBy { get; set; }
+
+    public DateTimeOffset ChosenAt { get; set; }
+}
+
+/// <summary>What a <c>restore.plan</c> run found: one per run; the request shows its newest.</summary>
+internal sealed class RestorePlan
+{
+    public Guid Id { get; set; }
+
+    public Guid RequestId { get; set; }
+
+    public long OperationRunId { get; set; }
+
+    /// <summary>When the run began reading the target: a backup or inventory of the target completed after it makes the plan stale.</summary>
+    public DateTimeOffset ReadStartedAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The dependency map (jsonb array of <c>PlanReference</c>): every group, filter and scope tag the selection references.</summary>
+    public string References { get; set; } = "[]";
+
+    /// <summary>The target's protected groups at planning time (jsonb array of <c>{id, displayName}</c>).</summary>
+    public string ProtectedGroups { get; set; } = "[]";
+
+    /// <summary>Every assignment filter of the target as the plan read it (jsonb array of <c>{id, displayName, platform}</c>): what a filter may be mapped to.</summary>
+    public string TargetAssignmentFilters { get; set; } = "[]";
+
+    /// <summary>Every scope tag of the target as the plan read it (jsonb array of <c>{id, displayName}</c>): what a scope tag may be mapped to.</summary>
+    public string TargetScopeTags { get; set; } = "[]";
+
+    public int Creates { get; set; }
+
+    public int Updates { get; set; }
+
+    public int Identical { get; set; }
+
+    public int Conflicts { get; set; }
+
+    public int Blocked { get; set; }
+
+    public List<RestorePlanItem> Items { get; set; } = [];
+}
+
+internal enum PlanAction
+{
+    Create,
+    Update,
+    Skip,
+    Conflict,
+    Blocked,
+}
+
+/// <summary>How the plan found the item's object in the target.</summary>
+internal enum PlanMatch
+{
+    /// <summary>No object matched: the restore creates one.</summary>
+    None,
+
+    /// <summary>Same id (a same-tenant restore).</summary>
+    Id,
+
+    /// <summary>Same <c>@odata.type</c> and the only object with the display name.</summary>
+    Name,
+
+    /// <summary>Several objects could be it: a conflict until the admin picks one or chooses a copy.</summary>
+    Ambiguous,
+
+    /// <summary>The admin picked the object.</summary>
+    Chosen,
+
+    /// <summary>The admin chose to create a copy.</summary>
+    Copy,
+}
+
+/// <summary>One selected backup item in a plan: what the restore would do with it, and why.</summary>
+internal sealed class RestorePlanItem
+{
+    public long Id { get; set; }
+
+    public Guid PlanId { get; set; }
+
+    public long BackupItemId { get; set; }
+
+    public required string Family { get; set; }
+
+    public required string SourceGraphId { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public string? ODataType { get; set; }
+
+    public PlanAction Action { get; set; }
+
+    /// <summary>For people: why blocked or in conflict, what a skip means.</summary>
+    public string? Reason { get; set; }
+
+    public PlanMatch Match { get; set; }
+
+    public string? TargetObjectId { get; set; }
+
+    public string? TargetDisplayName { get; set; }
+
+    /// <summary>The candidates of an ambiguous match (jsonb array of <c>{id, displayName, lastModifiedDateTime}</c>).</summary>
+    public string Candidates { get; set; } = "[]";
+
+    /// <summary>The field diff, target's current object → backup (<c>ObjectDiff</c> as jsonb); empty for a create.</summary>
+    public string ContentDiff { get; set; } = """{"changes":[]}""";
+
+    /// <summary>The assignment diff, target's current assignments → the backup's with references mapped (<c>AssignmentDiff</c>).</summary>
+    public string AssignmentDiff { get; set; } = """{"changes":[]}""";
+
+    /// <summary>The references of this item that are unresolved or ambiguous (jsonb array of <c>{kind, sourceId}</c>): they block its assignments.</summary>
+    public string Blockers { get; set; } = "[]";
+
+    /// <summary>The target object as the plan read it (jsonb; null for a create): execute compares it with a fresh read.</summary>
+    public string? TargetContent { get; set; }
+
+    public DateTimeOffset? TargetLastModifiedAt { get; set; }
+
+    public string? TargetVersion { get; set; }
+}
+
+internal sealed class RestoreDbContext(DbContextOptions<RestoreDbContext> options) : DbContext(options)
+{
+    public const string Schema = "restore";
+
+    public DbSet<RestoreRequest> Requests => Set<RestoreRequest>();
+
+    public DbSet<RestoreItemChoice> ItemChoices => Set<RestoreItemChoice>();
+
+    public DbSet<RestoreReferenceChoice> ReferenceChoices => Set<RestoreReferenceChoice>();
+
+    public DbSet<RestorePlan> Plans => Set<RestorePlan>();
+
+    public DbSet<RestorePlanItem> PlanItems => Set<RestorePlanItem>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.Entity<RestoreRequest>(e =>
+        {
+            e.ToTable("restore_requests");
+            e.Property(x => x.CopySuffix).HasMaxLength(RestoreDefaults.MaxCopySuffixLength);
+            e.Property(x => x.CreatedBy).HasMaxLength(300);
+            e.HasIndex(x => new { x.TargetTenantId, x.CreatedAt });
+            e.HasIndex(x => new { x.WorkspaceId, x.CreatedAt });
+            // Retention asks which sets are in use.
+            e.HasIndex(x => x.SourceBackupSetId);
+            e.HasMany(x => x.ItemChoices).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.ReferenceChoices).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<RestoreItemChoice>(e =>
+        {
+            e.ToTable("restore_item_choices");
+            e.HasKey(x => new { x.RequestId, x.BackupItemId });
+            e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.TargetObjectId).HasMaxLength(200);
+            e.Property(x => x.ChosenBy).HasMaxLength(300);
+        });
+        modelBuilder.Entity<RestoreReferenceChoice>(e =>
+        {
+            e.ToTable("restore_reference_choices");
+            e.HasKey(x => new { x.RequestId, x.Kind, x.SourceId });
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Action).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.SourceId).HasMaxLength(200);
+            e.Property(x => x.TargetId).HasMaxLength(200);
+            e.Property(x => x.TargetDisplayName).HasMaxLength(1000);
+            e.Property(x => x.ChosenBy).HasMaxLength(300);
+        });
+        modelBuilder.Entity<RestorePlan>(e =>
+        {
+            e.ToTable("restore_plans");
+            e.HasIndex(x => x.OperationRunId).IsUnique();
+            e.HasIndex(x => new { x.RequestId, x.CreatedAt });
+            e.Property(x => x.References).HasColumnType("jsonb");
+            e.Property(x => x.ProtectedGroups).HasColumnType("jsonb");
+            e.Property(x => x.TargetAssignmentFilters).HasColumnType("jsonb");
+            e.Property(x => x.TargetScopeTags).HasColumnType("jsonb");
+            e.HasMany(x => x.Items).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<RestorePlanItem>(e =>
+        {
+            e.ToTable("restore_plan_items");
+            e.Property(x => x.Family).HasMaxLength(100);
+            e.Property(x => x.SourceGraphId).HasMaxLength(200);
+            e.Property(x => x.DisplayName).HasMaxLength(1000);
+            e.Property(x => x.ODataType).HasMaxLength(300);
+            e.Property(x => x.Action).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Match).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Reason).HasMaxLength(2000);
+            e.Property(x => x.TargetObjectId).HasMaxLength(200);
+            e.Property(x => x.TargetDisplayName).HasMaxLength(1000);
+            e.Property(x => x.TargetVersion).HasMaxLength(100);
+            e.Property(x => x.Candidates).HasColumnType("jsonb");
+            e.Property(x => x.ContentDiff).HasColumnType("jsonb");
+            e.Property(x => x.AssignmentDiff).HasColumnType("jsonb");
+            e.Property(x => x.Blockers).HasColumnType("jsonb");
+            e.Property(x => x.TargetContent).HasColumnType("jsonb");
+            e.HasIndex(x => new { x.PlanId, x.BackupItemId }).IsUnique();
+        });
+    }
+}
+
+internal sealed class RestoreDbContextDesignFactory : IDesignTimeDbContextFactory<RestoreDbContext>
+{
+    public RestoreDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<RestoreDbContext>();
+        ModuleDatabaseRegistration.ConfigureNpgsql(options, "Host=localhost;Database=design", RestoreDbContext.Schema);
+        return new RestoreDbContext(options.Options);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using TenantAtlas.Backup.Contracts;
+using TenantAtlas.BuildingBlocks.Database;
+using TenantAtlas.BuildingBlocks.Modules;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Restore.Contracts;
+using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Requests;
+
+namespace TenantAtlas.Restore;
+
+/// <summary>
+/// The Restore module: restore requests (schema <c>restore</c>), the <c>restore.plan</c> operation type and its job, the
+/// review pages. Reads Backup, Directory, Inventory, Tenants and Graph through their Contracts only. Needs from the host:
+/// Access, Tenants, Operations, Graph, Backup, Directory, Inventory, a TimeProvider.
+/// </summary>
+internal static class RestoreModule
+{
+    public const string ModuleName = "Restore";
+
+    public static IServiceCollection AddRestore(this IServiceCollection services)
+    {
+        services.AddModuleDbContext<RestoreDbContext>(ModuleName, RestoreDbContext.Schema);
+        services.AddOptions<RestoreOptions>().BindConfiguration(RestoreOptions.Section)
+            .Validate(o => o.PlanMaxAge > TimeSpan.Zero, "Restore:PlanMaxAge must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RestoreRequests>();
+        services.AddSingleton<IRestoreRequests>(sp => sp.GetRequiredService<RestoreRequests>());
+        services.AddSingleton<IBackupSetUsage, RestoreBackupSetUsage>();
+        services.AddOperationType(RestoreOperationTypes.PlanDefinition);
+        services.AddOperationInputs<RestorePlanInputs>(RestoreOperationTypes.Plan);
+        services.AddOperationLinks<RestoreRunLinks>(RestoreOperationTypes.Plan);
+        return services;
+    }
+}
+
+/// <summary>The Restore module's line in the module catalogue (<c>src/modules.txt</c>): how the host composes it.</summary>
+internal sealed class RestoreModuleEntry : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddRestore();
+}
