@@ -1,5 +1,4 @@
-extern alias GraphEmulator;
-using GraphEmulator::TenantAtlas.GraphEmulator.State;
+using TenantAtlas.GraphEmulator;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.Graph.Contracts;
