@@ -8,6 +8,7 @@ using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Restore.Contracts;
 using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Planning;
 using TenantAtlas.Restore.Requests;
 
 namespace TenantAtlas.Restore;
@@ -30,6 +31,7 @@ internal static class RestoreModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RestoreRequests>();
         services.AddSingleton<IRestoreRequests>(sp => sp.GetRequiredService<RestoreRequests>());
+        services.AddSingleton<PlanFreshness>();
         services.AddSingleton<IBackupSetUsage, RestoreBackupSetUsage>();
         services.AddOperationType(RestoreOperationTypes.PlanDefinition);
         services.AddOperationInputs<RestorePlanInputs>(RestoreOperationTypes.Plan);
