@@ -66,9 +66,6 @@ internal sealed class DemoRunHistory(IOperationHistory history, TimeProvider clo
         yield return Run(tenant, OperationTypes.BackupRunNow, OperationRunOutcome.Failed, failedNow, 412, 37, user: true,
             failures: [("ServiceUnavailable", "Graph answered 503 Service Unavailable after 3 retries (request-id 3d9b2c71-…).", null)]);
         yield return Run(tenant, OperationTypes.BackupRetry, OperationRunOutcome.Succeeded, failedNow.AddMinutes(20), 412, 412, user: true);
-        yield return Run(tenant, OperationTypes.RestoreExecute, OperationRunOutcome.PartiallySucceeded, now.AddDays(-1), 25, 25, user: true,
-            failures: [("assignment_target_unresolved", "Group 'HR – Laptops' does not exist in the target tenant: the item was not written.", "Windows 10 – Wi-Fi HR")],
-            counts: new() { ["succeeded"] = 24, ["failed"] = 1, ["created"] = 3, ["updated"] = 21 }, restore: true);
         yield return Run(tenant, OperationTypes.DirectoryGroupsSync, OperationRunOutcome.Failed, now.AddDays(-1).AddHours(-3), 1204, 530, user: true, reason: "worker_lost",
             failures: [("worker_lost", "The worker running this run stopped sending heartbeats for more than 3 minute(s) (process crash or restart). Start it again.", null)]);
     }
@@ -81,7 +78,7 @@ internal sealed class DemoRunHistory(IOperationHistory history, TimeProvider clo
         DemoTenant tenant, string type, OperationRunOutcome outcome, DateTimeOffset createdAt, long total, long processed,
         (string Code, string Message, string? Item)[]? failures = null, (Guid Id, DateTimeOffset Slot)? schedule = null,
         (int Requests, int Seconds)? throttled = null, Dictionary<string, long>? counts = null, bool user = false, string? reason = null,
-        bool restore = false, bool neverStarted = false)
+        bool neverStarted = false)
     {
         var definition = OperationTypes.All.Single(d => d.Key == type);
         var started = neverStarted ? (DateTimeOffset?)null : createdAt.AddSeconds(2);
@@ -127,7 +124,6 @@ internal sealed class DemoRunHistory(IOperationHistory history, TimeProvider clo
             CompletionReason = reason,
             ScheduleId = schedule?.Id,
             ScheduledFor = schedule?.Slot,
-            RestoreRequestId = restore ? Guid.CreateVersion7(createdAt) : null,
         };
     }
 }
