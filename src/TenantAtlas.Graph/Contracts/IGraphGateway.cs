@@ -58,6 +58,13 @@ public interface IGraphGateway
     Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes an object of a family restore can create (<c>DELETE {collection}/{id}</c>) — a rollback takes back what a
+    /// restore created. Returns false when Graph answers 404 (already gone), which is not an error for a rollback.
+    /// Counts against the tenant's write budget; a Multi Admin Approval refusal fails as for the other writes.
+    /// </summary>
+    Task<bool> DeleteObjectAsync(Guid tenantId, string resourceKey, string objectId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Signs in with the tenant's stored credential and probes one read per permission area (in a single <c>$batch</c>).
     /// Never throws for tenant-side problems: the answer says what is wrong (wrong secret, unknown tenant or app, missing permissions…).
     /// </summary>

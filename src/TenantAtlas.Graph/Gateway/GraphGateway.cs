@@ -166,6 +166,29 @@ internal sealed class GraphGateway(
         logger.LogInformation("Assigned {ResourceKey} object {ObjectId} in tenant {TenantId} ({Count} assignments)", contract.Key, objectId, tenantId, assignments.Count);
     }
 
+    public async Task<bool> DeleteObjectAsync(Guid tenantId, string resourceKey, string objectId, CancellationToken cancellationToken = default)
+    {
+        var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
+        if (contract.CreateMethod is null)
+        {
+            throw NotWritable(contract, "delete");
+        }
+
+        var id = ObjectId(objectId, contract.Key);
+        var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+        try
+        {
+            await GraphRequests.SendAsync(client, Method.DELETE, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), null, null, contract.Key, cancellationToken);
+        }
+        catch (GraphRequestException e) when (e.HttpStatus == 404)
+        {
+            return false;
+        }
+
+        logger.LogInformation("Deleted {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
+        return true;
+    }
+
     public Task<ConnectionVerification> VerifyConnectionAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
         verifier.VerifyAsync(tenantId, cancellationToken);
 

@@ -12,6 +12,7 @@ internal enum GraphOperationKind
     Create,
     Update,
     Assign,
+    Delete,
     WriteNavigation,
     Batch,
 }
@@ -138,6 +139,12 @@ internal sealed class GraphResourceContract
         if (AssignAction is not null)
         {
             list.Add(new("POST", "{id}/" + AssignAction, GraphOperationKind.Assign));
+        }
+
+        // What restore creates it may have to take back (a rollback deletes the objects a restore created).
+        if (CreateMethod is not null)
+        {
+            list.Add(new("DELETE", "{id}", GraphOperationKind.Delete));
         }
 
         list.AddRange(WriteNavigations.Select(n => new GraphOperation("POST", "{id}/" + n, GraphOperationKind.WriteNavigation)));

@@ -119,6 +119,7 @@ public sealed class CompleteContentTests(GraphFixture fixture) : IClassFixture<G
             () => App.Gateway.CreateObjectAsync(id, GraphResourceKeys.DeviceConfigurations, content),
             () => App.Gateway.UpdateObjectAsync(id, GraphResourceKeys.DeviceConfigurations, policyId, content),
             () => App.Gateway.AssignAsync(id, GraphResourceKeys.DeviceConfigurations, policyId, [assignment]),
+            () => App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.DeviceConfigurations, policyId),
         };
         foreach (var write in writes)
         {
@@ -151,5 +152,32 @@ public sealed class CompleteContentTests(GraphFixture fixture) : IClassFixture<G
 
         tenant.Get(GraphFamilies.DeviceConfigurations, policyId)!["description"]!.GetValue<string>().Should().Be("Checked");
         tenant.Get(GraphFamilies.DeviceConfigurations, policyId)!.ContainsKey("assignments").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_delete_removes_the_object_once_and_a_second_delete_says_it_was_already_gone()
+    {
+        var tenant = fixture.NewTenant();
+        var id = App.AddTenant(tenant);
+        var policyId = tenant.Ids(GraphFamilies.DeviceConfigurations)[0];
+
+        (await App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.DeviceConfigurations, policyId)).Should().BeTrue();
+        (await App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.DeviceConfigurations, policyId)).Should().BeFalse("a rollback may meet an object someone already deleted");
+
+        tenant.Get(GraphFamilies.DeviceConfigurations, policyId).Should().BeNull();
+        fixture.GraphLog(tenant).Where(e => e.Method == "DELETE").Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task A_delete_of_a_family_restore_cannot_create_is_refused_before_anything_is_sent()
+    {
+        var tenant = fixture.NewTenant();
+        var id = App.AddTenant(tenant);
+        var before = fixture.GraphLog(tenant).Count;
+
+        var failure = await Assert.ThrowsAsync<GraphRequestException>(() => App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.Groups, "any"));
+
+        failure.ErrorCode.Should().NotBeNullOrEmpty();
+        fixture.GraphLog(tenant).Count.Should().Be(before);
     }
 }

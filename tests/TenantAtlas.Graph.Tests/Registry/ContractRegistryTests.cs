@@ -85,6 +85,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("POST", "/beta/deviceManagement/deviceConfigurations/1/assign", "Assign")]
     [InlineData("POST", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues", "WriteNavigation")]
     [InlineData("POST", "/beta/$batch", "Batch")]
+    [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1", "Delete")]
     public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)
     {
         registry.Match(method, pathAndQuery)!.Operation.Kind.ToString().Should().Be(kind);
@@ -96,7 +97,9 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("GET", "/beta/groups")]
     [InlineData("PATCH", "/beta/deviceManagement/configurationPolicies/1")]
     [InlineData("POST", "/beta/deviceManagement/roleDefinitions")]
-    [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1")]
+    [InlineData("DELETE", "/beta/deviceManagement/roleDefinitions/1")]
+    [InlineData("DELETE", "/v1.0/groups/1")]
+    [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations")]
     [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$deltatoken=x")]
     [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$search=x")]
     [InlineData("GET", "/beta/deviceManagement/deviceConfigurations/1/settings")]
