@@ -170,10 +170,22 @@ internal static class NavigationHandlers
             throw GraphException.BadRequest("A group assignment target needs a groupId.", ErrorSource.Intune);
         }
 
+        // Intune checks the references against the tenant: an id copied from another tenant is refused, not stored.
+        if (target["groupId"]?.GetValue<string>() is { Length: > 0 } groupId && call.Tenant.Get(GraphFamilies.Groups, groupId) is null)
+        {
+            throw GraphException.BadRequest($"The group '{groupId}' of the assignment target does not exist in this tenant.", ErrorSource.Intune);
+        }
+
         var filterType = target["deviceAndAppManagementAssignmentFilterType"]?.GetValue<string>() ?? "none";
         if (filterType is not ("none" or "include" or "exclude"))
         {
             throw GraphException.BadRequest($"Invalid deviceAndAppManagementAssignmentFilterType '{filterType}'.", ErrorSource.Intune);
+        }
+
+        if (filterType != "none" && target["deviceAndAppManagementAssignmentFilterId"]?.GetValue<string>() is { Length: > 0 } filterId
+            && call.Tenant.Get(GraphFamilies.AssignmentFilters, filterId) is null)
+        {
+            throw GraphException.BadRequest($"The assignment filter '{filterId}' does not exist in this tenant.", ErrorSource.Intune);
         }
 
         var normalized = new JsonObject

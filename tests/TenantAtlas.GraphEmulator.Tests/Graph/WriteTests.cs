@@ -152,6 +152,33 @@ public sealed class WriteTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task Assign_refuses_a_group_or_filter_that_does_not_exist_in_the_tenant_and_keeps_the_old_set()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.DeviceConfigurations] = 1 });
+        using var client = Host.CreateClient(tenant.TenantId);
+        var id = tenant.Ids(GraphFamilies.DeviceConfigurations)[0];
+        var groups = tenant.Ids(GraphFamilies.Groups);
+        using var first = await client.SendJsonAsync(HttpMethod.Post, $"beta/deviceManagement/deviceConfigurations/{id}/assign",
+            new JsonObject { ["assignments"] = new JsonArray(GroupTarget(groups[0])) });
+        var foreignGroup = Guid.NewGuid().ToString(); // another tenant's group id: unknown here
+        var filtered = GroupTarget(groups[1]);
+        filtered["target"]!["deviceAndAppManagementAssignmentFilterId"] = Guid.NewGuid().ToString();
+        filtered["target"]!["deviceAndAppManagementAssignmentFilterType"] = "include";
+
+        using var foreign = await client.SendJsonAsync(HttpMethod.Post, $"beta/deviceManagement/deviceConfigurations/{id}/assign",
+            new JsonObject { ["assignments"] = new JsonArray(GroupTarget(foreignGroup)) });
+        using var unknownFilter = await client.SendJsonAsync(HttpMethod.Post, $"beta/deviceManagement/deviceConfigurations/{id}/assign",
+            new JsonObject { ["assignments"] = new JsonArray(filtered) });
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        foreign.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await foreign.ReadJsonAsync())["error"]!["message"].Str().Should().Contain(foreignGroup);
+        unknownFilter.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        tenant.Get(GraphFamilies.DeviceConfigurations, id)!["assignments"]!.AsArray().Should().ContainSingle("a refused assign changes nothing")
+            .Which!["target"]!["groupId"].Str().Should().Be(groups[0]);
+    }
+
+    [Fact]
     public async Task Delete_answers_204_and_then_the_object_is_gone()
     {
         var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 2 });
