@@ -54,5 +54,7 @@ ta_log "Applying migrations"
 dotnet "$dll" migrate
 ta_log "Seeding demo data (idempotent)"
 dotnet "$dll" seed-demo
+# Once running, the demo makes its restore for real: a backup of Contoso-EU, a request into Contoso-US, its plan.
+export Demo__SeedRestore=true
 ta_log "TenantAtlas on $url — sign in as owner@demo.test / Demo!2345 (demo only)"
 dotnet "$dll" --urls "$url" "$@"

@@ -82,6 +82,11 @@ internal static class HostComposition
 
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<DemoRunHistory>();
+        if (configuration.GetValue(DemoRestoreSeed.Setting, false))
+        {
+            services.AddHostedService<DemoRestoreSeed>();
+        }
+
         services.AddReadiness(role, configuration);
     }
 
