@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using TenantAtlas.Backup.Compare;
 using TenantAtlas.Backup.Contracts;
 using TenantAtlas.Backup.Data;
 using TenantAtlas.Backup.Jobs;
@@ -22,7 +23,7 @@ namespace TenantAtlas.Backup;
 
 /// <summary>
 /// The Backup module: schedules, the scheduler (a recurring Hangfire job), the backup job of the three backup operation
-/// types, backup sets and retention. Needs from the host: Access, Tenants, Operations, Graph, Hangfire, a TimeProvider.
+/// types, backup sets and retention. Needs from the host: Access, Tenants, Operations, Graph, Inventory (the compare page), Hangfire, a TimeProvider.
 /// </summary>
 internal static class BackupModule
 {
@@ -45,6 +46,7 @@ internal static class BackupModule
         services.AddScoped<Retention>();
         services.AddSingleton<BackupSetQueries>();
         services.AddSingleton<IBackupSets, BackupSets>();
+        services.AddSingleton<BackupSetComparer>();
         services.AddSingleton(new TenantPanel(typeof(Pages.BackupTenantPanel), 20));
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRetry);

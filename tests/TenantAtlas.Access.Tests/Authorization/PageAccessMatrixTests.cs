@@ -69,6 +69,7 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
         foreach (var (id, own) in new[] { (f.OwnSet.ToString(), true), (f.OtherSet.ToString(), false), (unknownGuid, false) })
         {
             yield return ("/admin/backup-sets/{SetId:guid}", $"/admin/backup-sets/{id}", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
+            yield return ("/admin/backup-sets/{SetId:guid}/compare", $"/admin/backup-sets/{id}/compare?with=current", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
         }
 
         // An inventory sync: its capability (tenant.inventory.sync) is the operator's, not the readonly member's.

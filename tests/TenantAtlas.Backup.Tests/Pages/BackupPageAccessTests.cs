@@ -13,7 +13,7 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
     public static TheoryData<string, string, HttpStatusCode> ViewMatrix()
     {
         var data = new TheoryData<string, string, HttpStatusCode>();
-        foreach (var page in new[] { "list", "schedule", "sets", "set", "download" })
+        foreach (var page in new[] { "list", "schedule", "sets", "set", "download", "compare" })
         {
             data.Add(page, "owner@demo.test", HttpStatusCode.OK);
             data.Add(page, "operator@demo.test", HttpStatusCode.OK);
@@ -42,6 +42,7 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
         "sets" => $"/admin/tenants/{fixture.Demo.ContosoEu}/backups/sets",
         "set" => $"/admin/backup-sets/{fixture.SetId}",
         "download" => $"/admin/backup-sets/{fixture.SetId}/download",
+        "compare" => $"/admin/backup-sets/{fixture.SetId}/compare?with=current",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 
@@ -82,6 +83,8 @@ public sealed class BackupPageAccessTests(BackupPagesFixture fixture) : IClassFi
     [InlineData("/admin/backup-schedules/{0}/edit")]
     [InlineData("/admin/backup-sets/{0}")]
     [InlineData("/admin/backup-sets/{0}/download")]
+    [InlineData("/admin/backup-sets/{0}/compare")]
+    [InlineData("/admin/backup-sets/{0}/compare?with=current")]
     [InlineData("/admin/tenants/{0}/backups")]
     [InlineData("/admin/tenants/{0}/backups/new")]
     [InlineData("/admin/tenants/{0}/backups/sets")]

@@ -23,7 +23,7 @@ public sealed class BackupPagesDatabaseOnlyTests(BackupPagesFixture fixture) : I
         var client = await fixture.SignedInAsync("owner@demo.test");
         using var outbound = new OutboundHttpRecorder();
 
-        foreach (var page in new[] { "list", "new", "schedule", "edit", "sets", "set", "download" })
+        foreach (var page in new[] { "list", "new", "schedule", "edit", "sets", "set", "download", "compare" })
         {
             (await client.GetAsync(BackupPageAccessTests.PathOf(fixture, page))).StatusCode.Should().Be(HttpStatusCode.OK, page);
         }
