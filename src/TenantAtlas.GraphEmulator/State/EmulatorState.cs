@@ -92,6 +92,13 @@ public sealed class EmulatorState
 
     public void ClearRequestLog() => Log.Clear();
 
+    /// <summary>The request log's Graph calls for one tenant (or all) after a sequence number, as a rate over <paramref name="window"/>.</summary>
+    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0) =>
+        GraphEmulator.RequestRate.From(
+            tenantId is null ? null : FindTenant(tenantId)?.TenantId ?? tenantId,
+            RequestLog(tenantId, afterSequence),
+            window);
+
     public void ExpireDeltaTokens(string tenantId) => GetTenant(tenantId).ExpireDeltaTokens();
 
     /// <summary>Back to the start: the configured tenants freshly seeded, no faults, an empty log.</summary>
