@@ -64,7 +64,8 @@ def problem_message(headers, body):
     return doc.get("detail") or doc.get("errors") or doc.get("title")
 
 
-def api(case, method, path, body=None, content_type="application/json", token=args.token, expect=None, extra=None):
+def api(case, method, path, body=None, content_type="application/json", token=args.token, expect=None, extra=None, kestrel=False):
+    """kestrel: the server itself refuses the request line (a NUL in the path) before the app sees it: a bare 400."""
     headers = {}
     if token is not None:
         headers["Authorization"] = "Bearer " + token
@@ -77,8 +78,10 @@ def api(case, method, path, body=None, content_type="application/json", token=ar
     ok, why = True, ""
     if status == 0 or status >= 500:
         ok, why = False, content[:200].decode("utf-8", "replace")
-    elif status == 400 and not problem_message(response_headers, content):
+    elif status == 400 and path.startswith("/api/") and not problem_message(response_headers, content) and not kestrel:
         ok, why = False, "400 without a ProblemDetails message"
+    elif 400 <= status < 500 and not path.startswith("/api/") and status not in (401, 404, 405, 414, 431) and not content.strip() and not kestrel:
+        ok, why = False, f"{status} without a message"
     elif expect and status not in expect:
         ok, why = False, f"expected {expect}"
     record(case, method, path, status, ok, why)
@@ -87,10 +90,11 @@ def api(case, method, path, body=None, content_type="application/json", token=ar
 
 # ---- The operations API -------------------------------------------------------------------------------------------------
 bad_ids = ["abc", "-1", "0", "1.5", "1e3", "99999999999999999999999", "9223372036854775808", "%00", "1%00", "%2e%2e%2f",
-           "00000000-0000-0000-0000-00000000000g", str(uuid.uuid4()), "x" * 4000, "%F0%9F%92%A3", "%C0%AF", "+1", " 1"]
+           "00000000-0000-0000-0000-00000000000g", str(uuid.uuid4()), "x" * 4000, "%F0%9F%92%A3", "%C0%AF", "+1", "%201", "%FF"]
 for bad in bad_ids:
-    api(f"run id '{bad[:20]}'", "GET", f"/api/operations/{bad}", expect=[400, 404])
-    api(f"cancel id '{bad[:20]}'", "POST", f"/api/operations/{bad}/cancel", expect=[400, 404])
+    nul = "%00" in bad
+    api(f"run id '{bad[:20]}'", "GET", f"/api/operations/{bad}", expect=[400, 404], kestrel=nul)
+    api(f"cancel id '{bad[:20]}'", "POST", f"/api/operations/{bad}/cancel", expect=[400, 404], kestrel=nul)
 
 list_params = {
     "workspaceId": ["garbage", "00000000-0000-0000-0000-00000000000g", "%00"],
@@ -139,7 +143,7 @@ bodies = {
     "tenant with NUL": json.dumps({"type": "inventory.sync", "tenantId": tenant + "\u0000"}),
     "inputs an array": json.dumps({"type": "inventory.sync", "tenantId": tenant, "inputs": [1, 2]}),
     "inputs a string": json.dumps({"type": "inventory.sync", "tenantId": tenant, "inputs": "x"}),
-    "inputs unknown key": json.dumps({"type": "inventory.sync", "tenantId": tenant, "inputs": {"cron": "* * *"}}),
+    "backup inputs unknown key": json.dumps({"type": "backup_schedule.run_now", "tenantId": tenant, "inputs": {"cron": "* * *"}}),
     "backup without schedule": json.dumps({"type": "backup_schedule.run_now", "tenantId": tenant, "inputs": {}}),
     "backup schedule garbage": json.dumps({"type": "backup_schedule.run_now", "tenantId": tenant, "inputs": {"scheduleId": "every day"}}),
     "backup schedule negative": json.dumps({"type": "backup_schedule.run_now", "tenantId": tenant, "inputs": {"scheduleId": -1}}),
@@ -153,14 +157,14 @@ bodies = {
     "deeply nested object": deep_object,
     "deep inputs": '{"type":"inventory.sync","tenantId":"' + tenant + '","inputs":' + deep_object + "}",
     "duplicate keys": '{"type":"inventory.sync","type":"no.such","tenantId":"' + tenant + '","tenantId":"x"}',
-    "huge number": '{"type":"inventory.sync","tenantId":"' + tenant + '","inputs":{"n":1' + "0" * 5000 + "}}",
+    "huge number": '{"type":"backup_schedule.run_now","tenantId":"' + tenant + '","inputs":{"scheduleId":1' + "0" * 5000 + "}}",
     "invalid UTF-8": b'{"type":"inventory.sync\xff\xfe","tenantId":"' + tenant.encode() + b'"}',
     "raw NUL bytes": b'{"type":"inventory.sync",\x00"tenantId":"' + tenant.encode() + b'"}',
     "lone surrogate escape": '{"type":"inventory.sync\\ud800","tenantId":"' + tenant + '"}',
     "trailing garbage": '{"type":"inventory.sync","tenantId":"' + tenant + '"} trailing',
     "comments": '/* hi */ {"type":"inventory.sync","tenantId":"' + tenant + '"}',
     "4 MB of whitespace and a bad body": " " * (4 * 1024 * 1024) + "{",
-    "35 MB body": "[" + "1," * (17 * 1024 * 1024) + "1]",
+    "3 MB body": "[" + "1," * (1536 * 1024) + "1]",
 }
 for case, body in bodies.items():
     api(f"start: {case}", "POST", "/api/operations", body=body, expect=[400, 403, 404, 413, 415])
@@ -181,7 +185,7 @@ api("basic auth", "GET", "/api/operations", token=None, extra={"Authorization": 
 # ---- Other endpoints, anonymous and with the token (they want the cookie) ----------------------------------------------------
 for path in ["/admin/backup-sets/garbage/download", f"/admin/backup-sets/{uuid.uuid4()}/download", "/admin/backup-sets/%00/download",
              "/healthz?x=%00", "/readyz?" + "a" * 5000]:
-    api(f"anonymous {path[:40]}", "GET", path, token=None, expect=[200, 302, 401, 404, 414, 431])
+    api(f"anonymous {path[:40]}", "GET", path, token=None, expect=[200, 302, 400, 401, 404, 414, 431], kestrel="%00" in path.split("?")[0])
 
 # ---- Signed in with a cookie, as a browser ---------------------------------------------------------------------------------
 TOKEN_RE = re.compile(r'name="__RequestVerificationToken"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="__RequestVerificationToken"')
@@ -242,7 +246,7 @@ _, token, handler = form_tokens(login_path)
 status, _, _ = send("POST", login_path, urllib.parse.urlencode({"Input.Email": args.email, "Input.Password": args.password,
                                                                   "__RequestVerificationToken": token or "", "_handler": handler or "login"}).encode(),
                     {"Content-Type": "application/x-www-form-urlencoded"}, opener=browser)
-signed_in = any(c.name.startswith(".AspNetCore.Identity") or "Application" in c.name for c in jar)
+signed_in = any(c.name == "TenantAtlas.Auth" for c in jar)
 record("sign in as the owner", "POST", login_path, status, signed_in, "" if signed_in else "no sign-in cookie")
 
 if signed_in:

@@ -16,6 +16,7 @@ public sealed class EmulatorState
         Options = options;
         Protector = new TokenProtector(options.SigningKey);
         Log = new RequestLog(Math.Max(1, options.MaxRequestLogEntries));
+        Faults = new FaultEngine(options.TimeProvider);
         Reset();
     }
 
@@ -25,7 +26,7 @@ public sealed class EmulatorState
 
     internal TokenProtector Protector { get; }
 
-    internal FaultEngine Faults { get; } = new();
+    internal FaultEngine Faults { get; }
 
     internal RequestLog Log { get; }
 
