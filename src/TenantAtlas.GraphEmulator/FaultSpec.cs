@@ -3,7 +3,8 @@ namespace TenantAtlas.GraphEmulator;
 /// <summary>
 /// A scripted fault: Graph calls (batch items included) whose path matches <see cref="Pattern"/> answer
 /// <see cref="Status"/> (429, 503, 504…) <see cref="Times"/> times (every time when null), after
-/// <see cref="LatencyMs"/> of added latency. A rule without a status only adds latency.
+/// <see cref="LatencyMs"/> of added latency. A rule without a status only adds latency. With <see cref="DurationMs"/> the
+/// rule holds only for that long after it was added — a storm that passes, as Graph's throttling does.
 /// </summary>
 public sealed class FaultSpec
 {
@@ -32,6 +33,9 @@ public sealed class FaultSpec
 
     public int LatencyMs { get; set; }
 
+    /// <summary>The rule holds for this many milliseconds after it was added, then lets every call through; null: until removed.</summary>
+    public int? DurationMs { get; set; }
+
     /// <summary>Error code in the envelope; defaults per status (TooManyRequests, serviceNotAvailable, …).</summary>
     public string? ErrorCode { get; set; }
 
@@ -49,5 +53,5 @@ public sealed class FaultSpec
     public FaultSpec Clone() => (FaultSpec)MemberwiseClone();
 }
 
-/// <summary>A fault rule as it stands: its spec, how often it fired, and how many failures it has left.</summary>
-public sealed record FaultRule(string Id, FaultSpec Spec, int Hits, int? Remaining);
+/// <summary>A fault rule as it stands: its spec, how often it fired, how many failures it has left, and when it stops holding.</summary>
+public sealed record FaultRule(string Id, FaultSpec Spec, int Hits, int? Remaining, DateTimeOffset? EndsAt = null);

@@ -127,6 +127,8 @@ public sealed class GraphEmulatorHost : IAsyncDisposable
 
     public void ClearRequestLog() => State.ClearRequestLog();
 
+    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0) => State.RequestRate(tenantId, window, afterSequence);
+
     public void ExpireDeltaTokens(string tenantId) => State.ExpireDeltaTokens(tenantId);
 
     public void Reset() => State.Reset();

@@ -10,7 +10,7 @@ internal sealed record FaultDecision(int LatencyMs, FaultSpec? Failure, string? 
 }
 
 /// <summary>The scripted faults, checked in the order they were added; thread-safe.</summary>
-internal sealed class FaultEngine
+internal sealed class FaultEngine(TimeProvider time)
 {
     private readonly Lock sync = new();
     private readonly List<Rule> rules = [];
@@ -24,9 +24,9 @@ internal sealed class FaultEngine
             throw new ArgumentException("A fault's status must be an HTTP error status (400-599).", nameof(spec));
         }
 
-        if (spec.Times is < 0 || spec.LatencyMs < 0 || spec.RetryAfterSeconds is < 0)
+        if (spec.Times is < 0 || spec.LatencyMs < 0 || spec.RetryAfterSeconds is < 0 || spec.DurationMs is <= 0)
         {
-            throw new ArgumentException("Times, latency and Retry-After cannot be negative.", nameof(spec));
+            throw new ArgumentException("Times, latency and Retry-After cannot be negative, and a duration must be positive.", nameof(spec));
         }
 
         Regex regex;
@@ -48,7 +48,8 @@ internal sealed class FaultEngine
                 "fault-" + (++nextId).ToString(CultureInfo.InvariantCulture),
                 spec.Clone(),
                 regex,
-                spec.Times);
+                spec.Times,
+                spec.DurationMs is { } duration ? time.GetUtcNow().AddMilliseconds(duration) : null);
             rules.Add(rule);
             return rule.Snapshot();
         }
@@ -88,12 +89,13 @@ internal sealed class FaultEngine
 
     public FaultDecision Match(string? tenantId, string method, string path)
     {
+        var now = time.GetUtcNow();
         lock (sync)
         {
             var latency = 0;
             foreach (var rule in rules)
             {
-                if (!rule.Applies(tenantId, method, path))
+                if (!rule.Applies(tenantId, method, path, now))
                 {
                     continue;
                 }
@@ -126,7 +128,7 @@ internal sealed class FaultEngine
     private static string GlobToRegex(string glob) =>
         "^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
 
-    private sealed class Rule(string id, FaultSpec spec, Regex regex, int? remaining)
+    private sealed class Rule(string id, FaultSpec spec, Regex regex, int? remaining, DateTimeOffset? endsAt)
     {
         public string Id { get; } = id;
 
@@ -136,12 +138,15 @@ internal sealed class FaultEngine
 
         public int Hits { get; set; }
 
-        public bool Applies(string? tenantId, string method, string path) =>
+        public DateTimeOffset? EndsAt { get; } = endsAt;
+
+        public bool Applies(string? tenantId, string method, string path, DateTimeOffset now) =>
             Remaining is null or > 0
+            && (EndsAt is null || now < EndsAt)
             && (Spec.TenantId is null || string.Equals(Spec.TenantId, tenantId, StringComparison.OrdinalIgnoreCase))
             && (Spec.Method is null || string.Equals(Spec.Method, method, StringComparison.OrdinalIgnoreCase))
             && regex.IsMatch(path);
 
-        public FaultRule Snapshot() => new(Id, Spec.Clone(), Hits, Remaining);
+        public FaultRule Snapshot() => new(Id, Spec.Clone(), Hits, Remaining, EndsAt);
     }
 }

@@ -16,6 +16,7 @@ public sealed class EmulatorState
         Options = options;
         Protector = new TokenProtector(options.SigningKey);
         Log = new RequestLog(Math.Max(1, options.MaxRequestLogEntries));
+        Faults = new FaultEngine(options.TimeProvider);
         Reset();
     }
 
@@ -25,7 +26,7 @@ public sealed class EmulatorState
 
     internal TokenProtector Protector { get; }
 
-    internal FaultEngine Faults { get; } = new();
+    internal FaultEngine Faults { get; }
 
     internal RequestLog Log { get; }
 
@@ -91,6 +92,13 @@ public sealed class EmulatorState
     }
 
     public void ClearRequestLog() => Log.Clear();
+
+    /// <summary>The request log's Graph calls for one tenant (or all) after a sequence number, as a rate over <paramref name="window"/>.</summary>
+    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0) =>
+        GraphEmulator.RequestRate.From(
+            tenantId is null ? null : FindTenant(tenantId)?.TenantId ?? tenantId,
+            RequestLog(tenantId, afterSequence),
+            window);
 
     public void ExpireDeltaTokens(string tenantId) => GetTenant(tenantId).ExpireDeltaTokens();
 

@@ -63,6 +63,28 @@ public sealed class ThrottlingTests(EmulatorFixture fixture) : IClassFixture<Emu
     }
 
     [Fact]
+    public async Task A_storm_with_a_duration_throttles_every_call_in_its_window_and_then_passes()
+    {
+        var tenant = fixture.NewTenant();
+        var client = GraphSdk.Client(Host, tenant);
+        var rule = Host.AddFault(new FaultSpec { TenantId = tenant.TenantId, Pattern = "/v1.0/groups", Status = 429, RetryAfterSeconds = 1, DurationMs = 1500 });
+        using var raw = Host.CreateClient(tenant.TenantId);
+        var watch = Stopwatch.StartNew();
+
+        using var first = await raw.GetAsync("v1.0/groups");
+        using var second = await raw.GetAsync("v1.0/groups");
+        var page = await client.Groups.GetAsync();
+
+        first.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "every call within the window is throttled, not only the first N");
+        second.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        page!.Value.Should().NotBeEmpty("the SDK's retries outlast a storm shorter than its back-off");
+        watch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.4));
+        rule.EndsAt.Should().NotBeNull();
+        Host.RequestLog(tenant.TenantId).Where(e => e.Kind == "graph").Select(e => e.Status).Should().StartWith([429, 429, 429]).And.EndWith([200]);
+        Host.State.FaultRules.Single(r => r.Id == rule.Id).Remaining.Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_503_then_success()
     {
         var tenant = fixture.NewTenant();
