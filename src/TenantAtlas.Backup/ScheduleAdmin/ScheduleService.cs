@@ -1,3 +1,4 @@
+using Cronos;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TenantAtlas.Access.Contracts;
@@ -276,8 +277,18 @@ internal sealed class ScheduleService(
         {
             errors[nameof(ScheduleInput.Name)] = $"Keep the name to {MaxNameLength} characters.";
         }
+        else if (input.Name.Any(char.IsControl))
+        {
+            errors[nameof(ScheduleInput.Name)] = "The name cannot hold control characters (tabs, line breaks, NUL).";
+        }
 
-        if (!ScheduleFireTimes.TryParseCron(input.CronExpression, out var cron, out var cronError))
+        // Cronos ignores some characters PostgreSQL cannot store (NUL): refuse them here, not with a failed save.
+        CronExpression? cron = null;
+        if ((input.CronExpression ?? "").Any(char.IsControl))
+        {
+            errors[nameof(ScheduleInput.CronExpression)] = "The expression cannot hold control characters (tabs, line breaks, NUL): five fields separated by spaces.";
+        }
+        else if (!ScheduleFireTimes.TryParseCron(input.CronExpression ?? "", out cron, out var cronError))
         {
             errors[nameof(ScheduleInput.CronExpression)] = cronError!;
         }

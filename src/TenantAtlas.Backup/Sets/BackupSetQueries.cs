@@ -207,11 +207,27 @@ internal sealed class BackupSetQueries(IDbContextFactory<BackupDbContext> dbFact
     public const string ProtectedText = "protected";
 
     /// <summary>The JSON Pointers of an item's protected values (never their payload).</summary>
-    private static List<string> ProtectedPaths(string protectedValues) =>
-        (JsonNode.Parse(protectedValues) as JsonArray ?? [])
-        .Select(v => v?["path"]?.GetValue<string>())
-        .OfType<string>()
-        .ToList();
+    /// <summary>
+    /// The paths of an item's protected values. Entries of another shape (a hand-edited row) are left out rather than
+    /// failing the item page or, worse, a download already half written.
+    /// </summary>
+    internal static List<string> ProtectedPaths(string protectedValues)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(protectedValues);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+
+        return (parsed as JsonArray ?? [])
+            .Select(v => v is JsonObject entry && entry["path"] is JsonValue path && path.TryGetValue<string>(out var text) ? text : null)
+            .OfType<string>()
+            .ToList();
+    }
 
     private static JsonObject Shown(string path) => new() { ["path"] = path, ["value"] = ProtectedText };
 

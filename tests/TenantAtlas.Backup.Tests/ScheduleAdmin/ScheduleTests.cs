@@ -42,6 +42,13 @@ public sealed class ScheduleTests(BackupFixture fixture) : IClassFixture<BackupF
         { "keep absurdly many", "0 2 * * *", "Europe/Berlin", ["deviceConfigurations"], 1_000_000, null, nameof(ScheduleInput.KeepLast) },
         { "negative days", "0 2 * * *", "Europe/Berlin", ["deviceConfigurations"], null, -1, nameof(ScheduleInput.KeepDays) },
         { "absurd days", "0 2 * * *", "Europe/Berlin", ["deviceConfigurations"], 5, 100_000, nameof(ScheduleInput.KeepDays) },
+        // What a fuzzer sends (fault suite, issue 15): control characters, oversized text, paths where a zone belongs.
+        { "nul in cron", "0 2 * * *\0", "Europe/Berlin", ["deviceConfigurations"], 5, null, nameof(ScheduleInput.CronExpression) },
+        { "huge cron", new string('*', 10_000), "Europe/Berlin", ["deviceConfigurations"], 5, null, nameof(ScheduleInput.CronExpression) },
+        { "zone as a path", "0 2 * * *", "../../../etc/localtime", ["deviceConfigurations"], 5, null, nameof(ScheduleInput.TimeZoneId) },
+        { "nul in zone", "0 2 * * *", "Europe/Berlin\0", ["deviceConfigurations"], 5, null, nameof(ScheduleInput.TimeZoneId) },
+        { "huge zone", "0 2 * * *", new string('x', 10_000), ["deviceConfigurations"], 5, null, nameof(ScheduleInput.TimeZoneId) },
+        { "nul in family", "0 2 * * *", "Europe/Berlin", ["deviceConfigurations\0"], 5, null, nameof(ScheduleInput.Families) },
     };
 
     [Theory]
@@ -57,6 +64,17 @@ public sealed class ScheduleTests(BackupFixture fixture) : IClassFixture<BackupF
         result.Errors.Should().ContainKey(field);
         result.Errors[field].Should().NotBeNullOrWhiteSpace();
         (await fixture.SchedulesNamedAsync(input.Name)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_name_with_a_nul_character_is_refused_with_a_message_not_a_failed_save()
+    {
+        var input = new ScheduleInput("Nightly\0", "0 2 * * *", "Europe/Berlin", ["deviceConfigurations"], 5, null);
+
+        var result = await fixture.Schedules.CreateAsync(fixture.Demo.Owner, fixture.Demo.ContosoEu, input);
+
+        result.Saved.Should().BeFalse();
+        result.Errors.Should().ContainKey(nameof(ScheduleInput.Name));
     }
 
     [Fact]
