@@ -79,12 +79,16 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
         return created.Value!.Id;
     }
 
+    private long setCount;
+
     private async Task<Guid> AddSetAsync(Guid workspace, Guid tenant, params (string Family, string Name)[] items)
     {
         var id = Guid.CreateVersion7();
         await Database.ExecuteAsync(
             "INSERT INTO backup.backup_sets (id, workspace_id, tenant_id, schedule_id, operation_run_id, run_type, families, created_at, item_count, failed_count, size_bytes) " +
-            "VALUES ($1, $2, $3, NULL, 0, 'backup.run_now', $4, now(), $5, 0, 0)", id, workspace, tenant, items.Select(i => i.Family).Distinct().ToArray(), items.Length);
+            "VALUES ($1, $2, $3, NULL, $6, 'backup.run_now', $4, now(), $5, 0, 0)", id, workspace, tenant, items.Select(i => i.Family).Distinct().ToArray(), items.Length,
+            // A run id of its own per set (unique in backup_sets); no such run exists: these sets are rows, not backups.
+            3_000_000_000L + ++setCount);
         var n = 0;
         foreach (var (family, name) in items)
         {
