@@ -10,6 +10,8 @@ using TenantAtlas.Restore.Contracts;
 using TenantAtlas.Restore.Data;
 using TenantAtlas.Restore.Planning;
 using TenantAtlas.Restore.Requests;
+using TenantAtlas.Restore.Review;
+using TenantAtlas.Tenants.Contracts;
 
 namespace TenantAtlas.Restore;
 
@@ -32,6 +34,8 @@ internal static class RestoreModule
         services.AddSingleton<RestoreRequests>();
         services.AddSingleton<IRestoreRequests>(sp => sp.GetRequiredService<RestoreRequests>());
         services.AddSingleton<PlanFreshness>();
+        services.AddSingleton<PlanQueries>();
+        services.AddSingleton(new TenantPanel(typeof(Pages.RestoreTenantPanel), 30));
         services.AddSingleton<IBackupSetUsage, RestoreBackupSetUsage>();
         services.AddOperationType(RestoreOperationTypes.PlanDefinition);
         services.AddOperationInputs<RestorePlanInputs>(RestoreOperationTypes.Plan);

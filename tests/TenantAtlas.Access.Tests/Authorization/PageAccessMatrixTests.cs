@@ -39,6 +39,8 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
         yield return ("/admin/workspaces/new", "/admin/workspaces/new", "in 403 403 403 403 200");
         yield return ("/admin/operations", "/admin/operations", "in 200 200 200 200 200");
         yield return ("/admin/backups", "/admin/backups", "in 200 200 200 200 200");
+        // Lists only the requests of workspaces where the user may restore: never refused.
+        yield return ("/admin/restores", "/admin/restores", "in 200 200 200 200 200");
 
         foreach (var (id, own) in new[] { (d.Contoso.ToString(), true), (d.Fabrikam.ToString(), false), (unknownGuid, false) })
         {
@@ -58,6 +60,9 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
             yield return ("/admin/tenants/{TenantId:guid}/backups", $"/admin/tenants/{id}/backups", Rule("in 200 200 200 403 404"));
             yield return ("/admin/tenants/{TenantId:guid}/backups/sets", $"/admin/tenants/{id}/backups/sets", Rule("in 200 200 200 403 404"));
             yield return ("/admin/tenants/{TenantId:guid}/backups/new", $"/admin/tenants/{id}/backups/new", Rule("in 200 200 403 403 404"));
+            // tenant.restore.execute: owner and manager only.
+            yield return ("/admin/tenants/{TenantId:guid}/restores", $"/admin/tenants/{id}/restores", Rule("in 200 200 403 403 404"));
+            yield return ("/admin/tenants/{TenantId:guid}/restores/new", $"/admin/tenants/{id}/restores/new", Rule("in 200 200 403 403 404"));
         }
 
         foreach (var (id, own) in new[] { (f.OwnSchedule.ToString(), true), (f.OtherSchedule.ToString(), false), (unknownGuid, false) })
@@ -70,6 +75,12 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
         {
             yield return ("/admin/backup-sets/{SetId:guid}", $"/admin/backup-sets/{id}", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
             yield return ("/admin/backup-sets/{SetId:guid}/compare", $"/admin/backup-sets/{id}/compare?with=current", own ? "in 200 200 200 403 404" : "in 404 404 404 404 404");
+        }
+
+        // A restore request's access is its target tenant's (tenant.restore.execute).
+        foreach (var (id, own) in new[] { (f.OwnRequest.ToString(), true), (f.OtherRequest.ToString(), false), (unknownGuid, false) })
+        {
+            yield return ("/admin/restores/{RequestId:guid}", $"/admin/restores/{id}", own ? "in 200 200 403 403 404" : "in 404 404 404 404 404");
         }
 
         // An inventory sync: its capability (tenant.inventory.sync) is the operator's, not the readonly member's.
@@ -152,6 +163,10 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
 
         public long OwnRun { get; private set; }
 
+        public Guid OwnRequest { get; private set; }
+
+        public Guid OtherRequest { get; private set; }
+
         public long OtherRun { get; private set; }
 
         protected override TenantAtlasApp CreateApp(string connectionString) =>
@@ -170,6 +185,8 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
             OtherRun = await Database.ScalarAsync<long>("SELECT id FROM operations.operation_runs WHERE tenant_id = $1 AND type = 'inventory.sync' ORDER BY id LIMIT 1", Demo.FabrikamTenant);
             OwnSet = await AddSetAsync(Demo.Contoso, Demo.ContosoEu, OwnRun);
             OtherSet = await AddSetAsync(Demo.Fabrikam, Demo.FabrikamTenant, OtherRun);
+            OwnRequest = await AddRestoreRequestAsync(Demo.Contoso, Demo.ContosoEu, OwnSet);
+            OtherRequest = await AddRestoreRequestAsync(Demo.Fabrikam, Demo.FabrikamTenant, OtherSet);
         }
 
         public async Task<Dictionary<string, HttpClient>> ClientsAsync() => clients ??= new()
@@ -181,6 +198,15 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
             ["readonly"] = await SignedInAsync("readonly@demo.test"),
             ["admin"] = await SignedInAsync("admin@demo.test"),
         };
+
+        private async Task<Guid> AddRestoreRequestAsync(Guid workspace, Guid tenant, Guid set)
+        {
+            var id = Guid.CreateVersion7();
+            await Database.ExecuteAsync(
+                "INSERT INTO restore.restore_requests (id, workspace_id, target_tenant_id, source_tenant_id, source_backup_set_id, families, item_ids, copy_suffix, created_by_user_id, created_by, created_at, updated_at) " +
+                "VALUES ($1, $2, $3, $3, $4, ARRAY['deviceConfigurations'], ARRAY[]::bigint[], ' (restored)', $5, 'owner@demo.test', now(), now())", id, workspace, tenant, set, Demo.Owner);
+            return id;
+        }
 
         private async Task<Guid> AddSetAsync(Guid workspace, Guid tenant, long run)
         {

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.Backup.Contracts;
+using TenantAtlas.GraphEmulator;
+using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Testing.Browser;
+using TenantAtlas.Testing.Hosting;
+
+namespace TenantAtlas.EndToEndTests;
+
+/// <summary>The app on Kestrel with a Hangfire server and a tenant backed by the Graph emulator, backed up once (a real backup run).</summary>
+public sealed class RestoreBrowserFixture() : EmulatorBrowserFixture(
+    "Contoso-Restore",
+    new TenantSpec
+    {
+        TenantId = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+        AppId = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+        AppSecret = "restore-journey-secret",
+        Groups = 5,
+        Policies = 12,
+        Seed = 5,
+    })
+{
+    protected override void Configure(TenantAtlasApp app) => base.Configure(app.WithSetting("Graph:RetryDelaySeconds", "1"));
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var scheduleId = await App.Services.GetRequiredService<IBackupScheduleAdministration>().EnsureScheduleAsync(Tenant,
+            new BackupScheduleSpec("Restore journey", "0 3 * * *", "UTC", [GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies], KeepLast: null, KeepDays: null));
+        var started = await App.Services.GetRequiredService<IOperationRuns>().StartAsync(Actor.User(Demo.Owner),
+            new StartRequest(OperationTypes.BackupRunNow, Tenant) { Inputs = new JsonObject { ["scheduleId"] = scheduleId.ToString() } });
+        await WaitForRunStatusAsync(started.Run!.Id, OperationRunStatus.Completed, TimeSpan.FromSeconds(150));
+    }
+}
+
+/// <summary>
+/// Issue 12, "a Playwright journey": owner@demo.test opens a tenant's restores, clicks New restore, picks a backup set and
+/// a policy type, creates the request and lands on its review page.
+/// </summary>
+public sealed class RestoreJourneyTests(RestoreBrowserFixture fixture) : IClassFixture<RestoreBrowserFixture>
+{
+    [Fact]
+    public async Task Owner_picks_a_backup_set_and_a_family_creates_a_restore_request_and_lands_on_its_review()
+    {
+        var page = await fixture.SignedInPageAsync("owner@demo.test");
+        try
+        {
+            // From the tenant page's restore panel to the (empty) list of restore requests.
+            await page.GotoAsync($"/admin/tenants/{fixture.Tenant}");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator("#restore-panel-link").ClickAsync();
+            await page.WaitForURLAsync(new Regex($"/admin/tenants/{fixture.Tenant}/restores$"));
+            await Assertions.Expect(page).ToHaveTitleAsync("Restores · Contoso-Restore");
+            await Assertions.Expect(page.Locator("#no-restores")).ToBeVisibleAsync();
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator("#new-restore").ClickAsync();
+
+            // New restore: pick the set the fixture's backup stored, then a whole policy type.
+            await page.WaitForURLAsync(new Regex("/restores/new$"));
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator("tr.ta-source-set .ta-pick-set").First.ClickAsync();
+            await Assertions.Expect(page.Locator("#selection")).ToBeVisibleAsync();
+            await page.Locator("[data-family='deviceConfigurations'] .ta-family-check input, .ta-family-check[data-family='deviceConfigurations'] input").First.CheckAsync(new() { Force = true });
+            await Assertions.Expect(page.Locator("#selection-summary")).ToContainTextAsync("whole type");
+            await BrowserFixture.ScreenshotAsync(page, "restore-new-request");
+            await page.Locator("#create-restore").ClickAsync();
+
+            // The review page of the new request.
+            await page.WaitForURLAsync(new Regex("/admin/restores/[0-9a-f-]{36}$"));
+            await Assertions.Expect(page.Locator("#restore-title")).ToHaveTextAsync("Restore into Contoso-Restore");
+            await Assertions.Expect(page.Locator("#request-selection")).ToContainTextAsync("(all)");
+            await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToBeVisibleAsync();
+
+            // TODO(lead, after merging the restore.plan job): the plan completes and one item's diff is read —
+            //   await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "planned", new() { Timeout = 120_000 });
+            //   await page.Locator("tr.ta-plan-item .ta-item-toggle").First.ClickAsync();
+            //   await Assertions.Expect(page.Locator("tr.ta-item-detail .ta-field-change, tr.ta-item-detail .ta-content-identical, tr.ta-item-detail .ta-content-create").First).ToBeVisibleAsync();
+            await BrowserFixture.ScreenshotAsync(page, "restore-review");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+}
