@@ -46,6 +46,7 @@ internal static class BackupModule
         services.AddScoped<Retention>();
         services.AddSingleton<BackupSetQueries>();
         services.AddSingleton<IBackupSets, BackupSets>();
+        services.AddSingleton<IPreRestoreSnapshots, PreRestoreSnapshots>();
         services.AddSingleton<BackupSetComparer>();
         services.AddSingleton(new TenantPanel(typeof(Pages.BackupTenantPanel), 20));
         services.AddOperationJob<RunBackupJob>(OperationTypes.BackupRunNow);

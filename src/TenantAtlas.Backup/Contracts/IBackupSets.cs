@@ -39,7 +39,11 @@ public sealed record BackupSetInfo(
     int FailedCount,
     long OperationRunId,
     string RunType,
-    string? ScheduleName);
+    string? ScheduleName)
+{
+    /// <summary>Set for a restore's pre-restore snapshot: the request it protects.</summary>
+    public Guid? PreRestoreOfRequestId { get; init; }
+}
 
 public sealed record BackupItemInfo(long Id, string Family, string GraphId, string DisplayName, string? ODataType);
 

@@ -55,6 +55,12 @@ internal sealed class BackupSet
 
     public required string RunType { get; set; }
 
+    /// <summary>
+    /// Set for the snapshot a restore takes of the objects it is about to write (Restore, part 2): the restore request it
+    /// protects. Such a set has no schedule, so no schedule's retention ever prunes it; rollback restores from it.
+    /// </summary>
+    public Guid? PreRestoreOfRequestId { get; set; }
+
     public List<string> Families { get; set; } = [];
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -134,6 +140,7 @@ internal sealed class BackupDbContext(DbContextOptions<BackupDbContext> options)
             e.HasIndex(x => x.OperationRunId).IsUnique();
             e.HasIndex(x => new { x.TenantId, x.CreatedAt });
             e.HasIndex(x => new { x.ScheduleId, x.CreatedAt });
+            e.HasIndex(x => x.PreRestoreOfRequestId).HasFilter("pre_restore_of_request_id IS NOT NULL");
             e.HasMany(x => x.Items).WithOne().HasForeignKey(x => x.BackupSetId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<BackupItem>(e =>

@@ -109,5 +109,8 @@ internal sealed class BackupSets(IDbContextFactory<BackupDbContext> dbFactory) :
         join schedule in db.Schedules on s.ScheduleId equals schedule.Id into schedules
         from schedule in schedules.DefaultIfEmpty()
         select new BackupSetInfo(s.Id, s.WorkspaceId, s.TenantId, s.CreatedAt, s.Families, s.ItemCount, s.FailedCount, s.OperationRunId, s.RunType,
-            schedule == null ? null : schedule.Name);
+            schedule == null ? null : schedule.Name)
+        {
+            PreRestoreOfRequestId = s.PreRestoreOfRequestId,
+        };
 }

@@ -204,6 +204,10 @@ namespace TenantAtlas.Backup.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("operation_run_id");
 
+                    b.Property<Guid?>("PreRestoreOfRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pre_restore_of_request_id");
+
                     b.Property<string>("RunType")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -232,6 +236,10 @@ namespace TenantAtlas.Backup.Data.Migrations
                     b.HasIndex("OperationRunId")
                         .IsUnique()
                         .HasDatabaseName("ix_backup_sets_operation_run_id");
+
+                    b.HasIndex("PreRestoreOfRequestId")
+                        .HasDatabaseName("ix_backup_sets_pre_restore_of_request_id")
+                        .HasFilter("pre_restore_of_request_id IS NOT NULL");
 
                     b.HasIndex("ScheduleId", "CreatedAt")
                         .HasDatabaseName("ix_backup_sets_schedule_id_created_at");
