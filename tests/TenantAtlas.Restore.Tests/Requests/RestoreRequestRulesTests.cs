@@ -94,8 +94,9 @@ public sealed class RestoreRequestRulesTests(RestoreFixture fixture)
     public async Task A_plan_is_stale_after_its_max_age_after_a_newer_backup_of_the_target_and_after_a_choice_changed()
     {
         var (tenantId, set) = await SharedAsync();
+        PlanFreshness At(FakeTimeProvider time) => new(fixture.BackupSets, fixture.Runs, Options.Create(new RestoreOptions { PlanMaxAge = TimeSpan.FromMinutes(30) }), time);
         var clock = new FakeTimeProvider(set.CreatedAt.AddMinutes(1));
-        var freshness = new PlanFreshness(fixture.BackupSets, fixture.Runs, Options.Create(new RestoreOptions { PlanMaxAge = TimeSpan.FromMinutes(30) }), clock);
+        var freshness = At(clock);
         var request = new RestoreRequest { Id = Guid.NewGuid(), TargetTenantId = tenantId, SourceTenantId = tenantId, SourceBackupSetId = set.Id, CopySuffix = " (restored)", CreatedBy = "owner" };
         var plan = new RestorePlan { RequestId = request.Id, ReadStartedAt = set.CreatedAt.AddSeconds(30), CreatedAt = set.CreatedAt.AddSeconds(40) };
 
@@ -105,7 +106,7 @@ public sealed class RestoreRequestRulesTests(RestoreFixture fixture)
         (await freshness.EvaluateAsync(plan, request)).Reasons.Should().ContainSingle().Which.Should().Contain("older than 30 min");
 
         var early = new RestorePlan { RequestId = request.Id, ReadStartedAt = set.CreatedAt.AddSeconds(-1), CreatedAt = set.CreatedAt.AddSeconds(40) };
-        clock.SetUtcNow(set.CreatedAt.AddMinutes(1));
+        freshness = At(new FakeTimeProvider(set.CreatedAt.AddMinutes(1)));
         (await freshness.EvaluateAsync(early, request)).Reasons.Should().ContainSingle().Which.Should().Contain("backup of the target tenant");
 
         request.ReferenceChoices.Add(new RestoreReferenceChoice { Kind = ReferenceKind.Group, SourceId = "g", ChosenBy = "owner", ChosenAt = plan.CreatedAt.AddSeconds(1) });
