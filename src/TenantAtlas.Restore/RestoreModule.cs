@@ -39,6 +39,7 @@ internal static class RestoreModule
         services.AddSingleton<IBackupSetUsage, RestoreBackupSetUsage>();
         services.AddOperationType(RestoreOperationTypes.PlanDefinition);
         services.AddOperationInputs<RestorePlanInputs>(RestoreOperationTypes.Plan);
+        services.AddOperationJob<RestorePlanJob>(RestoreOperationTypes.Plan);
         services.AddOperationLinks<RestoreRunLinks>(RestoreOperationTypes.Plan);
         return services;
     }

@@ -19,6 +19,18 @@ public interface IDirectoryLookup
     /// <summary>A label for every id asked for; ids missing from the cache get <see cref="DirectoryLabels.UnknownGroup"/>.</summary>
     Task<IReadOnlyDictionary<string, DirectoryLabel>> GetGroupLabelsAsync(Guid tenantId, IEnumerable<string> groupIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The cached groups with these ids (deleted ones too, marked so; ids the cache does not know are absent). A restore
+    /// plan reads the source's names and whether the target still has a group this way.
+    /// </summary>
+    Task<IReadOnlyList<DirectoryGroup>> GetGroupsAsync(Guid tenantId, IEnumerable<string> groupIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The live (not deleted) cached groups whose display name is exactly one of <paramref name="displayNames"/>
+    /// (ordinal, case-sensitive), by name then id: several for one name means the name is ambiguous in the tenant.
+    /// </summary>
+    Task<IReadOnlyList<DirectoryGroup>> FindGroupsByDisplayNamesAsync(Guid tenantId, IEnumerable<string> displayNames, CancellationToken cancellationToken = default);
+
     /// <summary>Intune role definitions, built-in first, then by name.</summary>
     Task<IReadOnlyList<DirectoryRoleDefinition>> ListRoleDefinitionsAsync(Guid tenantId, bool includeDeleted = false, CancellationToken cancellationToken = default);
 

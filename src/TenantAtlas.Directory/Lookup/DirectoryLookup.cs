@@ -83,6 +83,34 @@ internal sealed class DirectoryLookup(IDbContextFactory<DirectoryDbContext> dbFa
             StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyList<DirectoryGroup>> GetGroupsAsync(Guid tenantId, IEnumerable<string> groupIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupIds);
+        var ids = groupIds.Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return Map(await db.Groups.AsNoTracking().Where(g => g.TenantId == tenantId && ids.Contains(g.GraphId))
+            .OrderBy(g => g.GraphId).ToListAsync(cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<DirectoryGroup>> FindGroupsByDisplayNamesAsync(Guid tenantId, IEnumerable<string> displayNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(displayNames);
+        var names = displayNames.Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return Map(await db.Groups.AsNoTracking().Where(g => g.TenantId == tenantId && g.DeletedAt == null && names.Contains(g.DisplayName))
+            .OrderBy(g => g.DisplayName).ThenBy(g => g.GraphId).ToListAsync(cancellationToken));
+    }
+
     public async Task<IReadOnlyList<DirectoryRoleDefinition>> ListRoleDefinitionsAsync(Guid tenantId, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

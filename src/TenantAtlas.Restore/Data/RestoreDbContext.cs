@@ -197,7 +197,16 @@ internal sealed class RestorePlanItem
     /// <summary>The references of this item that are unresolved or ambiguous (jsonb array of <c>{kind, sourceId}</c>): they block its assignments.</summary>
     public string Blockers { get; set; } = "[]";
 
-    /// <summary>The target object as the plan read it (jsonb; null for a create): execute compares it with a fresh read.</summary>
+    /// <summary>
+    /// The target's assignments to protected groups that the backup does not have (jsonb array of assignment objects): an
+    /// update keeps them — they are in the "after" side of <see cref="AssignmentDiff"/>, so they never show as removed.
+    /// </summary>
+    public string ProtectedAssignments { get; set; } = "[]";
+
+    /// <summary>
+    /// The target object as the plan read it, its assignments under <c>assignments</c> (jsonb; null for a create): execute
+    /// compares it with a fresh read.
+    /// </summary>
     public string? TargetContent { get; set; }
 
     public DateTimeOffset? TargetLastModifiedAt { get; set; }
@@ -281,6 +290,7 @@ internal sealed class RestoreDbContext(DbContextOptions<RestoreDbContext> option
             e.Property(x => x.ContentDiff).HasColumnType("jsonb");
             e.Property(x => x.AssignmentDiff).HasColumnType("jsonb");
             e.Property(x => x.Blockers).HasColumnType("jsonb");
+            e.Property(x => x.ProtectedAssignments).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
             e.Property(x => x.TargetContent).HasColumnType("jsonb");
             e.HasIndex(x => new { x.PlanId, x.BackupItemId }).IsUnique();
         });

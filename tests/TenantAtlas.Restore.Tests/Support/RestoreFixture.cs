@@ -37,7 +37,7 @@ public class RestoreFixture : EmulatorTenantFixture
     {
         var scheduleId = await App.Services.GetRequiredService<IBackupScheduleAdministration>().EnsureScheduleAsync(tenantId,
             new BackupScheduleSpec("Restore tests " + Guid.NewGuid().ToString("N")[..8], "0 3 * * *", "UTC",
-                families.Length > 0 ? families : [GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.ConfigurationPolicies], KeepLast: null, KeepDays: null));
+                families.Length > 0 ? families : [GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.ConfigurationPolicies], KeepLast: 100, KeepDays: null));
         var started = await Runs.StartAsync(Actor.User(Demo.Owner),
             new StartRequest(OperationTypes.BackupRunNow, tenantId) { Inputs = new System.Text.Json.Nodes.JsonObject { ["scheduleId"] = scheduleId.ToString() } });
         started.Started.Should().BeTrue(started.Message);

@@ -203,6 +203,13 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("plan_id");
 
+                    b.Property<string>("ProtectedAssignments")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("protected_assignments")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")

@@ -1,0 +1,420 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TenantAtlas.Graph.Contracts.Diff;
+using TenantAtlas.Restore.Contracts;
+using TenantAtlas.Restore.Data;
+
+namespace TenantAtlas.Restore.Planning;
+
+/// <summary>
+/// The restore plan's decisions, pure (no I/O): which object of the target each selected item is (<see cref="Match"/>),
+/// how every referenced group, assignment filter and scope tag resolves in the target (<see cref="ResolveReferences"/>),
+/// and per item the action, the field and assignment diffs and what blocks it (<see cref="Build"/>).
+/// docs/modules/restore.md "Request → plan" states the rules; specs/005-restore traces them to tests.
+/// </summary>
+internal static class PlanBuilder
+{
+    /// <summary>The built-in scope tag "Default": the same in every tenant.</summary>
+    public const string DefaultScopeTagId = "0";
+
+    /// <summary>
+    /// Matches each item in its family's listing of the target: the admin's choice (copy, or the picked object) → same id →
+    /// same <c>@odata.type</c> and the only object with the item's name → none. Several candidates are a conflict, never a
+    /// guess; so are several selected items that would update one object.
+    /// </summary>
+    public static IReadOnlyList<ItemMatch> Match(IReadOnlyList<SourceItem> items, IReadOnlyDictionary<string, IReadOnlyList<TargetObject>> listings, PlanSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(listings);
+        ArgumentNullException.ThrowIfNull(settings);
+        var choices = settings.ItemChoices.GroupBy(c => c.BackupItemId).ToDictionary(g => g.Key, g => g.Last());
+        var matches = items.Select(item => MatchOne(item, listings.GetValueOrDefault(item.Family) ?? [], choices.GetValueOrDefault(item.Id), settings)).ToList();
+
+        // Two selected items that would both write one object: neither is a guess the plan may make.
+        var shared = matches.Where(m => m.Verdict is null && m.Target is not null)
+            .GroupBy(m => (m.Item.Family, m.Target!.Id.ToLowerInvariant())).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        return [.. matches.Select(m => shared.Contains(m)
+            ? m with
+            {
+                Match = PlanMatch.Ambiguous,
+                Candidates = [Candidate(m.Target!)],
+                Verdict = PlanAction.Conflict,
+                Reason = $"Several selected items match \"{m.Target!.DisplayName}\" in the target tenant: pick another object or create a copy for all but one.",
+                Target = null,
+            }
+            : m)];
+    }
+
+    private static ItemMatch MatchOne(SourceItem item, IReadOnlyList<TargetObject> listing, ItemChoice? choice, PlanSettings settings)
+    {
+        if (!settings.Families.TryGetValue(item.Family, out var restorable))
+        {
+            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"The family '{item.Family}' is unknown to this version of TenantAtlas.");
+        }
+
+        if (!restorable)
+        {
+            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"TenantAtlas cannot restore objects of the family '{item.Family}'.");
+        }
+
+        if (item.Content is null)
+        {
+            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"The backup item cannot be read: {item.Unreadable ?? "its stored content is not an object"}.");
+        }
+
+        if (choice?.Mode == RestoreItemMode.CreateCopy)
+        {
+            return new ItemMatch(item, PlanMatch.Copy, null, []);
+        }
+
+        if (choice?.TargetObjectId is { } picked)
+        {
+            var chosen = listing.FirstOrDefault(o => SameId(o.Id, picked));
+            return chosen is null
+                ? new ItemMatch(item, PlanMatch.Chosen, null, [], PlanAction.Conflict,
+                    $"The object picked for this item ({picked}) no longer exists in the target tenant: pick another or create a copy.")
+                : TypeChecked(new ItemMatch(item, PlanMatch.Chosen, chosen, []));
+        }
+
+        if (listing.FirstOrDefault(o => SameId(o.Id, item.GraphId)) is { } byId)
+        {
+            return TypeChecked(new ItemMatch(item, PlanMatch.Id, byId, []));
+        }
+
+        var candidates = listing.Where(o => string.Equals(o.DisplayName, item.DisplayName, StringComparison.Ordinal) && SameType(o.ODataType, item.ODataType)).ToList();
+        return candidates.Count switch
+        {
+            0 => new ItemMatch(item, PlanMatch.None, null, []),
+            1 => new ItemMatch(item, PlanMatch.Name, candidates[0], []),
+            _ => new ItemMatch(item, PlanMatch.Ambiguous, null, [.. candidates.Select(Candidate)], PlanAction.Conflict,
+                $"{candidates.Count} objects of the target tenant are named \"{item.DisplayName}\": pick the one to update or create a copy."),
+        };
+    }
+
+    private static ItemMatch TypeChecked(ItemMatch match) =>
+        SameType(match.Target!.ODataType, match.Item.ODataType)
+            ? match
+            : match with
+            {
+                Verdict = PlanAction.Blocked,
+                Reason = $"The target's object is a {ShortType(match.Target.ODataType)}, the backup's a {ShortType(match.Item.ODataType)}: a restore never changes an object's type.",
+            };
+
+    /// <summary>
+    /// The dependency map: every group, assignment filter and scope tag id the items reference, resolved in the target —
+    /// the admin's stored choice (map, drop) → the built-in scope tag "0" → same id → the only object with the source
+    /// object's name → unresolved or ambiguous. A cross-tenant scope tag counts as "same id" only when its name agrees too:
+    /// scope tag ids are small numbers every tenant counts from 1.
+    /// </summary>
+    public static IReadOnlyList<PlanReference> ResolveReferences(IReadOnlyList<SourceItem> items, ReferenceDirectory directory, PlanSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(settings);
+        var usedBy = new Dictionary<(ReferenceKind, string), (string Id, int Count)>();
+        foreach (var item in items.Where(i => i.Content is not null))
+        {
+            var set = GraphReferences.Collect(item.Content, item.Assignments);
+            foreach (var (kind, ids) in new[] { (ReferenceKind.Group, set.GroupIds), (ReferenceKind.AssignmentFilter, set.FilterIds), (ReferenceKind.ScopeTag, set.ScopeTagIds) })
+            {
+                foreach (var id in ids)
+                {
+                    var key = (kind, id.ToLowerInvariant());
+                    usedBy[key] = usedBy.TryGetValue(key, out var seen) ? (seen.Id, seen.Count + 1) : (id, 1);
+                }
+            }
+        }
+
+        var choices = settings.ReferenceChoices.Where(c => c.Action != ReferenceAction.Clear)
+            .GroupBy(c => (c.Kind, c.SourceId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.Last());
+        return [.. usedBy.OrderBy(e => e.Key.Item1).ThenBy(e => e.Value.Id, StringComparer.Ordinal)
+            .Select(e => ResolveOne(e.Key.Item1, e.Value.Id, e.Value.Count, choices.GetValueOrDefault(e.Key), directory, settings.CrossTenant))];
+    }
+
+    private static PlanReference ResolveOne(ReferenceKind kind, string sourceId, int usedBy, ReferenceChoice? choice, ReferenceDirectory directory, bool crossTenant)
+    {
+        var (sourceNames, targets) = kind switch
+        {
+            ReferenceKind.Group => (directory.SourceGroupNames, directory.TargetGroups),
+            ReferenceKind.AssignmentFilter => (Names(directory.SourceFilters), directory.TargetFilters),
+            _ => (Names(directory.SourceScopeTags), directory.TargetScopeTags),
+        };
+        var sourceName = sourceNames.TryGetValue(sourceId, out var name) ? name
+            : sourceNames.FirstOrDefault(p => SameId(p.Key, sourceId)).Value;
+        var byId = targets.FirstOrDefault(t => SameId(t.Id, sourceId));
+
+        if (choice?.Action == ReferenceAction.Drop)
+        {
+            return new PlanReference(kind, sourceId, sourceName, ReferenceResolution.Dropped, null, null, [], usedBy);
+        }
+
+        if (choice is { Action: ReferenceAction.Map, TargetId: { } mappedId })
+        {
+            // A mapped object the target no longer has resolves again like any other reference would not: it blocks.
+            return targets.FirstOrDefault(t => SameId(t.Id, mappedId)) is { } mapped
+                ? new PlanReference(kind, sourceId, sourceName, ReferenceResolution.Mapped, mapped.Id, mapped.DisplayName, [], usedBy)
+                : new PlanReference(kind, sourceId, sourceName, ReferenceResolution.Unresolved, null, null, [], usedBy);
+        }
+
+        if (kind == ReferenceKind.ScopeTag && sourceId == DefaultScopeTagId)
+        {
+            return new PlanReference(kind, sourceId, sourceName ?? "Default", ReferenceResolution.SameId, DefaultScopeTagId, byId?.DisplayName ?? "Default", [], usedBy);
+        }
+
+        if (byId is not null && (kind != ReferenceKind.ScopeTag || !crossTenant || sourceName is null || string.Equals(sourceName, byId.DisplayName, StringComparison.Ordinal)))
+        {
+            return new PlanReference(kind, sourceId, sourceName ?? byId.DisplayName, ReferenceResolution.SameId, byId.Id, byId.DisplayName, [], usedBy);
+        }
+
+        if (sourceName is null)
+        {
+            return new PlanReference(kind, sourceId, null, ReferenceResolution.Unresolved, null, null, [], usedBy);
+        }
+
+        var named = targets.Where(t => string.Equals(t.DisplayName, sourceName, StringComparison.Ordinal))
+            .GroupBy(t => t.Id, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+        return named.Count switch
+        {
+            1 => new PlanReference(kind, sourceId, sourceName, ReferenceResolution.UniqueName, named[0].Id, named[0].DisplayName, [], usedBy),
+            0 => new PlanReference(kind, sourceId, sourceName, ReferenceResolution.Unresolved, null, null, [], usedBy),
+            _ => new PlanReference(kind, sourceId, sourceName, ReferenceResolution.Ambiguous, null, null, [.. named.Select(t => new PlanCandidate(t.Id, t.DisplayName))], usedBy),
+        };
+    }
+
+    /// <summary>
+    /// Every item of the plan: blocked and conflicting matches as they are; otherwise the backup's references mapped to the
+    /// target's ids (dropped ones left out), diffed against the target's current object (<paramref name="details"/> by
+    /// target id), and the action — create, update, skip when content and assignments are identical, blocked when an
+    /// assignment or scope tag uses an unresolved or ambiguous reference. A target's assignment to a protected group that
+    /// the backup does not have stays in the "after" side of an update: a restore never removes it.
+    /// </summary>
+    public static PlanOutcome Build(
+        IReadOnlyList<ItemMatch> matches,
+        IReadOnlyDictionary<string, TargetDetail> details,
+        IReadOnlyList<PlanReference> references,
+        ReferenceDirectory directory,
+        PlanSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(references);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(settings);
+        var resolved = references.GroupBy(r => (r.Kind, r.SourceId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.First());
+        var map = new ReferenceMap(MapOf(references, ReferenceKind.Group), MapOf(references, ReferenceKind.AssignmentFilter), MapOf(references, ReferenceKind.ScopeTag));
+        var protectedIds = directory.ProtectedGroups.Select(g => g.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var items = matches.Select(m => BuildItem(m, details, resolved, map, protectedIds, settings)).ToList();
+        return new PlanOutcome(items, references);
+    }
+
+    private static RestorePlanItem BuildItem(
+        ItemMatch match,
+        IReadOnlyDictionary<string, TargetDetail> details,
+        Dictionary<(ReferenceKind, string), PlanReference> resolved,
+        ReferenceMap map,
+        HashSet<string> protectedIds,
+        PlanSettings settings)
+    {
+        var item = match.Item;
+        var detail = match.Target is { } target ? details.GetValueOrDefault(target.Id) : null;
+        var row = new RestorePlanItem
+        {
+            BackupItemId = item.Id,
+            Family = item.Family,
+            SourceGraphId = item.GraphId,
+            DisplayName = item.DisplayName,
+            ODataType = item.ODataType,
+            Match = match.Match,
+            Candidates = PlanJson.Write(match.Candidates),
+            TargetObjectId = match.Target?.Id,
+            TargetDisplayName = match.Match == PlanMatch.Copy ? item.DisplayName + settings.CopySuffix : match.Target?.DisplayName,
+            TargetLastModifiedAt = match.Target?.LastModifiedAt,
+        };
+        if (match.Verdict is not null || item.Content is null)
+        {
+            row.Action = match.Verdict ?? PlanAction.Blocked;
+            row.Reason = match.Reason;
+            return row;
+        }
+
+        if (match.Target is not null && detail is null)
+        {
+            // Listed, but gone when the plan read it in full: nothing to update; the admin plans again.
+            row.Action = PlanAction.Conflict;
+            row.Reason = "The matched object disappeared from the target tenant while the plan read it: plan again.";
+            return row;
+        }
+
+        var blockers = new List<PlanBlocker>();
+        var content = WithScopeTags(item.Content, resolved, blockers);
+        var assignments = KeptAssignments(item.Assignments, resolved, blockers);
+        var mappedContent = GraphReferences.Rewrite(content, map);
+        var mappedAssignments = GraphReferences.RewriteAssignments(assignments, map);
+
+        ObjectDiff contentDiff;
+        AssignmentDiff assignmentDiff;
+        var kept = new JsonArray();
+        if (detail is not null)
+        {
+            if (!SameType(detail.ODataType, item.ODataType))
+            {
+                row.Action = PlanAction.Blocked;
+                row.Reason = $"The target's object is a {ShortType(detail.ODataType)}, the backup's a {ShortType(item.ODataType)}: a restore never changes an object's type.";
+                return row;
+            }
+
+            var after = (JsonArray)mappedAssignments.DeepClone();
+            var afterTargets = after.OfType<JsonObject>().Select(a => TargetKey(AssignmentTarget.From(a))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var existing in detail.Assignments.OfType<JsonObject>())
+            {
+                var existingTarget = AssignmentTarget.From(existing);
+                if (existingTarget.GroupId is { } group && protectedIds.Contains(group) && !afterTargets.Contains(TargetKey(existingTarget)))
+                {
+                    after.Add(existing.DeepClone());
+                    kept.Add(existing.DeepClone());
+                }
+            }
+
+            contentDiff = GraphObjectDiff.Compare(detail.Content, mappedContent);
+            assignmentDiff = GraphObjectDiff.CompareAssignments(detail.Assignments, after);
+            row.TargetContent = PlanJson.Write(WithAssignments(detail.Content, detail.Assignments));
+            row.TargetVersion = Text(detail.Content["version"]);
+            row.TargetLastModifiedAt = Time(detail.Content["lastModifiedDateTime"]) ?? row.TargetLastModifiedAt;
+            row.TargetDisplayName = detail.DisplayName;
+        }
+        else
+        {
+            contentDiff = ObjectDiff.Identical;
+            assignmentDiff = GraphObjectDiff.CompareAssignments([], mappedAssignments);
+        }
+
+        row.ContentDiff = PlanJson.Write(contentDiff);
+        row.AssignmentDiff = PlanJson.Write(assignmentDiff);
+        row.ProtectedAssignments = PlanJson.Write(kept);
+        row.Blockers = PlanJson.Write(blockers.Distinct().ToList());
+        if (detail is not null && contentDiff.IsIdentical && assignmentDiff.IsIdentical)
+        {
+            row.Action = PlanAction.Skip;
+            row.Reason = "Identical to the target's object once volatile fields are ignored: nothing to write.";
+        }
+        else if (blockers.Count > 0)
+        {
+            row.Action = PlanAction.Blocked;
+            row.Reason = BlockedReason(blockers, resolved);
+        }
+        else
+        {
+            row.Action = detail is null ? PlanAction.Create : PlanAction.Update;
+        }
+
+        return row;
+    }
+
+    /// <summary>The content without dropped scope tags; unresolved ones are kept (unmapped) and block.</summary>
+    private static JsonObject WithScopeTags(JsonObject content, Dictionary<(ReferenceKind, string), PlanReference> resolved, List<PlanBlocker> blockers)
+    {
+        if (content["roleScopeTagIds"] is not JsonArray tags)
+        {
+            return content;
+        }
+
+        var kept = new JsonArray();
+        foreach (var tag in tags)
+        {
+            var id = Text(tag);
+            var reference = id is null ? null : resolved.GetValueOrDefault((ReferenceKind.ScopeTag, id.ToLowerInvariant()));
+            if (reference?.Resolution == ReferenceResolution.Dropped)
+            {
+                continue;
+            }
+
+            if (reference is { Blocks: true })
+            {
+                blockers.Add(new PlanBlocker(ReferenceKind.ScopeTag, reference.SourceId));
+            }
+
+            kept.Add(tag?.DeepClone());
+        }
+
+        var copy = (JsonObject)content.DeepClone();
+        copy["roleScopeTagIds"] = kept;
+        return copy;
+    }
+
+    /// <summary>The assignments without those using a dropped group or filter; unresolved references are kept (unmapped) and block.</summary>
+    private static JsonArray KeptAssignments(JsonArray assignments, Dictionary<(ReferenceKind, string), PlanReference> resolved, List<PlanBlocker> blockers)
+    {
+        var kept = new JsonArray();
+        foreach (var assignment in assignments.OfType<JsonObject>())
+        {
+            var target = AssignmentTarget.From(assignment);
+            var uses = new[] { (ReferenceKind.Group, target.GroupId), (ReferenceKind.AssignmentFilter, target.FilterId) }
+                .Where(u => u.Item2 is not null)
+                .Select(u => resolved.GetValueOrDefault((u.Item1, u.Item2!.ToLowerInvariant())))
+                .OfType<PlanReference>().ToList();
+            if (uses.Any(r => r.Resolution == ReferenceResolution.Dropped))
+            {
+                continue;
+            }
+
+            blockers.AddRange(uses.Where(r => r.Blocks).Select(r => new PlanBlocker(r.Kind, r.SourceId)));
+            kept.Add(assignment.DeepClone());
+        }
+
+        return kept;
+    }
+
+    private static string BlockedReason(List<PlanBlocker> blockers, Dictionary<(ReferenceKind, string), PlanReference> resolved)
+    {
+        var named = blockers.Distinct().Select(b =>
+        {
+            var reference = resolved[(b.Kind, b.SourceId.ToLowerInvariant())];
+            var label = reference.SourceDisplayName is { } n ? $"\"{n}\" ({b.SourceId})" : b.SourceId;
+            var why = reference.Resolution == ReferenceResolution.Ambiguous ? "has several namesakes in the target tenant" : "has no match in the target tenant";
+            return $"{KindLabel(b.Kind)} {label} {why}";
+        });
+        return "Blocked until mapped or dropped: " + string.Join("; ", named) + ".";
+    }
+
+    private static Dictionary<string, string> MapOf(IReadOnlyList<PlanReference> references, ReferenceKind kind) =>
+        references.Where(r => r.Kind == kind && r.TargetId is not null
+                && r.Resolution is ReferenceResolution.SameId or ReferenceResolution.UniqueName or ReferenceResolution.Mapped)
+            .GroupBy(r => r.SourceId, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().TargetId!, StringComparer.OrdinalIgnoreCase);
+
+    private static Dictionary<string, string> Names(IReadOnlyList<NamedObject> objects) =>
+        objects.GroupBy(o => o.Id, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().DisplayName, StringComparer.OrdinalIgnoreCase);
+
+    private static JsonObject WithAssignments(JsonObject content, JsonArray assignments)
+    {
+        var copy = (JsonObject)content.DeepClone();
+        copy["assignments"] = assignments.DeepClone();
+        return copy;
+    }
+
+    private static string TargetKey(AssignmentTarget target) => target.TargetType + "|" + target.GroupId;
+
+    private static PlanCandidate Candidate(TargetObject o) => new(o.Id, o.DisplayName, o.LastModifiedAt);
+
+    private static bool SameId(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Types compare without the leading <c>#</c>; a side that does not say its type (settings catalog listings) matches any.</summary>
+    internal static bool SameType(string? a, string? b) =>
+        string.IsNullOrEmpty(a) || string.IsNullOrEmpty(b) || string.Equals(a.TrimStart('#'), b.TrimStart('#'), StringComparison.OrdinalIgnoreCase);
+
+    private static string ShortType(string? type) => type?.TrimStart('#') is { Length: > 0 } t ? t : "(type not stated)";
+
+    internal static string KindLabel(ReferenceKind kind) => kind switch
+    {
+        ReferenceKind.Group => "Group",
+        ReferenceKind.AssignmentFilter => "Assignment filter",
+        _ => "Scope tag",
+    };
+
+    private static string? Text(JsonNode? node) => node is JsonValue value
+        ? value.TryGetValue<string>(out var s) ? s : value.ToJsonString()
+        : null;
+
+    private static DateTimeOffset? Time(JsonNode? node) =>
+        Text(node) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+}

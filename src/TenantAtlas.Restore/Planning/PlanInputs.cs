@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Restore.Contracts;
+using TenantAtlas.Restore.Data;
+
+namespace TenantAtlas.Restore.Planning;
+
+/// <summary>An object of the target as its family's listing showed it (name: settings catalog's <c>name</c>, else <c>displayName</c>).</summary>
+internal sealed record TargetObject(string Id, string DisplayName, string? ODataType, DateTimeOffset? LastModifiedAt = null);
+
+/// <summary>A matched object of the target read in full, as a backup reads it.</summary>
+internal sealed record TargetDetail(string Id, string DisplayName, string? ODataType, JsonObject Content, JsonArray Assignments);
+
+/// <summary>One selected backup item as the plan sees it (<c>Content</c> null: the stored item is unreadable, <c>Unreadable</c> says why).</summary>
+internal sealed record SourceItem(long Id, string Family, string GraphId, string DisplayName, string? ODataType, JsonObject? Content, JsonArray Assignments, string? Unreadable = null);
+
+/// <summary>What the request says and what the registry knows, for <see cref="PlanBuilder"/>.</summary>
+/// <param name="Families">Every family key of the contract registry → whether TenantAtlas can restore it.</param>
+internal sealed record PlanSettings(
+    bool CrossTenant,
+    string CopySuffix,
+    IReadOnlyDictionary<string, bool> Families,
+    IReadOnlyList<ItemChoice> ItemChoices,
+    IReadOnlyList<ReferenceChoice> ReferenceChoices);
+
+/// <summary>
+/// The names the dependency map resolves with. Groups: the source's from the source tenant's directory cache (id → name;
+/// an id the cache does not know is absent), the target's live cached groups that have a referenced id, a referenced
+/// name or a mapped id. Filters and scope tags: what the plan read live (for a same-tenant restore source = target).
+/// </summary>
+internal sealed record ReferenceDirectory(
+    IReadOnlyDictionary<string, string> SourceGroupNames,
+    IReadOnlyList<NamedObject> TargetGroups,
+    IReadOnlyList<NamedObject> SourceFilters,
+    IReadOnlyList<NamedObject> TargetFilters,
+    IReadOnlyList<NamedObject> SourceScopeTags,
+    IReadOnlyList<NamedObject> TargetScopeTags,
+    IReadOnlyList<NamedObject> ProtectedGroups)
+{
+    public static ReferenceDirectory Empty { get; } = new(new Dictionary<string, string>(), [], [], [], [], [], []);
+}
+
+/// <summary>How one selected item was matched before its target object is read in full.</summary>
+/// <param name="Verdict">Set when matching already decided the action (blocked or conflict): nothing more is read for it.</param>
+internal sealed record ItemMatch(SourceItem Item, PlanMatch Match, TargetObject? Target, IReadOnlyList<PlanCandidate> Candidates, PlanAction? Verdict = null, string? Reason = null);
+
+/// <summary>What a plan found: its items (not yet attached to a plan) and its dependency map.</summary>
+internal sealed record PlanOutcome(IReadOnlyList<RestorePlanItem> Items, IReadOnlyList<PlanReference> References)
+{
+    public int Count(PlanAction action) => Items.Count(i => i.Action == action);
+}
