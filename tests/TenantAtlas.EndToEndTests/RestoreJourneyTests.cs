@@ -31,11 +31,22 @@ public sealed class RestoreBrowserFixture() : EmulatorBrowserFixture(
     {
         await base.InitializeAsync();
         var scheduleId = await App.Services.GetRequiredService<IBackupScheduleAdministration>().EnsureScheduleAsync(Tenant,
-            new BackupScheduleSpec("Restore journey", "0 3 * * *", "UTC", [GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies], KeepLast: null, KeepDays: null));
+            new BackupScheduleSpec("Restore journey", "0 3 * * *", "UTC", [GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies], KeepLast: 10, KeepDays: null));
         var started = await App.Services.GetRequiredService<IOperationRuns>().StartAsync(Actor.User(Demo.Owner),
             new StartRequest(OperationTypes.BackupRunNow, Tenant) { Inputs = new JsonObject { ["scheduleId"] = scheduleId.ToString() } });
         await WaitForRunStatusAsync(started.Run!.Id, OperationRunStatus.Completed, TimeSpan.FromSeconds(150));
+
+        // The directory cache knows the tenant's groups, as after any admin's first sync: the plan checks assignments against it.
+        var groups = await App.Services.GetRequiredService<IOperationRuns>().StartAsync(Actor.User(Demo.Owner), new StartRequest(OperationTypes.DirectoryGroupsSync, Tenant));
+        await WaitForRunStatusAsync(groups.Run!.Id, OperationRunStatus.Completed, TimeSpan.FromSeconds(120));
+
+        // Someone changes one policy in the tenant after the backup: the plan must show exactly that as an update.
+        var emulated = Emulator.State.GetTenant("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f");
+        ChangedPolicyId = emulated.Ids(GraphResourceKeys.DeviceConfigurations)[0];
+        emulated.Update(GraphResourceKeys.DeviceConfigurations, ChangedPolicyId, new JsonObject { ["description"] = "Changed in the portal after the backup" });
     }
+
+    public string ChangedPolicyId { get; private set; } = "";
 }
 
 /// <summary>
@@ -76,10 +87,17 @@ public sealed class RestoreJourneyTests(RestoreBrowserFixture fixture) : IClassF
             await Assertions.Expect(page.Locator("#request-selection")).ToContainTextAsync("(all)");
             await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToBeVisibleAsync();
 
-            // TODO(lead, after merging the restore.plan job): the plan completes and one item's diff is read —
-            //   await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "planned", new() { Timeout = 120_000 });
-            //   await page.Locator("tr.ta-plan-item .ta-item-toggle").First.ClickAsync();
-            //   await Assertions.Expect(page.Locator("tr.ta-item-detail .ta-field-change, tr.ta-item-detail .ta-content-identical, tr.ta-item-detail .ta-content-create").First).ToBeVisibleAsync();
+            // The real restore.plan run reads the tenant; the page follows it until the plan is stored.
+            await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "planned", new() { Timeout = 120_000 });
+            await Assertions.Expect(page.Locator("tr.ta-plan-item[data-action='update']")).ToHaveCountAsync(1);
+            await BrowserFixture.WaitForInteractiveAsync(page);
+
+            // One item's diff: the description changed after the backup, the restore puts the backed-up value back.
+            await page.Locator("tr.ta-plan-item[data-action='update'] .ta-item-toggle").ClickAsync();
+            var change = page.Locator("tr.ta-item-detail .ta-field-change[data-locator='/description']");
+            await Assertions.Expect(change).ToBeVisibleAsync();
+            await Assertions.Expect(change).ToContainTextAsync("Changed in the portal after the backup");
+            await Assertions.Expect(page.Locator("tr.ta-item-detail .ta-field-change")).ToHaveCountAsync(1);
             await BrowserFixture.ScreenshotAsync(page, "restore-review");
         }
         finally
