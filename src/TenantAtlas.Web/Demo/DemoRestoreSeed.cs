@@ -9,8 +9,8 @@ namespace TenantAtlas.Web.Demo;
 
 /// <summary>
 /// The demo's restore, made for real once the portal runs (<c>Demo:SeedRestore</c>, set by scripts/run.sh): a backup of
-/// Contoso-EU (a real <c>backup_schedule.run_now</c> run against the Graph emulator), then a restore request from that
-/// set into Contoso-US — a cross-tenant restore, so the plan has groups to map — and its <c>restore.plan</c> run. Nothing
+/// Contoso-EU (a real <c>backup_schedule.run_now</c> run against the Graph emulator), a groups sync of both tenants, then a
+/// restore request from that set into Contoso-US — a cross-tenant restore, so the plan has groups to map — and its <c>restore.plan</c> run. Nothing
 /// is invented: every row comes from the real jobs. Skipped when Contoso already has a restore request.
 /// </summary>
 internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRestoreSeed> logger) : BackgroundService
@@ -74,6 +74,16 @@ internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRes
         if (set is null)
         {
             return;
+        }
+
+        // The plan maps groups by name through both tenants' directory caches, as after an admin's first syncs.
+        foreach (var tenant in new[] { source.Id, target.Id })
+        {
+            var sync = await runs.StartAsync(Actor.User(owner), new StartRequest(OperationTypes.DirectoryGroupsSync, tenant), cancellationToken);
+            if (sync.Run is { } syncRun)
+            {
+                await WaitAsync(runs, syncRun.Id, cancellationToken);
+            }
         }
 
         var created = await restores.CreateAsync(owner, new NewRestoreRequest(set.Id, target.Id, Families, []), cancellationToken);
