@@ -33,6 +33,13 @@ internal readonly record struct RunIdentity(IdentityRule Rule, string Key, strin
     }
 
     /// <summary>
+    /// A run backfilled from a row of the old system that has no identity of its type's rule (a schedule run whose slot is
+    /// held by an earlier row, a restore without its request): keyed by the legacy row, so it stays one run ever.
+    /// </summary>
+    public static RunIdentity PerLegacyRow(string type, string table, long id) =>
+        new(IdentityRule.UniquePerClick, $"{type}|legacy:{table}:{id}", SourceOf(("legacy_table", table), ("legacy_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    /// <summary>
     /// The identity of a start of <paramref name="definition"/>, or the reason the request cannot have one (a restore
     /// without its request, a scheduled run without its slot).
     /// </summary>
