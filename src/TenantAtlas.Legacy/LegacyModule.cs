@@ -5,8 +5,10 @@ using Microsoft.Extensions.Hosting;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Legacy.Backfill;
+using TenantAtlas.Legacy.Contracts;
 using TenantAtlas.Legacy.Data;
 using TenantAtlas.Legacy.Import;
+using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Legacy;
 
@@ -26,6 +28,8 @@ internal static class LegacyModule
         services.AddSingleton<LegacyConnections>();
         services.AddSingleton<LegacyImporter>();
         services.AddSingleton<LegacyBackfill>();
+        services.AddOperationType(LegacyOperationTypes.Definition);
+        services.AddOperationJob<LegacyBackfillJob>(LegacyOperationTypes.Backfill);
         return services;
     }
 }

@@ -21,9 +21,11 @@ internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHi
     public const int DefaultBatchSize = 5_000;
 
     public async Task<IReadOnlyList<BackfillTableResult>> RunAsync(
-        Guid? workspaceId, Action<string>? progress = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+        Guid? workspaceId, Action<string>? progress = null, Action<long, long, long>? counts = null, int batchSize = DefaultBatchSize,
+        CancellationToken cancellationToken = default)
     {
         var results = new List<BackfillTableResult>();
+        var (totalRead, totalAdded, totalAlready) = (0L, 0L, 0L);
         var emails = new Dictionary<string, Guid?>(StringComparer.OrdinalIgnoreCase);
         foreach (var table in LegacyTables.RunTables)
         {
@@ -51,14 +53,31 @@ internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHi
                 added += inserted;
                 // A racing backfill may have recorded some of these between the look-up and the insert.
                 already += runs.Count - inserted;
+                counts?.Invoke(totalRead + read, totalAdded + added, totalAlready + already);
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"legacy backfill: {table.Name} {read:N0} read, {added:N0} added ({read / Math.Max(0.001, clock.Elapsed.TotalSeconds):N0} rows/s)"));
             }
 
+            (totalRead, totalAdded, totalAlready) = (totalRead + read, totalAdded + added, totalAlready + already);
             results.Add(new BackfillTableResult(table.Name, read, added, already, await UnmappedAsync(table, cancellationToken)));
         }
 
         return results;
+    }
+
+    /// <summary>The workspaces that have legacy rows of mapped tenants: where a backfill has something to do.</summary>
+    public async Task<IReadOnlyList<Guid>> WorkspacesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT DISTINCT workspace_id FROM legacy.tenant_mappings WHERE tenant_id IS NOT NULL ORDER BY 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var workspaces = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            workspaces.Add(reader.GetGuid(0));
+        }
+
+        return workspaces;
     }
 
     private async Task<Guid?> UserOfAsync(string? email, Dictionary<string, Guid?> cache, CancellationToken cancellationToken)

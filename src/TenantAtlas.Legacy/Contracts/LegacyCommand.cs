@@ -1,18 +1,22 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using TenantAtlas.Access.Contracts;
 using TenantAtlas.Legacy.Backfill;
 using TenantAtlas.Legacy.Import;
+using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Legacy.Contracts;
 
 /// <summary>
 /// The host's <c>legacy</c> verb: <c>legacy import --from "CONNECTION STRING"</c> or <c>legacy import --csv DIR</c> copies
 /// the old system's tables; <c>legacy backfill [--workspace ID]</c> creates the canonical run of every legacy row that has
-/// none. Progress on stderr, the summary on stdout.
+/// none, in this process; <c>legacy backfill --queue</c> starts the operation <c>legacy.backfill</c> for each workspace
+/// with legacy history instead (one active per workspace; the workers run it, the monitoring list shows it). Progress on
+/// stderr, the summary on stdout.
 /// </summary>
 public static class LegacyCommand
 {
-    public const string Usage = "Usage: legacy import (--from \"CONNECTION STRING OF THE OLD DATABASE\" | --csv DIR) · legacy backfill [--workspace ID]";
+    public const string Usage = "Usage: legacy import (--from \"CONNECTION STRING OF THE OLD DATABASE\" | --csv DIR) · legacy backfill [--workspace ID] [--queue]";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
@@ -46,7 +50,9 @@ public static class LegacyCommand
                         workspace = id;
                     }
 
-                    return await BackfillAsync(scope.ServiceProvider, workspace, output, error, cancellationToken);
+                    return args.Contains("--queue")
+                        ? await QueueAsync(scope.ServiceProvider, workspace, output, cancellationToken)
+                        : await BackfillAsync(scope.ServiceProvider, workspace, output, error, cancellationToken);
                 default:
                     await error.WriteLineAsync(Usage);
                     return 2;
@@ -100,6 +106,32 @@ public static class LegacyCommand
 
         await output.WriteLineAsync(Format($"{"total",-28}{results.Sum(t => t.Read),12:N0}{results.Sum(t => t.Added),12:N0}{results.Sum(t => t.AlreadyBackfilled),12:N0}{results.Sum(t => t.Unmapped),10:N0}"));
         return 0;
+    }
+
+    private static async Task<int> QueueAsync(IServiceProvider services, Guid? workspace, TextWriter output, CancellationToken cancellationToken)
+    {
+        var runs = services.GetRequiredService<IOperationRuns>();
+        var workspaces = workspace is { } one ? [one] : await services.GetRequiredService<LegacyBackfill>().WorkspacesAsync(cancellationToken);
+        var status = 0;
+        foreach (var id in workspaces)
+        {
+            var started = await runs.StartAsync(Actor.System(LegacyRunMapping.Reason), StartRequest.ForWorkspace(LegacyOperationTypes.Backfill, id), cancellationToken);
+            if (!started.Started)
+            {
+                await output.WriteLineAsync($"workspace {id}: not started: {started.Message ?? started.Decision.ToString()}");
+                status = 1;
+                continue;
+            }
+
+            await output.WriteLineAsync($"workspace {id}: run #{started.Run!.Id} {(started.Created ? "started" : "already active")}");
+        }
+
+        if (workspaces.Count == 0)
+        {
+            await output.WriteLineAsync("No workspace has legacy history of a mapped tenant: nothing to backfill.");
+        }
+
+        return status;
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
