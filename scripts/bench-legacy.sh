@@ -26,6 +26,8 @@ ta_bench_source "$ref" "the host"
 ta_bench_build 1500 "$app_dir"
 ta_bench_pg_start
 ta_bench_app_db
+# The demo accounts and tenants (the old tenants map to them), without the demo run history or its legacy history.
+export ASPNETCORE_ENVIRONMENT=Demo Demo__History=false Demo__BackupSchedules=false Logging__LogLevel__Default=Warning
 ta_bench_migrate_and_seed
 
 ta_log "Writing the legacy history ($rows inventory rows and their share of the other tables)"
