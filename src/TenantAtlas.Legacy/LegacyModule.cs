@@ -28,6 +28,7 @@ internal static class LegacyModule
         services.AddSingleton<LegacyConnections>();
         services.AddSingleton<LegacyImporter>();
         services.AddSingleton<LegacyBackfill>();
+        services.AddSingleton<Pages.LegacyPageQueries>();
         services.AddOperationType(LegacyOperationTypes.Definition);
         services.AddOperationJob<LegacyBackfillJob>(LegacyOperationTypes.Backfill);
         return services;
