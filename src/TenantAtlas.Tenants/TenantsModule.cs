@@ -16,6 +16,7 @@ internal static class TenantsModule
         services.AddModuleDbContext<TenantsDbContext>("Tenants", TenantsDbContext.Schema);
         services.AddSingleton<TenantQueries>();
         services.AddSingleton<ITenantCatalog>(sp => sp.GetRequiredService<TenantQueries>());
+        services.AddSingleton<ITenantsByEntraId>(sp => sp.GetRequiredService<TenantQueries>());
         services.AddSingleton<ITenantConnectionSource>(sp => sp.GetRequiredService<TenantQueries>());
         services.AddSingleton<ITenantAccess, TenantAccess>();
         services.AddSingleton<ITenantEditor, TenantEditor>();

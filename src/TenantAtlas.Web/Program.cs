@@ -1,7 +1,7 @@
 using TenantAtlas.Web.Demo;
 using TenantAtlas.Web.Platform;
 
-// Commands: (none) run the portal · migrate · seed-demo. Options: --role web|worker|all.
+// Commands: (none) run the portal · migrate · seed-demo · tokens · legacy import|backfill. Options: --role web|worker|all.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
 var options = command == "run" && (args.Length == 0 || args[0] != "run") ? args : args[1..];
 var builder = WebApplication.CreateBuilder(options);
@@ -43,8 +43,11 @@ switch (command)
     case "tokens":
         return await TokenCommand.RunAsync(app.Services, options);
 
+    case "legacy":
+        return await TenantAtlas.Legacy.Contracts.LegacyCommand.RunAsync(app.Services, options);
+
     default:
-        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: run (default), migrate, seed-demo, tokens create --user EMAIL [--expires DAYS] [--name NAME].");
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: run (default), migrate, seed-demo, tokens create --user EMAIL [--expires DAYS] [--name NAME], legacy import (--from CONN | --csv DIR), legacy backfill.");
         return 2;
 }
 

@@ -40,6 +40,9 @@ public interface IOperationRuns
 /// <summary>What to start. The workspace is the tenant's; a given <see cref="WorkspaceId"/> must match it.</summary>
 public sealed record StartRequest(string Type, Guid TenantId)
 {
+    /// <summary>A run of a whole workspace, of a type whose dedupe scope is <see cref="DedupeScope.Workspace"/>: no tenant.</summary>
+    public static StartRequest ForWorkspace(string type, Guid workspaceId) => new(type, Guid.Empty) { WorkspaceId = workspaceId };
+
     public Guid? WorkspaceId { get; init; }
 
     public JsonObject? Inputs { get; init; }

@@ -52,6 +52,9 @@ public sealed record OperationRunView
     /// <summary>Why a run completed the way it did when the job did not say (worker_lost, cancelled, missed, …).</summary>
     public string? CompletionReason { get; init; }
 
+    /// <summary>For history backfilled from the old system: the legacy row this run stands for.</summary>
+    public LegacyReference? Legacy { get; init; }
+
     public TimeSpan? QueueWait => StartedAt is { } s ? s - CreatedAt : null;
 
     public TimeSpan? Duration => StartedAt is { } s && CompletedAt is { } c ? c - s : null;

@@ -15,11 +15,14 @@ public enum IdentityRule
     StrictSchedule,
 }
 
-/// <summary>What deduplicating runs of a type share: the tenant (syncs) or the restore request.</summary>
+/// <summary>What deduplicating runs of a type share: the tenant (syncs), the restore request, or the workspace (a run of no tenant).</summary>
 public enum DedupeScope
 {
     Tenant,
     RestoreRequest,
+
+    /// <summary>One active run per workspace; the run has no tenant and is started by the system only (e.g. <c>legacy.backfill</c>).</summary>
+    Workspace,
 }
 
 /// <summary>

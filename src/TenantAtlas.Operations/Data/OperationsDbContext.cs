@@ -74,6 +74,11 @@ internal sealed class OperationRun
     public DateTimeOffset? CompletedAt { get; set; }
 
     public string? CompletionReason { get; set; }
+
+    /// <summary>For history backfilled from the old system: the legacy table and row this run stands for (one run per row, ever).</summary>
+    public string? LegacyTable { get; set; }
+
+    public long? LegacyId { get; set; }
 }
 
 internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> options) : DbContext(options)
@@ -94,6 +99,7 @@ internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> 
                 t.HasCheckConstraint("ck_operation_runs_outcome_final", "(status = 'completed') = (outcome <> 'pending')");
                 t.HasCheckConstraint("ck_operation_runs_identity_rule", "identity_rule IN ('dedupe','unique_per_click','strict_schedule')");
                 t.HasCheckConstraint("ck_operation_runs_schedule_slot", "identity_rule <> 'strict_schedule' OR (schedule_id IS NOT NULL AND scheduled_for IS NOT NULL)");
+                t.HasCheckConstraint("ck_operation_runs_legacy_reference", "(legacy_table IS NULL) = (legacy_id IS NULL)");
                 t.HasCheckConstraint("ck_operation_runs_initiator", "initiator_kind IN ('user','system') AND (initiator_kind = 'system') = (initiator_user_id IS NULL)");
             });
             e.Property(x => x.Id).UseIdentityAlwaysColumn();
@@ -112,6 +118,7 @@ internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> 
             e.Property(x => x.InitiatorReason).HasMaxLength(100);
             e.Property(x => x.HangfireJobId).HasMaxLength(64);
             e.Property(x => x.CompletionReason).HasMaxLength(64);
+            e.Property(x => x.LegacyTable).HasMaxLength(64);
             e.HasOne<OperationRun>().WithMany().HasForeignKey(x => x.RetryOfRunId).OnDelete(DeleteBehavior.Restrict);
 
             // Rule 3, enforced by the database: one active run per dedupe identity…
@@ -123,6 +130,10 @@ internal sealed class OperationsDbContext(DbContextOptions<OperationsDbContext> 
             // A per-click key is fresh for every start; unique all the same.
             e.HasIndex(x => x.IdentityKey, "ux_operation_runs_click_identity").IsUnique()
                 .HasFilter("identity_rule = 'unique_per_click'");
+
+            // One run ever per legacy row, across processes: the arbiter of the legacy backfill (RunStore.BackfillLegacyAsync).
+            e.HasIndex(x => new { x.LegacyTable, x.LegacyId }, "ux_operation_runs_legacy_reference").IsUnique()
+                .HasFilter("legacy_table IS NOT NULL");
 
             // Lists and keyset paging, newest first.
             e.HasIndex(x => new { x.WorkspaceId, x.Id }, "ix_operation_runs_workspace_id_desc").IsDescending(false, true);

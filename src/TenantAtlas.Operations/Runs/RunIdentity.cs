@@ -18,6 +18,10 @@ internal readonly record struct RunIdentity(IdentityRule Rule, string Key, strin
     public static RunIdentity PerRestoreRequest(string type, Guid restoreRequestId) =>
         new(IdentityRule.Dedupe, $"{type}|restore_request:{restoreRequestId}", SourceOf(("type", type), ("restore_request_id", restoreRequestId.ToString())));
 
+    /// <summary>Dedupe per (type, workspace): one active workspace-wide run (a legacy backfill).</summary>
+    public static RunIdentity PerWorkspace(string type, Guid workspaceId) =>
+        new(IdentityRule.Dedupe, $"{type}|workspace:{workspaceId}", SourceOf(("type", type), ("workspace_id", workspaceId.ToString())));
+
     /// <summary>Strict per schedule slot: one run ever per (schedule, intended fire time in UTC), whatever its status.</summary>
     public static RunIdentity PerSlot(string type, Guid scheduleId, DateTimeOffset scheduledFor)
     {
@@ -33,6 +37,13 @@ internal readonly record struct RunIdentity(IdentityRule Rule, string Key, strin
     }
 
     /// <summary>
+    /// A run backfilled from a row of the old system that has no identity of its type's rule (a schedule run whose slot is
+    /// held by an earlier row, a restore without its request): keyed by the legacy row, so it stays one run ever.
+    /// </summary>
+    public static RunIdentity PerLegacyRow(string type, string table, long id) =>
+        new(IdentityRule.UniquePerClick, $"{type}|legacy:{table}:{id}", SourceOf(("legacy_table", table), ("legacy_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    /// <summary>
     /// The identity of a start of <paramref name="definition"/>, or the reason the request cannot have one (a restore
     /// without its request, a scheduled run without its slot).
     /// </summary>
@@ -42,6 +53,7 @@ internal readonly record struct RunIdentity(IdentityRule Rule, string Key, strin
             IdentityRule.Dedupe when definition.DedupeScope == DedupeScope.RestoreRequest => restoreRequestId is { } restore
                 ? (PerRestoreRequest(definition.Key, restore), null)
                 : (default, "A restore needs its restore request id."),
+            IdentityRule.Dedupe when definition.DedupeScope == DedupeScope.Workspace => (default, "A workspace-wide run is started for its workspace, without a tenant."),
             IdentityRule.Dedupe => (PerTenant(definition.Key, tenantId), null),
             IdentityRule.StrictSchedule => scheduleId is { } schedule && scheduledFor is { } at
                 ? (PerSlot(definition.Key, schedule, at), null)

@@ -50,6 +50,7 @@ internal static class RunMapping
         StartedAt = r.StartedAt,
         CompletedAt = r.CompletedAt,
         CompletionReason = r.CompletionReason,
+        Legacy = r.LegacyTable is { } table && r.LegacyId is { } legacyId ? new LegacyReference(table, legacyId) : null,
     };
 
     // Every stored run must be readable by every surface (viewer, lists, API): the stored JSON is read by shape, and a value

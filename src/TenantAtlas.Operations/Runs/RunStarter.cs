@@ -51,6 +51,11 @@ internal sealed class RunStarter(
             return StartResult.Refused(StartRefusal.SystemOnly, $"'{definition.Key}' is started only by the system (the scheduler), never by a user.");
         }
 
+        if (definition.DedupeScope == DedupeScope.Workspace)
+        {
+            return await DecideForWorkspaceAsync(actor, request, definition, cancellationToken);
+        }
+
         var (identity, identityError) = RunIdentity.Of(definition, request.TenantId, request.RestoreRequestId, request.ScheduleId, request.ScheduledFor, clock.GetUtcNow());
 
         // The reads that do not depend on each other go to the database together: the tenant, the identity's active run
@@ -92,11 +97,50 @@ internal sealed class RunStarter(
             }
 
             // Insert, or find the run that holds the identity.
-            return await InsertOrFindAsync(actor, request, definition, tenant, identity, inputs!, reads, cancellationToken);
+            return await InsertOrFindAsync(actor, request, definition, tenant.WorkspaceId, tenant.Id, identity, inputs!, reads, cancellationToken);
         }
         finally
         {
             // An earlier answer (not found, forbidden, refused) makes a read moot, but it is still awaited, never left running.
+            await reads.SettleAsync();
+        }
+    }
+
+    /// <summary>
+    /// A run of a whole workspace (no tenant): started by the system only, one active per workspace (its dedupe identity),
+    /// inputs as given. There is no tenant to look up and no user to check.
+    /// </summary>
+    private async Task<StartResult> DecideForWorkspaceAsync(Actor actor, StartRequest request, OperationTypeDefinition definition, CancellationToken cancellationToken)
+    {
+        if (actor is not SystemActor)
+        {
+            return StartResult.Refused(StartRefusal.SystemOnly, $"'{definition.Key}' is started only by the system, never by a user.");
+        }
+
+        if (request.WorkspaceId is not { } workspaceId || request.TenantId != Guid.Empty)
+        {
+            return StartResult.Refused(StartRefusal.InvalidInput, $"'{definition.Label}' runs for a whole workspace: give its workspace and no tenant.");
+        }
+
+        if (!registry.HasJob(definition.Key))
+        {
+            return StartResult.Refused(StartRefusal.NoJob, $"'{definition.Label}' cannot be started yet: no job is registered for it.");
+        }
+
+        var inputs = (request.Inputs ?? []).ToJsonString();
+        if (inputs.Length > MaxInputsLength)
+        {
+            return StartResult.Refused(StartRefusal.InvalidInput, $"The inputs are too large ({inputs.Length} characters, at most {MaxInputsLength}).");
+        }
+
+        var identity = RunIdentity.PerWorkspace(definition.Key, workspaceId);
+        var reads = new PrefetchedReads(Task.FromResult<TenantSummary?>(null), store.FindActiveAsync(identity.Key, cancellationToken), null);
+        try
+        {
+            return await InsertOrFindAsync(actor, request, definition, workspaceId, null, identity, inputs, reads, cancellationToken);
+        }
+        finally
+        {
             await reads.SettleAsync();
         }
     }
@@ -158,7 +202,7 @@ internal sealed class RunStarter(
     }
 
     private async Task<StartResult> InsertOrFindAsync(
-        Actor actor, StartRequest request, OperationTypeDefinition definition, TenantSummary tenant, RunIdentity identity, string inputs,
+        Actor actor, StartRequest request, OperationTypeDefinition definition, Guid workspaceId, Guid? tenantId, RunIdentity identity, string inputs,
         PrefetchedReads reads, CancellationToken cancellationToken)
     {
         var initiator = actor switch
@@ -185,8 +229,8 @@ internal sealed class RunStarter(
             var now = clock.GetUtcNow();
             var created = await store.InsertAsync(new OperationRun
             {
-                WorkspaceId = tenant.WorkspaceId,
-                TenantId = tenant.Id,
+                WorkspaceId = workspaceId,
+                TenantId = tenantId,
                 Type = definition.Key,
                 Status = OperationRunStatus.Queued,
                 Outcome = OperationRunOutcome.Pending,

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using TenantAtlas.Operations.Contracts;
@@ -133,6 +134,65 @@ internal sealed class RunStore(IDbContextFactory<OperationsDbContext> dbFactory,
         return await db.Database.ExecuteSqlRawAsync(BulkInsertSql("ON CONFLICT DO NOTHING"), BulkParameters(runs), cancellationToken);
     }
 
+    /// <summary>
+    /// Records finished runs that stand for rows of the old system's run tables, in ONE insert per call. A row that already
+    /// has its run (an earlier or concurrent backfill) is skipped by the legacy reference index. A run that would take a
+    /// schedule slot already held — by an earlier row of the same slot, in the database or earlier in this batch — is
+    /// recorded as <paramref name="withoutSlot"/> makes it instead, so the strict slot index never rejects history and
+    /// never admits a second run. Batches are serialized by a transaction-scoped advisory lock: a racing backfill sees the
+    /// other's committed runs, which the arbiter skips before any other index is touched. Returns the runs added.
+    /// </summary>
+    public async Task<int> BackfillLegacyAsync(IReadOnlyList<OperationRun> runs, Func<OperationRun, OperationRun> withoutSlot, CancellationToken cancellationToken)
+    {
+        if (runs.Any(r => r.Status != OperationRunStatus.Completed || r.CompletedAt is null || r.LegacyTable is null || r.LegacyId is null))
+        {
+            throw new ArgumentException("Only finished runs with their legacy reference are backfilled from the old system.", nameof(runs));
+        }
+
+        if (runs.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LegacyBackfillLock})", cancellationToken);
+
+        var slotRuns = runs.Where(r => r.IdentityRule == IdentityRule.StrictSchedule).ToList();
+        var held = new HashSet<(Guid, DateTimeOffset)>();
+        if (slotRuns.Count > 0)
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = """
+                SELECT r.schedule_id, r.scheduled_for FROM operations.operation_runs r
+                  JOIN unnest(@s, @f) AS u(s, f) ON r.schedule_id = u.s AND r.scheduled_for = u.f
+                 WHERE r.identity_rule = 'strict_schedule'
+                """;
+            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = slotRuns.Select(r => r.ScheduleId!.Value).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("f", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            {
+                Value = slotRuns.Select(r => r.ScheduledFor!.Value.ToUniversalTime()).ToArray(),
+            });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                held.Add((reader.GetGuid(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero)));
+            }
+        }
+
+        var rows = runs.Select(r =>
+            r.IdentityRule != IdentityRule.StrictSchedule || held.Add((r.ScheduleId!.Value, r.ScheduledFor!.Value.ToUniversalTime())) ? r : withoutSlot(r)).ToList();
+        var added = await db.Database.ExecuteSqlRawAsync(
+            BulkInsertSql("ON CONFLICT (legacy_table, legacy_id) WHERE legacy_table IS NOT NULL DO NOTHING"), BulkParameters(rows), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>The advisory lock key of legacy backfill batches ("TALEGACY" in ASCII).</summary>
+    private const long LegacyBackfillLock = 0x54414C4547414359;
+
+
     private static string OnIdentityConflict(IdentityRule rule) => rule switch
     {
         // The arbiters are the partial unique indexes of rule 3 (OperationsDbContext).
@@ -180,6 +240,8 @@ internal sealed class RunStore(IDbContextFactory<OperationsDbContext> dbFactory,
         Column.Of("started_at", NpgsqlDbType.TimestampTz, r => r.StartedAt?.ToUniversalTime()),
         Column.Of("completed_at", NpgsqlDbType.TimestampTz, r => r.CompletedAt?.ToUniversalTime()),
         Column.Of("completion_reason", NpgsqlDbType.Varchar, r => r.CompletionReason),
+        Column.Of("legacy_table", NpgsqlDbType.Varchar, r => r.LegacyTable),
+        Column.Of("legacy_id", NpgsqlDbType.Bigint, r => r.LegacyId),
     ];
 
     private static readonly string ColumnList = string.Join(", ", Columns.Select(c => c.Name));

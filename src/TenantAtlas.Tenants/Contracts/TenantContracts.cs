@@ -20,6 +20,13 @@ public interface ITenantCatalog
     Task<IReadOnlyList<TenantSummary>> ListAsync(IReadOnlyCollection<Guid> workspaceIds, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Tenants found by their Entra tenant id (bringing history from another system, which knows tenants only by that).</summary>
+public interface ITenantsByEntraId
+{
+    /// <summary>Every tenant whose Entra tenant id is one of <paramref name="entraTenantIds"/> (an Entra tenant may be in several workspaces).</summary>
+    Task<IReadOnlyList<TenantSummary>> FindByEntraTenantIdsAsync(IReadOnlyCollection<Guid> entraTenantIds, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// The stored connection of a tenant, with the client secret still protected. Only the Graph module may call this and
 /// unprotect the secret (with <see cref="TenantSecretProtection.Purpose"/>), at the moment it builds a credential.

@@ -5,8 +5,15 @@ using TenantAtlas.Tenants.Data;
 
 namespace TenantAtlas.Tenants.Tenants;
 
-internal sealed class TenantQueries(IDbContextFactory<TenantsDbContext> dbFactory) : ITenantCatalog, ITenantConnectionSource
+internal sealed class TenantQueries(IDbContextFactory<TenantsDbContext> dbFactory) : ITenantCatalog, ITenantConnectionSource, ITenantsByEntraId
 {
+    public async Task<IReadOnlyList<TenantSummary>> FindByEntraTenantIdsAsync(IReadOnlyCollection<Guid> entraTenantIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var tenants = await db.Tenants.AsNoTracking().Where(t => entraTenantIds.Contains(t.EntraTenantId)).ToListAsync(cancellationToken);
+        return tenants.Select(ToSummary).ToList();
+    }
+
     public async Task<TenantSummary?> GetAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

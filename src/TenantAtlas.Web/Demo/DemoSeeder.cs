@@ -9,7 +9,7 @@ namespace TenantAtlas.Web.Demo;
 /// Idempotent demo data: Contoso (two tenants) and Fabrikam (one), and the five demo accounts.
 /// The password is for demos only and is stated as such in the README.
 /// </summary>
-internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, DemoRunHistory history, IBackupScheduleAdministration schedules, IConfiguration configuration, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministration tenants, DemoRunHistory history, IBackupScheduleAdministration schedules, IConfiguration configuration, IServiceProvider services, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Demo!2345";
 
@@ -52,6 +52,11 @@ internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministra
             logger.LogInformation("Demo run history: {Runs} runs added", runs);
         }
 
+        if (configuration.GetValue("Demo:History", true) && configuration.GetValue("Demo:LegacyHistory", true))
+        {
+            await SeedLegacyHistoryAsync(cancellationToken);
+        }
+
         if (configuration.GetValue("Demo:BackupSchedules", true))
         {
             // Two small tenants back up a few families every five minutes (visible in /admin/operations, one run per slot);
@@ -66,6 +71,27 @@ internal sealed class DemoSeeder(IAccessAdministration access, ITenantAdministra
 
         logger.LogInformation("Demo data ready: workspaces Contoso and Fabrikam, 3 tenants, 5 demo users.");
         return new DemoIds(contoso, fabrikam, contosoEu, contosoUs, fabrikamMain, owner, @operator, reader, outsider, admin);
+    }
+
+    /// <summary>
+    /// A year of the old system's history (Demo/legacy, written by scripts/legacy-history-csv.py: messy statuses, a schedule
+    /// slot run twice, an old tenant that maps to none), imported and backfilled exactly as a cut-over does. Idempotent.
+    /// </summary>
+    private async Task SeedLegacyHistoryAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "Demo", "legacy");
+        foreach (var verb in new[] { new[] { "import", "--csv", directory }, ["backfill"] })
+        {
+            using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            if (await TenantAtlas.Legacy.Contracts.LegacyCommand.RunAsync(services, verb, output, TextWriter.Null, cancellationToken) != 0)
+            {
+                logger.LogWarning("Demo legacy history: legacy {Verb} failed", verb[0]);
+                return;
+            }
+
+            logger.LogInformation("Demo legacy history, legacy {Verb}: {Total}", verb[0],
+                output.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("total", StringComparison.Ordinal))?.Trim());
+        }
     }
 }
 

@@ -41,6 +41,8 @@ public sealed class PageAccessMatrixTests(PageAccessMatrixTests.MatrixFixture fi
         yield return ("/admin/backups", "/admin/backups", "in 200 200 200 200 200");
         // Lists only the requests of workspaces where the user may restore: never refused.
         yield return ("/admin/restores", "/admin/restores", "in 200 200 200 200 200");
+        // Lists only the legacy rows of workspaces whose role grants the table's run type: none → an empty state.
+        yield return ("/admin/legacy", "/admin/legacy", "in 200 200 200 200 200");
 
         foreach (var (id, own) in new[] { (d.Contoso.ToString(), true), (d.Fabrikam.ToString(), false), (unknownGuid, false) })
         {

@@ -29,6 +29,7 @@ public class TenantAtlasApp : WebApplicationFactory<Program>
         // Tests count runs: no demo history unless a test asks for it.
         settings["Demo:History"] = "false";
         settings["Demo:BackupSchedules"] = "false";
+        settings["Demo:LegacyHistory"] = "false";
     }
 
     public string ConnectionString { get; }

@@ -118,6 +118,15 @@ namespace TenantAtlas.Operations.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("job_redispatches");
 
+                    b.Property<long?>("LegacyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legacy_id");
+
+                    b.Property<string>("LegacyTable")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("legacy_table");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -215,6 +224,11 @@ namespace TenantAtlas.Operations.Data.Migrations
                         .HasDatabaseName("ix_operation_runs_identity_key1")
                         .HasFilter("identity_rule = 'unique_per_click'");
 
+                    b.HasIndex(new[] { "LegacyTable", "LegacyId" }, "ux_operation_runs_legacy_reference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_operation_runs_legacy_table_legacy_id")
+                        .HasFilter("legacy_table IS NOT NULL");
+
                     b.HasIndex(new[] { "ScheduleId", "ScheduledFor" }, "ux_operation_runs_schedule_slot")
                         .IsUnique()
                         .HasDatabaseName("ix_operation_runs_schedule_id_scheduled_for")
@@ -225,6 +239,8 @@ namespace TenantAtlas.Operations.Data.Migrations
                             t.HasCheckConstraint("ck_operation_runs_identity_rule", "identity_rule IN ('dedupe','unique_per_click','strict_schedule')");
 
                             t.HasCheckConstraint("ck_operation_runs_initiator", "initiator_kind IN ('user','system') AND (initiator_kind = 'system') = (initiator_user_id IS NULL)");
+
+                            t.HasCheckConstraint("ck_operation_runs_legacy_reference", "(legacy_table IS NULL) = (legacy_id IS NULL)");
 
                             t.HasCheckConstraint("ck_operation_runs_outcome", "outcome IN ('pending','succeeded','partially_succeeded','failed','cancelled')");
 

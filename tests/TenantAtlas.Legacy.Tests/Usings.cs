@@ -1,0 +1,3 @@
+global using Microsoft.Extensions.DependencyInjection;
+global using TenantAtlas.Legacy.Tests.Support;
+global using TenantAtlas.Operations.Contracts;
