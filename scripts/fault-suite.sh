@@ -393,11 +393,15 @@ scenario_graph() {
   half_b=$(make_schedule "fault suite: configurations" "0 3 * * *" deviceConfigurations,configurationPolicies)
   fast_graph
 
-  # 1. A storm: every Intune call of the tenant answers 429 (Retry-After 3 s) for 6 s, mid-way through two backups and a
-  #    sync running at once — in both workers; the SDK's retries outlast it. The budget keeps the tenant's calls under
+  # 1. A storm: every Intune call of the tenant answers 429 (Retry-After 3 s) for 6 s, from the start of two backups and
+  #    three syncs running at once — in both workers; the SDK's retries outlast it. The budget keeps the tenant's calls under
   #    FAULT_BUDGET per 5 s across both processes (a backup alone would go faster).
   seq0=$(graph_seq)
   t=$(now)
+  # The storm starts with the runs, not after them: on an idle machine a run may be done within a second, and a storm
+  # that comes "mid-way" may find nothing left to throttle. 6 s, longer than the budget's pauses (so calls do arrive in
+  # it); Retry-After 3 s, so a call's third attempt is past it.
+  fault "{\"tenantId\":\"$us_entra\",\"pattern\":\"*/deviceManagement/*\",\"status\":429,\"retryAfterSeconds\":3,\"durationMs\":6000}"
   run_a=$(start_run web1 backup_schedule.run_now "$tenant_us" "{\"scheduleId\":\"$half_a\"}")
   run_b=$(start_run web2 backup_schedule.run_now "$tenant_us" "{\"scheduleId\":\"$half_b\"}")
   run_s=$(start_run web1 inventory.sync "$tenant_us")
@@ -405,10 +409,6 @@ scenario_graph() {
   local run_g run_d
   run_g=$(start_run web2 directory_groups.sync "$tenant_us")
   run_d=$(start_run web1 directory_role_definitions.sync "$tenant_us")
-  wait_for "$run_a" "status = 'running'" 30 || true
-  sleep 1
-  # 6 s, longer than the budget's pauses (so calls do arrive in it); Retry-After 3 s, so a call's third attempt is past it.
-  fault "{\"tenantId\":\"$us_entra\",\"pattern\":\"*/deviceManagement/*\",\"status\":429,\"retryAfterSeconds\":3,\"durationMs\":6000}"
   local r ok=1
   for r in $run_a $run_b $run_s $run_g $run_d; do wait_for "$r" "status = 'completed'" 240 || { ok=0; broken "graph: storm run $r did not complete in 240 s"; }; done
   fast_graph

@@ -206,16 +206,16 @@ internal sealed class DirectoryStore(IDbContextFactory<DirectoryDbContext> dbFac
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
+    /// <summary>
+    /// The tenant's sync state row, created if missing. A tenant's first groups sync and first role definitions sync may
+    /// finish at the same moment (both started with the tenant): a read-then-insert let both insert, and the loser failed
+    /// its whole run on the primary key. The insert is idempotent instead; each sync then updates only its own columns.
+    /// </summary>
     private static async Task<DirectorySyncState> StateAsync(DirectoryDbContext db, Guid tenantId, CancellationToken cancellationToken)
     {
-        var state = await db.SyncStates.FirstOrDefaultAsync(s => s.TenantId == tenantId, cancellationToken);
-        if (state is null)
-        {
-            state = new DirectorySyncState { TenantId = tenantId };
-            db.SyncStates.Add(state);
-        }
-
-        return state;
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO directory.sync_states (tenant_id) VALUES ({tenantId}) ON CONFLICT (tenant_id) DO NOTHING", cancellationToken);
+        return await db.SyncStates.FirstAsync(s => s.TenantId == tenantId, cancellationToken);
     }
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
