@@ -1,3 +1,4 @@
+using TenantAtlas.Access.Contracts;
 using TenantAtlas.Testing.Hosting;
 
 namespace TenantAtlas.Legacy.Tests;
@@ -12,7 +13,7 @@ public sealed class DemoLegacyHistoryTests
         await using var app = new TenantAtlasApp(database.ConnectionString)
             .WithSetting("Demo:History", "true").WithSetting("Demo:LegacyHistory", "true");
 
-        await app.SeedDemoAsync();
+        var demo = await app.SeedDemoAsync();
         var legacyRows = await database.ScalarAsync<long>("""
             SELECT (SELECT count(*) FROM legacy.inventory_sync_runs) + (SELECT count(*) FROM legacy.entra_group_sync_runs)
                  + (SELECT count(*) FROM legacy.backup_schedule_runs) + (SELECT count(*) FROM legacy.restore_runs)
@@ -29,5 +30,35 @@ public sealed class DemoLegacyHistoryTests
         (await database.ScalarAsync<long>("SELECT count(*) FROM operations.operation_runs WHERE legacy_table = 'backup_schedule_runs' AND context ? 'slot_not_taken'"))
             .Should().BeGreaterThan(0, "the slot the old scheduler fired twice");
         (await database.ScalarAsync<long>("SELECT count(*) FROM operations.operation_runs WHERE legacy_table IS NOT NULL AND status <> 'completed'")).Should().Be(0);
+
+        // The monitoring list filters the history by where it comes from (issue 14, item 5), in the page and the API.
+        var queries = app.Services.GetRequiredService<IOperationRunQueries>();
+        var legacy = await queries.ListAsync(demo.Owner, new RunFilter { Origin = RunOrigin.Legacy }, null, 200);
+        var live = await queries.ListAsync(demo.Owner, new RunFilter { Origin = RunOrigin.Live }, null, 200);
+        legacy.Items.Should().NotBeEmpty().And.OnlyContain(r => r.Legacy != null);
+        live.Items.Should().NotBeEmpty().And.OnlyContain(r => r.Legacy == null);
+        var all = (await queries.CountAsync(demo.Owner, new RunFilter())).Total;
+        ((await queries.CountAsync(demo.Owner, new RunFilter { Origin = RunOrigin.Legacy })).Total
+            + (await queries.CountAsync(demo.Owner, new RunFilter { Origin = RunOrigin.Live })).Total).Should().Be(all);
+        var token = await app.Services.GetRequiredService<IPersonalAccessTokens>().CreateAsync(demo.Owner, "test", 1);
+        using var api = app.CreateBrowserLikeClient();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        (await api.GetAsync("/api/operations?origin=legacy&limit=5")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        var refused = await api.GetAsync("/api/operations?origin=old");
+        refused.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("live or legacy");
+        using var browser = await app.SignedInClientAsync("owner@demo.test");
+        (await browser.GetStringAsync("/admin/operations?origin=legacy")).Should().Contain("filter-origin");
+
+        // /admin/legacy pages through a year of rows, newest first, by id.
+        var newest = await browser.GetStringAsync("/admin/legacy?table=inventory_sync_runs");
+        var older = System.Text.RegularExpressions.Regex.Match(newest, "href=\"/admin/legacy\\?table=inventory_sync_runs&amp;before=(\\d+)\"");
+        older.Success.Should().BeTrue("a year of history is more than one page");
+        var before = long.Parse(older.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var next = await browser.GetStringAsync($"/admin/legacy?table=inventory_sync_runs&before={before}");
+        next.Should().Contain($"Rows older than #{before}").And.Contain("legacy-newest");
+        System.Text.RegularExpressions.Regex.Matches(next, "<td[^>]*>(\\d+)</td>").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .Should().NotBeEmpty().And.OnlyContain(id => id < before);
+        (await browser.GetStringAsync("/admin/legacy?table=inventory_sync_runs&before=not-a-number")).Should().Contain("The newest rows");
     }
 }

@@ -17,7 +17,8 @@ internal sealed class LegacyPageQueries(LegacyConnections connections, IAccessSe
 {
     public const int PageSize = 100;
 
-    public async Task<IReadOnlyList<LegacyRowView>> ListAsync(Guid userId, LegacyTable table, CancellationToken cancellationToken = default)
+    /// <summary>The newest <see cref="PageSize"/> rows, or the newest below <paramref name="before"/> (keyset paging by id).</summary>
+    public async Task<IReadOnlyList<LegacyRowView>> ListAsync(Guid userId, LegacyTable table, long? before = null, CancellationToken cancellationToken = default)
     {
         var capability = OperationTypes.All.First(t => t.Key == table.OperationType).Capability;
         var workspaces = (await access.ListMembershipsAsync(userId, cancellationToken)).Where(m => m.Has(capability)).ToDictionary(m => m.WorkspaceId, m => m.WorkspaceName);
@@ -32,11 +33,12 @@ internal sealed class LegacyPageQueries(LegacyConnections connections, IAccessSe
               FROM legacy.{table.Name} r
               JOIN legacy.tenant_mappings m ON m.legacy_tenant_id = r.tenant_id
               LEFT JOIN legacy.tenants t ON t.id = r.tenant_id
-             WHERE m.workspace_id = ANY(@workspaces)
+             WHERE m.workspace_id = ANY(@workspaces) AND r.id < @before
              ORDER BY r.id DESC
              LIMIT {PageSize}
             """, connection);
         command.Parameters.AddWithValue("workspaces", workspaces.Keys.ToArray());
+        command.Parameters.AddWithValue("before", before ?? long.MaxValue);
         var rows = new List<(long Id, Guid Workspace, string? Tenant, string? Status, DateTime? Started, DateTime? Finished, string? Error)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

@@ -73,6 +73,7 @@ internal static class OperationsApi
             Status = Parse("status", s => Enum.GetValues<OperationRunStatus>().Cast<OperationRunStatus?>().FirstOrDefault(v => v!.Value.ToWire() == s), "queued, running or completed"),
             Outcome = Parse("outcome", s => Enum.GetValues<OperationRunOutcome>().Cast<OperationRunOutcome?>().FirstOrDefault(v => v!.Value.ToWire() == s), "pending, succeeded, partially_succeeded, failed or cancelled"),
             Initiator = query["initiator"].ToString() is { Length: > 0 } i ? i : null,
+            Origin = Parse("origin", s => s switch { "live" => RunOrigin.Live, "legacy" => RunOrigin.Legacy, _ => (RunOrigin?)null }, "live or legacy"),
             From = Parse("from", s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : (DateTimeOffset?)null, "an ISO 8601 time"),
             To = Parse("to", s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : (DateTimeOffset?)null, "an ISO 8601 time"),
         };

@@ -21,6 +21,16 @@ public sealed record RunFilter
     public DateTimeOffset? From { get; init; }
 
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only runs of TenantAtlas itself, or only history backfilled from the old system's run tables; null for both.</summary>
+    public RunOrigin? Origin { get; init; }
+}
+
+/// <summary>Where a run comes from: TenantAtlas itself, or a legacy row the backfill recorded (<c>OperationRunView.Legacy</c>).</summary>
+public enum RunOrigin
+{
+    Live,
+    Legacy,
 }
 
 /// <summary>A page of runs, newest first. <see cref="NextCursor"/> continues below the last item (keyset paging).</summary>

@@ -179,6 +179,11 @@ internal sealed class OperationRunQueries(
             }
         }
 
+        if (filter.Origin is { } origin)
+        {
+            sql.Append(origin == RunOrigin.Legacy ? " AND legacy_table IS NOT NULL" : " AND legacy_table IS NULL");
+        }
+
         if (filter.From is { } from)
         {
             Add("created_at >= @f_from", "f_from", from.ToUniversalTime());
