@@ -178,15 +178,10 @@ internal sealed class RestoreRequests(
     public async Task<RestoreResult<RestoreRequestView>> ChooseItemAsync(Guid userId, Guid requestId, ItemChoice choice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(choice);
-        var (decision, request) = await DecideAsync(userId, requestId, cancellationToken);
-        if (decision != AccessDecision.Allowed)
+        var (refused, request) = await BeginChangeAsync(userId, requestId, cancellationToken);
+        if (refused is not null)
         {
-            return RestoreResult.Denied<RestoreRequestView>(decision);
-        }
-
-        if (await RefuseChangeAsync(requestId, cancellationToken) is { } refusal)
-        {
-            return RestoreResult.Refused<RestoreRequestView>(refusal);
+            return refused;
         }
 
         if (!Enum.IsDefined(choice.Mode))
@@ -240,15 +235,10 @@ internal sealed class RestoreRequests(
     public async Task<RestoreResult<RestoreRequestView>> ChooseReferenceAsync(Guid userId, Guid requestId, ReferenceChoice choice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(choice);
-        var (decision, request) = await DecideAsync(userId, requestId, cancellationToken);
-        if (decision != AccessDecision.Allowed)
+        var (refused, request) = await BeginChangeAsync(userId, requestId, cancellationToken);
+        if (refused is not null)
         {
-            return RestoreResult.Denied<RestoreRequestView>(decision);
-        }
-
-        if (await RefuseChangeAsync(requestId, cancellationToken) is { } refusal)
-        {
-            return RestoreResult.Refused<RestoreRequestView>(refusal);
+            return refused;
         }
 
         if (!Enum.IsDefined(choice.Kind) || !Enum.IsDefined(choice.Action))
@@ -323,15 +313,10 @@ internal sealed class RestoreRequests(
 
     public async Task<RestoreResult<RestoreRequestView>> CancelAsync(Guid userId, Guid requestId, CancellationToken cancellationToken = default)
     {
-        var (decision, request) = await DecideAsync(userId, requestId, cancellationToken);
-        if (decision != AccessDecision.Allowed)
+        var (refused, request) = await BeginChangeAsync(userId, requestId, cancellationToken);
+        if (refused is not null)
         {
-            return RestoreResult.Denied<RestoreRequestView>(decision);
-        }
-
-        if (await RefuseChangeAsync(requestId, cancellationToken) is { } refusal)
-        {
-            return RestoreResult.Refused<RestoreRequestView>(refusal);
+            return refused;
         }
 
         var now = clock.GetUtcNow();
@@ -364,6 +349,20 @@ internal sealed class RestoreRequests(
 
         var decision = await tenantAccess.DecideAsync(request.TargetTenantId, userId, Capability.TenantRestoreExecute, cancellationToken);
         return decision.Decision == AccessDecision.Allowed ? (AccessDecision.Allowed, request) : (decision.Decision, null);
+    }
+
+    /// <summary>Access first (404/403), then whether the request may still change: the refusal to return, or the request.</summary>
+    private async Task<(RestoreResult<RestoreRequestView>? Refused, RestoreRequest? Request)> BeginChangeAsync(Guid userId, Guid requestId, CancellationToken cancellationToken)
+    {
+        var (decision, request) = await DecideAsync(userId, requestId, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return (RestoreResult.Denied<RestoreRequestView>(decision), null);
+        }
+
+        return await RefuseChangeAsync(requestId, cancellationToken) is { } refusal
+            ? (RestoreResult.Refused<RestoreRequestView>(refusal), null)
+            : (null, request);
     }
 
     private async Task<string?> RefuseChangeAsync(Guid requestId, CancellationToken cancellationToken)
