@@ -134,7 +134,8 @@ public sealed record RestoreRequestView(
     long? PlanRunId,
     long? ExecuteRunId,
     IReadOnlyList<ItemChoiceView> ItemChoices,
-    IReadOnlyList<ReferenceChoiceView> ReferenceChoices)
+    IReadOnlyList<ReferenceChoiceView> ReferenceChoices,
+    Guid? RollbackOfRequestId = null)
 {
     public bool IsCrossTenant => SourceTenantId != TargetTenantId;
 }

@@ -48,6 +48,35 @@ internal sealed class RestoreRequest
     public List<RestoreItemChoice> ItemChoices { get; set; } = [];
 
     public List<RestoreReferenceChoice> ReferenceChoices { get; set; } = [];
+
+    /// <summary>Set on a rollback: the request whose execute this one takes back (its source set is that execute's pre-restore snapshot).</summary>
+    public Guid? RollbackOfRequestId { get; set; }
+
+    /// <summary>On a rollback: the objects the rolled-back execute created, which the rollback deletes.</summary>
+    public List<RestoreDeletion> Deletions { get; set; } = [];
+}
+
+/// <summary>
+/// An object a rollback deletes: one the rolled-back execute created in the target (its ledger says so). It is not in
+/// any backup set — the snapshot was taken before it existed — so the rollback request lists it here and its plan shows
+/// it as a <see cref="PlanAction.Delete"/> item.
+/// </summary>
+internal sealed class RestoreDeletion
+{
+    public long Id { get; set; }
+
+    public Guid RequestId { get; set; }
+
+    public required string Family { get; set; }
+
+    public required string ObjectId { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public string? ODataType { get; set; }
+
+    /// <summary>The execute run that created the object.</summary>
+    public long CreatedByRunId { get; set; }
 }
 
 /// <summary>How the admin wants one item restored (absent: update the matched object, or create when none matches).</summary>
@@ -123,6 +152,9 @@ internal sealed class RestorePlan
 
     public int Blocked { get; set; }
 
+    /// <summary>Objects a rollback deletes (created by the execute it takes back).</summary>
+    public int Deletes { get; set; }
+
     public List<RestorePlanItem> Items { get; set; } = [];
 }
 
@@ -133,6 +165,9 @@ internal enum PlanAction
     Skip,
     Conflict,
     Blocked,
+
+    /// <summary>A rollback deletes an object the rolled-back execute created (<see cref="RestorePlanItem.DeletionId"/>).</summary>
+    Delete,
 }
 
 /// <summary>How the plan found the item's object in the target.</summary>
@@ -164,7 +199,11 @@ internal sealed class RestorePlanItem
 
     public Guid PlanId { get; set; }
 
-    public long BackupItemId { get; set; }
+    /// <summary>The backup item restored; null for a <see cref="PlanAction.Delete"/> item (see <see cref="DeletionId"/>).</summary>
+    public long? BackupItemId { get; set; }
+
+    /// <summary>For a <see cref="PlanAction.Delete"/> item: the request's <see cref="RestoreDeletion"/>.</summary>
+    public long? DeletionId { get; set; }
 
     public required string Family { get; set; }
 
@@ -214,6 +253,75 @@ internal sealed class RestorePlanItem
     public string? TargetVersion { get; set; }
 }
 
+/// <summary>What a <c>restore.execute</c> run did (or is doing) with one plan item.</summary>
+internal enum ItemResult
+{
+    /// <summary>The write began and its result is not recorded yet: after a crash, the item is checked in the target before anything is written again.</summary>
+    Writing,
+    Created,
+    Updated,
+    Deleted,
+
+    /// <summary>Identical in the plan, or already as intended in the target: nothing written.</summary>
+    Skipped,
+
+    /// <summary>The target object changed since the plan, or the plan's item was a conflict: not written.</summary>
+    Conflict,
+
+    /// <summary>The plan's item was blocked: not written.</summary>
+    Blocked,
+
+    /// <summary>Graph refused or failed the write (<see cref="RestoreItemResult.ErrorCode"/>, <see cref="RestoreItemResult.ErrorMessage"/>).</summary>
+    Failed,
+
+    /// <summary>The run was cancelled (or stopped) before the item was reached.</summary>
+    NotRun,
+}
+
+/// <summary>
+/// The ledger: one row per plan item per <c>restore.execute</c> run, written as the run goes. A row in
+/// <see cref="ItemResult.Writing"/> is written before the item's first Graph write, so a crash never leaves a write
+/// unaccounted for; any other result is final and the item is never written again by that run.
+/// </summary>
+internal sealed class RestoreItemResult
+{
+    public long Id { get; set; }
+
+    public Guid RequestId { get; set; }
+
+    public long OperationRunId { get; set; }
+
+    public long PlanItemId { get; set; }
+
+    public long? BackupItemId { get; set; }
+
+    public required string Family { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public string? ODataType { get; set; }
+
+    public PlanAction PlannedAction { get; set; }
+
+    public ItemResult Result { get; set; }
+
+    /// <summary>The object in the target: the one updated or deleted, or the id Graph gave the created one.</summary>
+    public string? TargetObjectId { get; set; }
+
+    /// <summary>Whether the assignment set was written (<c>/assign</c>) for this item.</summary>
+    public bool AssignmentsWritten { get; set; }
+
+    /// <summary>Graph's error code, or the product's own (e.g. <c>changed_since_plan</c>).</summary>
+    public string? ErrorCode { get; set; }
+
+    /// <summary>Sanitized: no secrets, no tokens.</summary>
+    public string? ErrorMessage { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
 internal sealed class RestoreDbContext(DbContextOptions<RestoreDbContext> options) : DbContext(options)
 {
     public const string Schema = "restore";
@@ -227,6 +335,10 @@ internal sealed class RestoreDbContext(DbContextOptions<RestoreDbContext> option
     public DbSet<RestorePlan> Plans => Set<RestorePlan>();
 
     public DbSet<RestorePlanItem> PlanItems => Set<RestorePlanItem>();
+
+    public DbSet<RestoreDeletion> Deletions => Set<RestoreDeletion>();
+
+    public DbSet<RestoreItemResult> ItemResults => Set<RestoreItemResult>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -242,6 +354,33 @@ internal sealed class RestoreDbContext(DbContextOptions<RestoreDbContext> option
             e.HasIndex(x => x.SourceBackupSetId);
             e.HasMany(x => x.ItemChoices).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.ReferenceChoices).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Deletions).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+            // At most one rollback of a request.
+            e.HasIndex(x => x.RollbackOfRequestId).IsUnique();
+        });
+        modelBuilder.Entity<RestoreDeletion>(e =>
+        {
+            e.ToTable("restore_request_deletions");
+            e.Property(x => x.Family).HasMaxLength(100);
+            e.Property(x => x.ObjectId).HasMaxLength(200);
+            e.Property(x => x.DisplayName).HasMaxLength(1000);
+            e.Property(x => x.ODataType).HasMaxLength(300);
+            e.HasIndex(x => new { x.RequestId, x.Family, x.ObjectId }).IsUnique();
+        });
+        modelBuilder.Entity<RestoreItemResult>(e =>
+        {
+            e.ToTable("restore_item_results");
+            e.Property(x => x.Family).HasMaxLength(100);
+            e.Property(x => x.DisplayName).HasMaxLength(1000);
+            e.Property(x => x.ODataType).HasMaxLength(300);
+            e.Property(x => x.PlannedAction).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Result).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.TargetObjectId).HasMaxLength(200);
+            e.Property(x => x.ErrorCode).HasMaxLength(200);
+            e.Property(x => x.ErrorMessage).HasMaxLength(2000);
+            // One row per item per run: a redelivered run finds the item's row instead of writing it twice.
+            e.HasIndex(x => new { x.OperationRunId, x.PlanItemId }).IsUnique();
+            e.HasIndex(x => new { x.RequestId, x.OperationRunId });
         });
         modelBuilder.Entity<RestoreItemChoice>(e =>
         {

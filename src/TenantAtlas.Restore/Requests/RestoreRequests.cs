@@ -431,7 +431,8 @@ internal sealed class RestoreRequests(
             r.SourceBackupSetId, set?.CreatedAt, r.Families, r.ItemIds, r.CopySuffix, state, r.CreatedBy, r.CreatedAt, r.UpdatedAt, r.PlanRunId, r.ExecuteRunId,
             [.. r.ItemChoices.OrderBy(c => c.BackupItemId).Select(c => new ItemChoiceView(c.BackupItemId, c.Mode, c.TargetObjectId, c.ChosenBy, c.ChosenAt))],
             [.. r.ReferenceChoices.OrderBy(c => c.Kind).ThenBy(c => c.SourceId)
-                .Select(c => new ReferenceChoiceView(c.Kind, c.SourceId, c.Action, c.TargetId, c.TargetDisplayName, c.ChosenBy, c.ChosenAt))]);
+                .Select(c => new ReferenceChoiceView(c.Kind, c.SourceId, c.Action, c.TargetId, c.TargetDisplayName, c.ChosenBy, c.ChosenAt))],
+            r.RollbackOfRequestId);
     }
 
     private async Task<RestoreState> StateAsync(RestoreRequest r, bool hasPlanOfLatestRun, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace TenantAtlas.Restore.Review;
 /// <summary>One item of a plan as the review shows it: its diffs parsed back from jsonb.</summary>
 internal sealed record PlanItemReview(
     long Id,
-    long BackupItemId,
+    long? BackupItemId,
     string Family,
     string SourceGraphId,
     string DisplayName,
@@ -22,7 +22,11 @@ internal sealed record PlanItemReview(
     IReadOnlyList<PlanCandidate> Candidates,
     ObjectDiff Content,
     AssignmentDiff Assignments,
-    IReadOnlyList<PlanBlocker> Blockers);
+    IReadOnlyList<PlanBlocker> Blockers)
+{
+    /// <summary>The page's key of the item (<c>?item=</c>, <c>data-item</c>): the backup item id; a rollback's delete item, which has none, the negated plan item id.</summary>
+    public long Key => BackupItemId ?? -Id;
+}
 
 /// <summary>The request's newest plan, everything the review page shows, and whether it may still be executed.</summary>
 internal sealed record PlanReview(

@@ -137,9 +137,9 @@ public sealed class RestorePlanJobTests(RestoreFixture fixture)
         references.Where(r => r.Kind == ReferenceKind.ScopeTag).Should().OnlyContain(r => r.Resolution == ReferenceResolution.SameId || r.Resolution == ReferenceResolution.UniqueName);
         var usesMissing = items.Where(i => GraphReferences.Collect(i.Content, i.Assignments).GroupIds.Contains(missing)).Select(i => i.Id).ToHashSet();
         usesMissing.Should().NotBeEmpty();
-        plan.Items.Where(i => usesMissing.Contains(i.BackupItemId)).Should().OnlyContain(i => i.Action == PlanAction.Blocked && i.Reason!.Contains(missing));
+        plan.Items.Where(i => usesMissing.Contains(i.BackupItemId!.Value)).Should().OnlyContain(i => i.Action == PlanAction.Blocked && i.Reason!.Contains(missing));
         plan.Blocked.Should().BeGreaterThanOrEqualTo(usesMissing.Count);
-        plan.Items.Where(i => !usesMissing.Contains(i.BackupItemId)).Should().Contain(i => i.Action == PlanAction.Create);
+        plan.Items.Where(i => !usesMissing.Contains(i.BackupItemId!.Value)).Should().Contain(i => i.Action == PlanAction.Create);
 
         var log = fixture.Emulator.RequestLog(null, before).Where(e => e.Kind == "graph").ToList();
         log.Where(e => e.TenantId == source.TenantId).Should().OnlyContain(e => e.PathAndQuery.Contains("/assignmentFilters", StringComparison.Ordinal) || e.PathAndQuery.Contains("/roleScopeTags", StringComparison.Ordinal),
@@ -155,7 +155,7 @@ public sealed class RestorePlanJobTests(RestoreFixture fixture)
         var again = await LatestPlanAsync(requestId);
         PlanJson.Read<List<PlanReference>>(again.References, []).Single(r => r.Kind == ReferenceKind.Group && r.SourceId == missing).Should()
             .Match<PlanReference>(r => r.Resolution == ReferenceResolution.Mapped && r.TargetId == standIn);
-        again.Items.Where(i => usesMissing.Contains(i.BackupItemId)).Should().NotContain(i => i.Reason != null && i.Reason.Contains(missing));
+        again.Items.Where(i => usesMissing.Contains(i.BackupItemId!.Value)).Should().NotContain(i => i.Reason != null && i.Reason.Contains(missing));
     }
 }
 

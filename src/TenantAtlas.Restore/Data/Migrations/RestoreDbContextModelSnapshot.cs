@@ -24,6 +24,56 @@ namespace TenantAtlas.Restore.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TenantAtlas.Restore.Data.RestoreDeletion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedByRunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_by_run_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("family");
+
+                    b.Property<string>("ODataType")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("o_data_type");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("object_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_restore_request_deletions");
+
+                    b.HasIndex("RequestId", "Family", "ObjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_restore_request_deletions_request_id_family_object_id");
+
+                    b.ToTable("restore_request_deletions", "restore");
+                });
+
             modelBuilder.Entity("TenantAtlas.Restore.Data.RestoreItemChoice", b =>
                 {
                     b.Property<Guid>("RequestId")
@@ -61,6 +111,100 @@ namespace TenantAtlas.Restore.Data.Migrations
                     b.ToTable("restore_item_choices", "restore");
                 });
 
+            modelBuilder.Entity("TenantAtlas.Restore.Data.RestoreItemResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AssignmentsWritten")
+                        .HasColumnType("boolean")
+                        .HasColumnName("assignments_written");
+
+                    b.Property<long?>("BackupItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("backup_item_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("error_code");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("family");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("ODataType")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("o_data_type");
+
+                    b.Property<long>("OperationRunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("operation_run_id");
+
+                    b.Property<long>("PlanItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plan_item_id");
+
+                    b.Property<string>("PlannedAction")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("planned_action");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("result");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("TargetObjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("target_object_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_restore_item_results");
+
+                    b.HasIndex("OperationRunId", "PlanItemId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_restore_item_results_operation_run_id_plan_item_id");
+
+                    b.HasIndex("RequestId", "OperationRunId")
+                        .HasDatabaseName("ix_restore_item_results_request_id_operation_run_id");
+
+                    b.ToTable("restore_item_results", "restore");
+                });
+
             modelBuilder.Entity("TenantAtlas.Restore.Data.RestorePlan", b =>
                 {
                     b.Property<Guid>("Id")
@@ -83,6 +227,10 @@ namespace TenantAtlas.Restore.Data.Migrations
                     b.Property<int>("Creates")
                         .HasColumnType("integer")
                         .HasColumnName("creates");
+
+                    b.Property<int>("Deletes")
+                        .HasColumnType("integer")
+                        .HasColumnName("deletes");
 
                     b.Property<int>("Identical")
                         .HasColumnType("integer")
@@ -157,7 +305,7 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("assignment_diff");
 
-                    b.Property<long>("BackupItemId")
+                    b.Property<long?>("BackupItemId")
                         .HasColumnType("bigint")
                         .HasColumnName("backup_item_id");
 
@@ -175,6 +323,10 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("content_diff");
+
+                    b.Property<long?>("DeletionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deletion_id");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
@@ -351,6 +503,10 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("plan_run_id");
 
+                    b.Property<Guid?>("RollbackOfRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rollback_of_request_id");
+
                     b.Property<Guid>("SourceBackupSetId")
                         .HasColumnType("uuid")
                         .HasColumnName("source_backup_set_id");
@@ -374,6 +530,10 @@ namespace TenantAtlas.Restore.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_restore_requests");
 
+                    b.HasIndex("RollbackOfRequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_restore_requests_rollback_of_request_id");
+
                     b.HasIndex("SourceBackupSetId")
                         .HasDatabaseName("ix_restore_requests_source_backup_set_id");
 
@@ -384,6 +544,16 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .HasDatabaseName("ix_restore_requests_workspace_id_created_at");
 
                     b.ToTable("restore_requests", "restore");
+                });
+
+            modelBuilder.Entity("TenantAtlas.Restore.Data.RestoreDeletion", b =>
+                {
+                    b.HasOne("TenantAtlas.Restore.Data.RestoreRequest", null)
+                        .WithMany("Deletions")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_restore_request_deletions_restore_requests_request_id");
                 });
 
             modelBuilder.Entity("TenantAtlas.Restore.Data.RestoreItemChoice", b =>
@@ -423,6 +593,8 @@ namespace TenantAtlas.Restore.Data.Migrations
 
             modelBuilder.Entity("TenantAtlas.Restore.Data.RestoreRequest", b =>
                 {
+                    b.Navigation("Deletions");
+
                     b.Navigation("ItemChoices");
 
                     b.Navigation("ReferenceChoices");
