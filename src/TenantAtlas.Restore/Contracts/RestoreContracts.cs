@@ -171,4 +171,6 @@ public static class RestoreAuditActions
     public const string ItemChosen = "restore_request.item_chosen";
     public const string ReferenceChosen = "restore_request.reference_chosen";
     public const string RequestCancelled = "restore_request.cancelled";
+    public const string ExecuteStarted = "restore_request.execute_started";
+    public const string RollbackCreated = "restore_request.rollback_created";
 }
