@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,7 @@ using TenantAtlas.Backup.Contracts;
 using TenantAtlas.BuildingBlocks.Database;
 using TenantAtlas.BuildingBlocks.Modules;
 using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Restore.Api;
 using TenantAtlas.Restore.Contracts;
 using TenantAtlas.Restore.Data;
 using TenantAtlas.Restore.Planning;
@@ -49,4 +51,6 @@ internal static class RestoreModule
 internal sealed class RestoreModuleEntry : IModule
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) => services.AddRestore();
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapRestoreApi();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,8 +21,8 @@ internal static class OperationsApi
         var api = endpoints.MapGroup("/api/operations").RequireAuthorization(AccessSchemes.ApiPolicy).DisableAntiforgery();
         api.MapGet("/{id}", GetAsync);
         api.MapGet("/", ListAsync);
-        api.MapPost("/", StartAsync).AddEndpointFilter(CookieCallsNeedAntiforgery);
-        api.MapPost("/{id}/cancel", CancelAsync).AddEndpointFilter(CookieCallsNeedAntiforgery);
+        api.MapPost("/", StartAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
+        api.MapPost("/{id}/cancel", CancelAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
         return endpoints;
     }
 
@@ -153,22 +152,6 @@ internal static class OperationsApi
         return result.Done
             ? TypedResults.Ok(new CancelDto(runId, true, result.Message, RunDto.From(run, registry)))
             : TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Nothing to cancel");
-    }
-
-    private static async ValueTask<object?> CookieCallsNeedAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        if (http.User.Identity?.AuthenticationType != AccessSchemes.PersonalAccessToken)
-        {
-            var antiforgery = http.RequestServices.GetService(typeof(IAntiforgery)) as IAntiforgery;
-            if (antiforgery is null || !await antiforgery.IsRequestValidAsync(http))
-            {
-                return BadRequest("Antiforgery token required",
-                    "A state-changing call signed in by cookie needs the antiforgery token in the RequestVerificationToken header. Scripts should use a personal access token (Authorization: Bearer …).");
-            }
-        }
-
-        return await next(context);
     }
 
     private static Guid UserId(HttpContext http) =>
