@@ -182,6 +182,37 @@ api("16 KB token", "GET", "/api/operations", token="t" * 16384, expect=[401, 431
 api("start with garbage token", "POST", "/api/operations", body=bodies["tenant unknown"], token="garbage", expect=[401])
 api("basic auth", "GET", "/api/operations", token=None, extra={"Authorization": "Basic Zm9vOmJhcg=="}, expect=[401])
 
+# ---- The restore API ----------------------------------------------------------------------------------------------------
+for bad in bad_ids:
+    api(f"restore id '{bad[:20]}'", "GET", f"/api/restores/{bad}", expect=[400, 404], kestrel="%00" in bad)
+some_set = str(uuid.uuid4())
+restore_bodies = {
+    "not JSON": "sourceBackupSetId=1",
+    "empty body": "",
+    "JSON array": "[]",
+    "empty object": "{}",
+    "set not a GUID": json.dumps({"sourceBackupSetId": "../../etc", "targetTenantId": tenant, "families": ["deviceConfigurations"]}),
+    "tenant a number": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": 7, "families": ["deviceConfigurations"]}),
+    "tenant unknown": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": str(uuid.uuid4()), "families": ["deviceConfigurations"]}),
+    "set unknown": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "families": ["deviceConfigurations"]}),
+    "families a string": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "families": "deviceConfigurations"}),
+    "families of objects": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "families": [{"$ne": None}]}),
+    "item ids of strings": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "itemIds": ["1 OR 1=1"]}),
+    "item id huge": '{"sourceBackupSetId":"' + some_set + '","targetTenantId":"' + tenant + '","itemIds":[1' + "0" * 400 + "]}",
+    "100k item ids": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "itemIds": list(range(100000))}),
+    "suffix with NUL": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "families": ["x"], "copySuffix": "a\u0000"}),
+    "suffix huge": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "families": ["x"], "copySuffix": "s" * 100000}),
+    "unknown field": json.dumps({"sourceBackupSetId": some_set, "targetTenantId": tenant, "families": ["x"], "selection": "*"}),
+    "deeply nested object": deep_object,
+    "duplicate keys": '{"sourceBackupSetId":"' + some_set + '","sourceBackupSetId":"x","targetTenantId":"' + tenant + '"}',
+    "invalid UTF-8": b'{"sourceBackupSetId":"\xff\xfe","targetTenantId":"' + tenant.encode() + b'"}',
+}
+for case, body in restore_bodies.items():
+    api(f"restore create: {case}", "POST", "/api/restores", body=body, expect=[400, 403, 404, 413, 415])
+for method in ["PUT", "DELETE", "PATCH"]:
+    api(f"restore method {method}", method, "/api/restores", body="{}", expect=[404, 405])
+api("restore: no credentials", "GET", f"/api/restores/{uuid.uuid4()}", token=None, expect=[401])
+
 # ---- Other endpoints, anonymous and with the token (they want the cookie) ----------------------------------------------------
 for path in ["/admin/backup-sets/garbage/download", f"/admin/backup-sets/{uuid.uuid4()}/download", "/admin/backup-sets/%00/download",
              "/healthz?x=%00", "/readyz?" + "a" * 5000]:
@@ -293,7 +324,11 @@ if signed_in:
              "/admin/backup-schedules/" + str(uuid.uuid4()) + "/edit", "/admin/tenants/" + str(uuid.uuid4()) + "/backups/new",
              "/admin/backups?tenant=%00&page=-1", "/admin/workspaces/garbage", "/admin/workspaces/" + str(uuid.uuid4()),
              "/admin/workspaces/" + args.workspace + "/audit?from=notadate&page=-1&actor=%00", "/status/abc", "/status/999",
-             "/admin/profile/tokens?x=%00", "/admin/workspaces/new?name=%00"]
+             "/admin/profile/tokens?x=%00", "/admin/workspaces/new?name=%00",
+             "/admin/restores/garbage", "/admin/restores/" + str(uuid.uuid4()), "/admin/restores?x=%00",
+             "/admin/tenants/" + args.tenant + "/restores?x=%00", "/admin/tenants/" + args.tenant + "/restores/new?set=garbage&x=%00",
+             "/admin/tenants/" + str(uuid.uuid4()) + "/restores/new", "/admin/backup-sets/garbage/compare",
+             "/admin/backup-sets/" + str(uuid.uuid4()) + "/compare?with=%00", "/admin/legacy?before=abc&table=%00"]
     for path in pages:
         status, _, content = send("GET", path, opener=browser)
         record(f"page {path[:50]}", "GET", path, status, 0 < status < 500, content[:200].decode("utf-8", "replace") if not 0 < status < 500 else "")

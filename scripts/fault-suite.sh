@@ -542,7 +542,7 @@ scenario_duplicate() {
 scenario_fuzz() {
   ta_log "Scenario fuzz: bad input to every API route and form, against web1"
   local before after out
-  local counted="operations.operation_runs backup.backup_schedules backup.backup_sets tenants.tenants access.personal_access_tokens"
+  local counted="operations.operation_runs backup.backup_schedules backup.backup_sets tenants.tenants access.personal_access_tokens restore.restore_requests"
   # Row counts, and a checksum of the rows an edit form could change.
   counts() {
     local t
