@@ -64,6 +64,17 @@ public sealed class TenantSpec
     /// </summary>
     public List<string>? ApprovalProtectedFamilies { get; set; }
 
+    /// <summary>
+    /// Intune's service limit on all calls of this tenant per <see cref="LimitWindowSeconds"/> (documented: 1,000 per 20 s
+    /// per app); beyond it the emulator answers 429 with Retry-After. Null: no limit (tests script 429s with faults).
+    /// </summary>
+    public int? RequestLimit { get; set; }
+
+    /// <summary>Intune's service limit on writes (POST, PATCH, PUT, DELETE) per window (documented: 100 per 20 s per app). Null: no limit.</summary>
+    public int? WriteLimit { get; set; }
+
+    public int LimitWindowSeconds { get; set; } = 20;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

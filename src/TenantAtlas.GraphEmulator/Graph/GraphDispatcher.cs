@@ -45,6 +45,15 @@ internal sealed class GraphDispatcher(EmulatorState state)
                 throw Fault(failure, request.Path);
             }
 
+            // The envelope of a $batch is not a call in Graph's counting; its items are, each on its own.
+            var isBatchEnvelope = request.Path.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase);
+            if (!isBatchEnvelope && tenant.Limits.TryAdmit(!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase), now) is { } wait)
+            {
+                var throttled = new GraphException(429, "TooManyRequests", "Too many requests. The request was throttled; retry after the time given in Retry-After.");
+                throttled.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw throttled;
+            }
+
             var call = new GraphCall
             {
                 Request = request,

@@ -33,7 +33,11 @@ public sealed class TenantState
         approvalProtected = new HashSet<string>(spec.ApprovalProtectedFamilies ?? [], StringComparer.OrdinalIgnoreCase);
         Collections = TenantSeeder.Seed(Spec, Domain, out var context);
         Context = context;
+        Limits = new ServiceLimiter(spec.RequestLimit, spec.WriteLimit, TimeSpan.FromSeconds(Math.Max(1, spec.LimitWindowSeconds)));
     }
+
+    /// <summary>The tenant's service limits (off unless the spec sets them).</summary>
+    internal ServiceLimiter Limits { get; }
 
     public string TenantId { get; }
 

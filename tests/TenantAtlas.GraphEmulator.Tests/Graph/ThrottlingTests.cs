@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
+using TenantAtlas.GraphEmulator.Graph;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
@@ -149,5 +151,58 @@ public sealed class ThrottlingTests(EmulatorFixture fixture) : IClassFixture<Emu
         Host.ClearFaults(throttled.TenantId);
         using var after = await throttledClient.GetAsync("v1.0/groups");
         after.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+    [Fact]
+    public async Task The_documented_write_limit_answers_429_with_retry_after_beyond_it_while_reads_pass_and_refused_calls_do_not_count()
+    {
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.WriteLimit = 3;
+            s.RequestLimit = 8;
+            s.LimitWindowSeconds = 20;
+        });
+        var id = tenant.Ids(GraphFamilies.DeviceConfigurations)[0];
+        using var client = Host.CreateClient(tenant.TenantId);
+        async Task<HttpResponseMessage> PatchAsync() =>
+            await client.SendJsonAsync(HttpMethod.Patch, $"beta/deviceManagement/deviceConfigurations/{id}", new JsonObject { ["description"] = "x" });
+
+        var writes = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            writes.Add(await PatchAsync());
+        }
+
+        var reads = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            reads.Add(await client.GetAsync("beta/deviceManagement/deviceConfigurations"));
+        }
+
+        writes.Take(3).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.NoContent);
+        writes.Skip(3).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        var retryAfter = writes[3].Headers.RetryAfter!.Delta!.Value;
+        retryAfter.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(20));
+        (await writes[3].ReadJsonAsync())["error"]!["code"].Str().Should().Be("TooManyRequests");
+        reads.Take(5).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK, "3 admitted writes + 5 reads = the 8 calls of the window; the 2 refused writes did not count");
+        reads[5].StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "the ninth admitted call would exceed the request limit");
+        Host.RequestLog(tenant.TenantId).Count(e => e.Status == 429).Should().Be(3);
+        foreach (var response in writes.Concat(reads))
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Without_limits_in_the_spec_nothing_is_throttled()
+    {
+        var tenant = fixture.NewTenant();
+        var id = tenant.Ids(GraphFamilies.DeviceConfigurations)[0];
+        using var client = Host.CreateClient(tenant.TenantId);
+
+        for (var i = 0; i < 120; i++)
+        {
+            using var response = await client.SendJsonAsync(HttpMethod.Patch, $"beta/deviceManagement/deviceConfigurations/{id}", new JsonObject { ["description"] = $"x{i}" });
+            response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        }
     }
 }
