@@ -161,7 +161,7 @@ internal static class InventoryBench
     }
 
     /// <summary>Resident set size of a process in bytes (VmRSS).</summary>
-    private static long Rss(int pid)
+    internal static long Rss(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
@@ -175,7 +175,7 @@ internal static class InventoryBench
     }
 
     /// <summary>User + system CPU time a process has used (/proc/PID/stat, clock ticks of 1/100 s); 0 without a pid.</summary>
-    private static double CpuSeconds(int pid)
+    internal static double CpuSeconds(int pid)
     {
         if (pid <= 0)
         {

@@ -11,6 +11,12 @@ using TenantAtlas.Benchmarks;
 //        [--warmup 200] [--concurrency 200] [--dedupe-rounds 5] [--dedupe-warmup 40] [--phase-seconds 120] [--markdown FILE] [--explain FILE]
 //        [--command "…"] [--probe PATH]…   (--probe: only time the given paths as owner@demo.test, for diagnosis;
 //        burst:PATH = simultaneous GETs, starts:N = N rounds of simultaneous API starts on fresh identities)
+if (args is ["restore", ..])
+{
+    // The restore benchmark (scripts/bench-restore.sh).
+    return await RestoreBench.RunAsync(args[1..]);
+}
+
 if (args is ["inventory", ..])
 {
     // The inventory sync benchmark (scripts/bench-inventory.sh).
