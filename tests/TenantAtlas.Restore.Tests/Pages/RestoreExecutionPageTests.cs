@@ -26,6 +26,9 @@ public sealed class RestoreExecutionPageTests : MudTestContext, IClassFixture<Re
     {
         this.fixture = fixture;
         SignIn(fixture.Demo.Owner, "owner@demo.test");
+        // The page asks its IServiceProvider for the execute services: bUnit answers that from its own container, not the fallback.
+        Services.AddSingleton<IRestoreExecutions>(fixture.Executions);
+        Services.AddSingleton<IRestoreRollbacks>(fixture.Rollbacks);
         Services.AddFallbackServiceProvider(fixture.App.Services);
     }
 
