@@ -208,6 +208,7 @@ public sealed class RestoreExecutionPageTests : MudTestContext, IClassFixture<Re
         page.QuerySelector("#restore-title")!.TextContent.Trim().Should().Be("Rollback into Contoso-EU");
         page.QuerySelector("#rollback-of")!.TextContent.Should().Contain("Rollback of request");
         page.QuerySelector("#rollback-of-link")!.GetAttribute("href").Should().Be(Detail(fixture.RolledBackRequestId));
+        page.QuerySelector("#rollback-of-link")!.TextContent.Trim().Should().MatchRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$", "the link names the request by when it was made");
         page.QuerySelector("#plan-summary .ta-count[data-action='delete'] .ta-count-value")!.TextContent.Trim().Should().Be("1");
         var row = page.QuerySelector("tr.ta-plan-item[data-action='delete']")!;
         row.QuerySelector("td")!.TextContent.Trim().Should().Be("macOS FileVault");
