@@ -37,12 +37,14 @@ internal static class RestoreModule
         services.AddSingleton<IRestoreRequests>(sp => sp.GetRequiredService<RestoreRequests>());
         services.AddSingleton<PlanFreshness>();
         services.AddSingleton<PlanQueries>();
+        services.AddSingleton<LedgerQueries>();
         services.AddSingleton(new TenantPanel(typeof(Pages.RestoreTenantPanel), 30));
         services.AddSingleton<IBackupSetUsage, RestoreBackupSetUsage>();
         services.AddOperationType(RestoreOperationTypes.PlanDefinition);
         services.AddOperationInputs<RestorePlanInputs>(RestoreOperationTypes.Plan);
         services.AddOperationJob<RestorePlanJob>(RestoreOperationTypes.Plan);
         services.AddOperationLinks<RestoreRunLinks>(RestoreOperationTypes.Plan);
+        services.AddOperationLinks<RestoreRunLinks>(OperationTypes.RestoreExecute);
         return services;
     }
 }

@@ -33,6 +33,7 @@ internal static class RestorePageText
         PlanAction.Update => "Update",
         PlanAction.Skip => "Skip (identical)",
         PlanAction.Conflict => "Conflict",
+        PlanAction.Delete => "Delete",
         _ => "Blocked",
     };
 
@@ -42,8 +43,72 @@ internal static class RestorePageText
         PlanAction.Update => MudBlazor.Color.Info,
         PlanAction.Skip => MudBlazor.Color.Default,
         PlanAction.Conflict => MudBlazor.Color.Warning,
+        // Destructive: a rollback deletes what the restore created.
+        PlanAction.Delete => MudBlazor.Color.Error,
         _ => MudBlazor.Color.Error,
     };
+
+    /// <summary>The URL value of a result filter (<c>?result=failed</c>).</summary>
+    public static string Key(ItemResult result) => result == ItemResult.NotRun ? "not-run" : result.ToString().ToLowerInvariant();
+
+    public static string Label(ItemResult result) => result switch
+    {
+        ItemResult.Writing => "Writing…",
+        ItemResult.Created => "Created",
+        ItemResult.Updated => "Updated",
+        ItemResult.Deleted => "Deleted",
+        ItemResult.Skipped => "Skipped",
+        ItemResult.Conflict => "Conflict",
+        ItemResult.Blocked => "Blocked",
+        ItemResult.Failed => "Failed",
+        _ => "Not run",
+    };
+
+    /// <summary>Green for what was written as planned, amber for what was left alone for a reason, red for a failure.</summary>
+    public static MudBlazor.Color Color(ItemResult result) => result switch
+    {
+        ItemResult.Writing => MudBlazor.Color.Info,
+        ItemResult.Created or ItemResult.Updated or ItemResult.Deleted => MudBlazor.Color.Success,
+        ItemResult.Skipped => MudBlazor.Color.Default,
+        ItemResult.Conflict or ItemResult.Blocked => MudBlazor.Color.Warning,
+        ItemResult.Failed => MudBlazor.Color.Error,
+        _ => MudBlazor.Color.Dark,
+    };
+
+    /// <summary>The execute confirmation: exactly what will happen, in the plan's numbers.</summary>
+    public static string ExecuteConfirmation(string targetTenantName, int creates, int updates, int deletes, int skips, int notWritten)
+    {
+        var text = $"Restore into {targetTenantName} exactly as planned: {creates} create, {updates} update, {deletes} delete, {skips} skipped (identical).";
+        if (notWritten > 0)
+        {
+            text += $" {notWritten} item(s) in conflict or blocked are not written.";
+        }
+
+        return text + " A snapshot of the target is taken first; you can roll back.";
+    }
+
+    /// <summary>The rollback confirmation: what the new request will take back.</summary>
+    public static string RollbackConfirmation(string targetTenantName, int updated, int created, int deleted)
+    {
+        var parts = new List<string>();
+        if (updated > 0)
+        {
+            parts.Add($"puts the {updated} updated object(s) back as the snapshot taken before the restore has them");
+        }
+
+        if (created > 0)
+        {
+            parts.Add($"deletes the {created} object(s) the restore created");
+        }
+
+        if (deleted > 0)
+        {
+            parts.Add($"creates again the {deleted} object(s) it deleted");
+        }
+
+        return $"A new restore request into {targetTenantName} {string.Join(", and ", parts)}. It is planned now and opens for review: "
+            + "nothing in the tenant changes until you execute it.";
+    }
 
     public static string Match(PlanMatch match) => match switch
     {

@@ -2,7 +2,7 @@ using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Restore.Requests;
 
-/// <summary>From a plan run to its restore request.</summary>
+/// <summary>From a plan or execute run to its restore request.</summary>
 internal sealed class RestoreRunLinks : IOperationLinkProvider
 {
     public Task<IReadOnlyList<OperationLink>> GetLinksAsync(OperationRunView run, CancellationToken cancellationToken = default)

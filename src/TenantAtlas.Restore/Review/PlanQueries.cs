@@ -39,6 +39,7 @@ internal sealed record PlanReview(
     int Identical,
     int Conflicts,
     int Blocked,
+    int Deletes,
     IReadOnlyList<PlanItemReview> Items,
     IReadOnlyList<PlanReference> References,
     IReadOnlyList<NamedObject> ProtectedGroups,
@@ -52,8 +53,12 @@ internal sealed record PlanReview(
         PlanAction.Update => Updates,
         PlanAction.Skip => Identical,
         PlanAction.Conflict => Conflicts,
+        PlanAction.Delete => Deletes,
         _ => Blocked,
     };
+
+    /// <summary>What an execute of this plan would write: creates, updates and (a rollback's) deletes.</summary>
+    public int Writes => Creates + Updates + Deletes;
 
     public IEnumerable<PlanReference> Blockers => References.Where(r => r.Blocks);
 }
@@ -88,7 +93,7 @@ internal sealed class PlanQueries(IDbContextFactory<RestoreDbContext> dbFactory,
             .OrderBy(i => i.Family).ThenBy(i => i.DisplayName).ThenBy(i => i.Id).ToListAsync(cancellationToken);
         return new PlanReview(
             plan.Id, plan.OperationRunId, plan.CreatedAt, plan.ReadStartedAt,
-            plan.Creates, plan.Updates, plan.Identical, plan.Conflicts, plan.Blocked,
+            plan.Creates, plan.Updates, plan.Identical, plan.Conflicts, plan.Blocked, plan.Deletes,
             [.. items.Select(ToReview)],
             PlanJson.Read<List<PlanReference>>(plan.References, []),
             PlanJson.Read<List<NamedObject>>(plan.ProtectedGroups, []),

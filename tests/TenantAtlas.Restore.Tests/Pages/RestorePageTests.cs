@@ -162,8 +162,9 @@ public sealed class RestorePageTests(RestorePagesFixture fixture) : IClassFixtur
         page.QuerySelector("#plan-stale").Should().BeNull("the plan was just made");
         page.QuerySelector("#plan-again").Should().NotBeNull();
         page.QuerySelector("#cancel-request").Should().NotBeNull();
-        page.QuerySelectorAll("button, a").Select(e => e.TextContent.Trim()).Should().NotContain(t => t.StartsWith("Execute", StringComparison.Ordinal),
-            "Execute is part 2: until it exists the button is absent, not fake");
+        // Part 2 brought Execute: on this plan (an unresolved reference blocks it) it is shown, disabled, with the reason — never a button that only pretends.
+        page.QuerySelector("#execute")!.HasAttribute("disabled").Should().BeTrue("an unresolved reference blocks this plan");
+        page.QuerySelector("#execute-unavailable")!.TextContent.Should().Contain("block assignments");
     }
 
     [Fact]

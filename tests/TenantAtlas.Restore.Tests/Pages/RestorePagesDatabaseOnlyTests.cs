@@ -28,6 +28,7 @@ public sealed class RestorePagesDatabaseOnlyTests(RestorePagesFixture fixture) :
             RestorePageTests.PathOf(fixture, "list"), RestorePageTests.PathOf(fixture, "new"), RestorePageTests.PathOf(fixture, "new") + $"?set={fixture.SameSet}",
             RestorePageTests.PathOf(fixture, "detail") + $"?item={fixture.Items["Win10 baseline"]}", $"/admin/restores/{fixture.StaleRequestId}",
             "/admin/restores", $"/admin/tenants/{fixture.Demo.ContosoEu}",
+            $"/admin/restores/{fixture.ExecutedRequestId}?result=failed", $"/admin/restores/{fixture.ExecutingRequestId}", $"/admin/restores/{fixture.RollbackRequestId}",
         })
         {
             (await client.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.OK, path);

@@ -15,6 +15,14 @@ namespace TenantAtlas.Restore.Tests.Support;
 /// the <c>restore.plan</c> job lands — a plan written straight through <see cref="RestoreDbContext"/> with one item of each
 /// action, a changed field, a long value, an assignment diff, a conflict, an unresolved group and a protected group.
 /// A second request carries a plan two hours old (stale).
+/// <para>
+/// Restore, part 2 (execute and rollback) as the pages see it — TEST DATA, as the execute job lives on another branch: a
+/// request with a fresh plan and no blockers (Execute enabled), one with nothing to write, one executed (a completed,
+/// partially succeeded <c>restore.execute</c> run inserted as a row, its ledger written straight into
+/// <c>restore_item_results</c>), one executed and rolled back with its rollback request (a plan with a Delete item), and
+/// one whose execute run is running. <see cref="IRestoreExecutions"/> and <see cref="IRestoreRollbacks"/> are the
+/// recording doubles below (this test project only).
+/// </para>
 /// </summary>
 public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
 {
@@ -32,6 +40,38 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
     public Guid RequestId { get; private set; }
 
     public Guid StaleRequestId { get; private set; }
+
+    /// <summary>A fresh plan without blockers: 1 create, 2 updates, 1 skip, 1 conflict.</summary>
+    public Guid ReadyRequestId { get; private set; }
+
+    /// <summary>A fresh plan whose only item is identical in the target: nothing to execute.</summary>
+    public Guid IdenticalRequestId { get; private set; }
+
+    /// <summary>Executed (partially succeeded): 1 created, 1 updated, 1 skipped, 1 conflict, 1 failed.</summary>
+    public Guid ExecutedRequestId { get; private set; }
+
+    public long ExecutedRunId { get; private set; }
+
+    /// <summary>Executed (succeeded: 1 created, 1 updated) and rolled back by <see cref="RollbackRequestId"/>.</summary>
+    public Guid RolledBackRequestId { get; private set; }
+
+    /// <summary>The rollback of <see cref="RolledBackRequestId"/>: deletes "macOS FileVault", puts "Win10 baseline" back.</summary>
+    public Guid RollbackRequestId { get; private set; }
+
+    /// <summary>Its execute run is running: 2 of 5 items processed.</summary>
+    public Guid ExecutingRequestId { get; private set; }
+
+    public long ExecutingRunId { get; private set; }
+
+    public RecordingRestoreExecutions Executions { get; } = new();
+
+    public RecordingRestoreRollbacks Rollbacks { get; } = new();
+
+    protected override TenantAtlasApp CreateApp(string connectionString) => base.CreateApp(connectionString).WithServices(services =>
+    {
+        services.AddSingleton<IRestoreExecutions>(Executions);
+        services.AddSingleton<IRestoreRollbacks>(Rollbacks);
+    });
 
     /// <summary>Backup item ids of <see cref="SameSet"/> by display name.</summary>
     public Dictionary<string, long> Items { get; } = [];
@@ -69,6 +109,147 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
         await AddPlanAsync(RequestId, DateTimeOffset.UtcNow, TestPlanRunId);
         StaleRequestId = await CreateRequestAsync();
         await AddPlanAsync(StaleRequestId, DateTimeOffset.UtcNow.AddHours(-2), TestPlanRunId + 1);
+
+        ReadyRequestId = await CreateRequestAsync();
+        await AddPlanAsync(ReadyRequestId, DateTimeOffset.UtcNow, TestPlanRunId + 2, withBlocker: false);
+        IdenticalRequestId = await CreateRequestAsync();
+        await AddIdenticalPlanAsync(IdenticalRequestId, TestPlanRunId + 3);
+
+        ExecutedRequestId = await CreateRequestAsync();
+        var executed = await AddPlanAsync(ExecutedRequestId, DateTimeOffset.UtcNow, TestPlanRunId + 4, withBlocker: false);
+        ExecutedRunId = await AddExecuteRunAsync(ExecutedRequestId, "completed", "partially_succeeded",
+            """{"total":5,"processed":5,"created":1,"updated":1,"skipped":1,"failed":1,"conflicts":1}""");
+        await AddLedgerAsync(ExecutedRequestId, ExecutedRunId, executed,
+            ("macOS FileVault", ItemResult.Created, "new-macos-1", null, null),
+            ("Win10 baseline", ItemResult.Updated, "tgt-Win10-baseline", null, null),
+            ("iOS restrictions", ItemResult.Skipped, "tgt-iOS-restrictions", null, null),
+            ("Edge settings", ItemResult.Conflict, null, "changed_since_plan", "The object changed in the target after the plan read it: not written."),
+            ("Kiosk lockdown", ItemResult.Failed, "tgt-Kiosk-lockdown", "BadRequest", "Property 'createdDateTime' is read-only."));
+
+        RolledBackRequestId = await CreateRequestAsync();
+        var rolledBack = await AddPlanAsync(RolledBackRequestId, DateTimeOffset.UtcNow, TestPlanRunId + 5, withBlocker: false);
+        var rolledBackRun = await AddExecuteRunAsync(RolledBackRequestId, "completed", "succeeded", """{"total":2,"processed":2,"created":1,"updated":1}""");
+        await AddLedgerAsync(RolledBackRequestId, rolledBackRun, rolledBack,
+            ("macOS FileVault", ItemResult.Created, "new-macos-2", null, null),
+            ("Win10 baseline", ItemResult.Updated, "tgt-Win10-baseline", null, null));
+        RollbackRequestId = await CreateRequestAsync();
+        await AddRollbackPlanAsync(RollbackRequestId, RolledBackRequestId, rolledBackRun, TestPlanRunId + 6);
+
+        ExecutingRequestId = await CreateRequestAsync();
+        var executing = await AddPlanAsync(ExecutingRequestId, DateTimeOffset.UtcNow, TestPlanRunId + 7, withBlocker: false);
+        ExecutingRunId = await AddExecuteRunAsync(ExecutingRequestId, "running", "pending", """{"total":5,"processed":2,"created":1,"updated":1}""");
+        await AddLedgerAsync(ExecutingRequestId, ExecutingRunId, executing,
+            ("macOS FileVault", ItemResult.Created, "new-macos-3", null, null),
+            ("Win10 baseline", ItemResult.Updated, "tgt-Win10-baseline", null, null),
+            ("Kiosk lockdown", ItemResult.Writing, "tgt-Kiosk-lockdown", null, null));
+    }
+
+    public async Task<Guid> PlanIdOfAsync(Guid requestId) =>
+        await Database.ScalarAsync<Guid>("SELECT id FROM restore.restore_plans WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1", requestId);
+
+    /// <summary>A <c>restore.execute</c> run as a row (its job is not on this branch), recorded as the request's execute run.</summary>
+    private async Task<long> AddExecuteRunAsync(Guid requestId, string status, string outcome, string summary)
+    {
+        var runId = await Database.ScalarAsync<long>("""
+            INSERT INTO operations.operation_runs
+                (workspace_id, tenant_id, type, status, outcome, identity_rule, identity_key, identity_source, context, summary, failures,
+                 initiator_kind, initiator_user_id, initiator_label, restore_request_id, created_at, started_at, heartbeat_at, completed_at)
+            VALUES ($1, $2, 'restore.execute', $3, $4, 'dedupe', 'restore.execute|restore_request:' || $5::text, '{}', '{}'::jsonb, $6::jsonb, '[]'::jsonb,
+                    'user', $7, 'owner@demo.test', $5, now(), now(), now(), CASE WHEN $3 = 'completed' THEN now() END)
+            RETURNING id
+            """, Demo.Contoso, Demo.ContosoEu, status, outcome, requestId, summary, Demo.Owner);
+        await Database.ExecuteAsync("UPDATE restore.restore_requests SET execute_run_id = $1 WHERE id = $2", runId, requestId);
+        return runId;
+    }
+
+    private async Task AddLedgerAsync(Guid requestId, long runId, RestorePlan plan,
+        params (string Name, ItemResult Result, string? TargetId, string? ErrorCode, string? ErrorMessage)[] rows)
+    {
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<RestoreDbContext>>().CreateDbContextAsync();
+        var at = DateTimeOffset.UtcNow;
+        foreach (var (name, result, targetId, errorCode, errorMessage) in rows)
+        {
+            var item = plan.Items.Single(i => i.DisplayName == name);
+            db.ItemResults.Add(new RestoreItemResult
+            {
+                RequestId = requestId,
+                OperationRunId = runId,
+                PlanItemId = item.Id,
+                BackupItemId = item.BackupItemId,
+                Family = item.Family,
+                DisplayName = item.DisplayName,
+                ODataType = item.ODataType,
+                PlannedAction = item.Action,
+                Result = result,
+                TargetObjectId = targetId,
+                AssignmentsWritten = result is ItemResult.Created or ItemResult.Updated,
+                ErrorCode = errorCode,
+                ErrorMessage = errorMessage,
+                StartedAt = at,
+                FinishedAt = result == ItemResult.Writing ? null : at,
+            });
+            // One row at a time: ids in the order written, as the job writes them.
+            await db.SaveChangesAsync();
+        }
+    }
+
+    private async Task AddIdenticalPlanAsync(Guid requestId, long runId)
+    {
+        var at = DateTimeOffset.UtcNow;
+        var plan = new RestorePlan { Id = Guid.CreateVersion7(), RequestId = requestId, OperationRunId = runId, ReadStartedAt = at, CreatedAt = at, Identical = 1 };
+        plan.Items.Add(Item("iOS restrictions", PlanAction.Skip, PlanMatch.Name, "Identical to the target.", ObjectDiff.Identical, AssignmentDiff.Identical));
+        await SavePlanAsync(requestId, plan, runId, at);
+    }
+
+    /// <summary>The rollback of <paramref name="rolledBackRequestId"/>, as the rollback would make it: a Delete item for the object its execute created, an update putting the other back.</summary>
+    private async Task AddRollbackPlanAsync(Guid requestId, Guid rolledBackRequestId, long rolledBackRunId, long runId)
+    {
+        var at = DateTimeOffset.UtcNow;
+        var deletion = new RestoreDeletion
+        {
+            RequestId = requestId,
+            Family = GraphResourceKeys.DeviceConfigurations,
+            ObjectId = "new-macos-2",
+            DisplayName = "macOS FileVault",
+            ODataType = "#microsoft.graph.macOSEndpointProtectionConfiguration",
+            CreatedByRunId = rolledBackRunId,
+        };
+        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<RestoreDbContext>>().CreateDbContextAsync())
+        {
+            db.Deletions.Add(deletion);
+            await db.SaveChangesAsync();
+        }
+
+        await Database.ExecuteAsync("UPDATE restore.restore_requests SET rollback_of_request_id = $1 WHERE id = $2", rolledBackRequestId, requestId);
+        var plan = new RestorePlan { Id = Guid.CreateVersion7(), RequestId = requestId, OperationRunId = runId, ReadStartedAt = at, CreatedAt = at, Updates = 1, Deletes = 1 };
+        plan.Items.Add(Item("Win10 baseline", PlanAction.Update, PlanMatch.Id, "Put back as before the restore.", ObjectDiff.Identical, AssignmentDiff.Identical));
+        plan.Items.Add(new RestorePlanItem
+        {
+            BackupItemId = null,
+            DeletionId = deletion.Id,
+            Family = deletion.Family,
+            SourceGraphId = deletion.ObjectId,
+            DisplayName = deletion.DisplayName,
+            ODataType = deletion.ODataType,
+            Action = PlanAction.Delete,
+            Match = PlanMatch.Id,
+            Reason = "Created by the restore this request takes back.",
+            TargetObjectId = deletion.ObjectId,
+            TargetDisplayName = deletion.DisplayName,
+        });
+        await SavePlanAsync(requestId, plan, runId, at);
+    }
+
+    private async Task SavePlanAsync(Guid requestId, RestorePlan plan, long runId, DateTimeOffset at)
+    {
+        var factory = App.Services.GetRequiredService<IDbContextFactory<RestoreDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            db.Plans.Add(plan);
+            await db.SaveChangesAsync();
+        }
+
+        await RestoreRequests.RecordPlanRunAsync(factory, requestId, runId, at, CancellationToken.None);
     }
 
     private async Task<Guid> CreateRequestAsync()
@@ -102,7 +283,7 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
         return id;
     }
 
-    private async Task AddPlanAsync(Guid requestId, DateTimeOffset at, long runId)
+    private async Task<RestorePlan> AddPlanAsync(Guid requestId, DateTimeOffset at, long runId, bool withBlocker = true)
     {
         var plan = new RestorePlan
         {
@@ -121,10 +302,10 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
             TargetAssignmentFilters = PlanJson.Write(new List<NamedObject> { new("tgt-filter-9", "Corporate Windows", "windows10AndLater"), new("tgt-filter-7", "Kiosk devices", "windows10AndLater") }),
             TargetScopeTags = PlanJson.Write(new List<NamedObject> { new("0", "Default"), new("5", "EU admins") }),
             Creates = 1,
-            Updates = 1,
+            Updates = withBlocker ? 1 : 2,
             Identical = 1,
             Conflicts = 1,
-            Blocked = 1,
+            Blocked = withBlocker ? 1 : 0,
         };
         var content = new ObjectDiff(
         [
@@ -142,9 +323,21 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
         ]);
         plan.Items.Add(Item("Win10 baseline", PlanAction.Update, PlanMatch.Name, "Same type and name in the target.", content, assignments));
         plan.Items.Add(Item("iOS restrictions", PlanAction.Skip, PlanMatch.Name, "Identical to the target.", ObjectDiff.Identical, AssignmentDiff.Identical));
-        var blocked = Item("Kiosk lockdown", PlanAction.Blocked, PlanMatch.None, "An assignment uses group \"Pilot users\", unresolved in the target.", ObjectDiff.Identical, AssignmentDiff.Identical);
-        blocked.Blockers = PlanJson.Write(new List<PlanBlocker> { new(ReferenceKind.Group, "src-group-1") });
-        plan.Items.Add(blocked);
+        if (withBlocker)
+        {
+            var blocked = Item("Kiosk lockdown", PlanAction.Blocked, PlanMatch.None, "An assignment uses group \"Pilot users\", unresolved in the target.", ObjectDiff.Identical, AssignmentDiff.Identical);
+            blocked.Blockers = PlanJson.Write(new List<PlanBlocker> { new(ReferenceKind.Group, "src-group-1") });
+            plan.Items.Add(blocked);
+        }
+        else
+        {
+            plan.References = PlanJson.Write(new List<PlanReference>
+            {
+                new(ReferenceKind.AssignmentFilter, "src-filter-1", "Corporate Windows", ReferenceResolution.UniqueName, "tgt-filter-9", "Corporate Windows", [], 1),
+            });
+            plan.Items.Add(Item("Kiosk lockdown", PlanAction.Update, PlanMatch.Name, "Same type and name in the target.", ObjectDiff.Identical, AssignmentDiff.Identical));
+        }
+
         var create = Item("macOS FileVault", PlanAction.Create, PlanMatch.None, null, ObjectDiff.Identical, AssignmentDiff.Identical);
         create.TargetObjectId = null;
         create.TargetDisplayName = null;
@@ -155,13 +348,8 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
         conflict.Candidates = PlanJson.Write(new List<PlanCandidate> { new("cand-a", "Edge settings", at.AddDays(-3)), new("cand-b", "Edge settings", at.AddDays(-1)) });
         plan.Items.Add(conflict);
 
-        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<RestoreDbContext>>().CreateDbContextAsync())
-        {
-            db.Plans.Add(plan);
-            await db.SaveChangesAsync();
-        }
-
-        await RestoreRequests.RecordPlanRunAsync(App.Services.GetRequiredService<IDbContextFactory<RestoreDbContext>>(), requestId, runId, at, CancellationToken.None);
+        await SavePlanAsync(requestId, plan, runId, at);
+        return plan;
     }
 
     private RestorePlanItem Item(string name, PlanAction action, PlanMatch match, string? reason, ObjectDiff content, AssignmentDiff assignments) => new()
