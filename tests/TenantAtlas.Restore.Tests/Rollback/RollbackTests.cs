@@ -102,7 +102,8 @@ public sealed class RollbackTests(RestoreFixture fixture)
         results.Select(r => r.Value!.Id).Distinct().Should().ContainSingle("the unique index on rollback_of_request_id keeps one");
         (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM restore.restore_requests WHERE rollback_of_request_id = $1", executed.RequestId)).Should().Be(1);
         (await AuditCountAsync(executed.TenantId)).Should().Be(1);
-        await fixture.WaitForCompletionAsync(results[0].Value!.PlanRunId!.Value, 120);
+        var planned = (await fixture.Requests.GetAsync(fixture.Demo.Owner, results[0].Value!.Id)).Value!;
+        (await fixture.WaitForCompletionAsync(planned.PlanRunId!.Value, 120)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
     }
 
     [Fact]
@@ -243,6 +244,8 @@ public sealed class RollbackTests(RestoreFixture fixture)
     private async Task<Executed> ExecutedAsync(bool failed = false)
     {
         var (emulated, tenantId) = await fixture.NewTenantAsync();
+        // The plans resolve the assigned groups in the directory cache.
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
         var ids = emulated.Ids(Configs);
         var (updatedId, goneId) = (ids[0], ids[1]);
         emulated.Update(Configs, updatedId, new JsonObject { ["description"] = BackedUp });
@@ -254,6 +257,8 @@ public sealed class RollbackTests(RestoreFixture fixture)
         var planRun = await fixture.Requests.PlanAsync(fixture.Demo.Owner, requestId);
         (await fixture.WaitForCompletionAsync(planRun.Value!.Run!.Id, 120)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
         var plan = await LatestPlanAsync(requestId);
+        plan.Items.Where(i => i.Action != PlanAction.Skip).Select(i => (i.Action, i.SourceGraphId)).Should()
+            .BeEquivalentTo([(PlanAction.Update, updatedId), (PlanAction.Create, goneId)], "the restore puts the drifted object back and re-creates the deleted one");
 
         var run = await StandInRunAsync(emulated, tenantId, failed);
         var snapshotId = await SnapshotAsync(tenantId, requestId, run, updatedId);
