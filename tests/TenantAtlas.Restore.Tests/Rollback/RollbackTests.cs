@@ -129,6 +129,7 @@ public sealed class RollbackTests(RestoreFixture fixture)
         // Execute the rollback by hand: snapshot both objects, delete the created one, put the drifted value back.
         var run = await StandInRunAsync(executed.Emulated, executed.TenantId);
         var snapshotId = await SnapshotAsync(executed.TenantId, first.Id, run, executed.UpdatedId, executed.CreatedId);
+        var createdType = executed.Emulated.Get(Configs, executed.CreatedId)!["@odata.type"]?.GetValue<string>();
         executed.Emulated.DeletePolicy(Configs, executed.CreatedId);
         executed.Emulated.Update(Configs, executed.UpdatedId, new JsonObject { ["description"] = Drifted });
         await LedgerAsync(first.Id, run, firstPlan, i => i.Action switch
@@ -137,7 +138,8 @@ public sealed class RollbackTests(RestoreFixture fixture)
             PlanAction.Update => (ItemResult.Updated, i.TargetObjectId),
             _ => (ItemResult.Skipped, null),
         });
-        var namesake = executed.Emulated.AddPolicy(Configs, executed.CreatedName)["id"]!.GetValue<string>();
+        // Same name and type: by name alone the plan would take it for the deleted object and update it.
+        var namesake = executed.Emulated.AddPolicy(Configs, executed.CreatedName, createdType)["id"]!.GetValue<string>();
 
         var second = await RollbackPlannedAsync(first.Id);
 
