@@ -13,13 +13,14 @@ using TenantAtlas.Restore.Data;
 using TenantAtlas.Restore.Planning;
 using TenantAtlas.Restore.Requests;
 using TenantAtlas.Restore.Review;
+using TenantAtlas.Restore.Rollback;
 using TenantAtlas.Tenants.Contracts;
 
 namespace TenantAtlas.Restore;
 
 /// <summary>
-/// The Restore module: restore requests (schema <c>restore</c>), the <c>restore.plan</c> operation type and its job, the
-/// review pages. Reads Backup, Directory, Inventory, Tenants and Graph through their Contracts only. Needs from the host:
+/// The Restore module: restore requests (schema <c>restore</c>), the <c>restore.plan</c> operation type and its job,
+/// rollbacks (a new request from an execute's pre-restore snapshot), the review pages. Reads Backup, Directory, Inventory, Tenants and Graph through their Contracts only. Needs from the host:
 /// Access, Tenants, Operations, Graph, Backup, Directory, Inventory, a TimeProvider.
 /// </summary>
 internal static class RestoreModule
@@ -35,6 +36,7 @@ internal static class RestoreModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RestoreRequests>();
         services.AddSingleton<IRestoreRequests>(sp => sp.GetRequiredService<RestoreRequests>());
+        services.AddSingleton<IRestoreRollbacks, RestoreRollbacks>();
         services.AddSingleton<PlanFreshness>();
         services.AddSingleton<PlanQueries>();
         services.AddSingleton<LedgerQueries>();

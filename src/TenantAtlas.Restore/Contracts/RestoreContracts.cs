@@ -115,6 +115,8 @@ public enum ReferenceAction
 
 public sealed record ReferenceChoice(ReferenceKind Kind, string SourceId, ReferenceAction Action, string? TargetId = null);
 
+/// <param name="RollbackOfRequestId">Set on a rollback: the request whose execute it takes back.</param>
+/// <param name="RolledBackByRequestId">The rollback created for this request, if any (at most one).</param>
 public sealed record RestoreRequestView(
     Guid Id,
     Guid WorkspaceId,
@@ -135,7 +137,8 @@ public sealed record RestoreRequestView(
     long? ExecuteRunId,
     IReadOnlyList<ItemChoiceView> ItemChoices,
     IReadOnlyList<ReferenceChoiceView> ReferenceChoices,
-    Guid? RollbackOfRequestId = null)
+    Guid? RollbackOfRequestId = null,
+    Guid? RolledBackByRequestId = null)
 {
     public bool IsCrossTenant => SourceTenantId != TargetTenantId;
 }
@@ -152,7 +155,7 @@ public static class RestoreOperationTypes
     public static OperationTypeDefinition PlanDefinition { get; } = new(
         Plan, "Restore plan", IdentityRule.Dedupe, Capability.TenantRestoreExecute, UserStartable: true, DedupeScope.RestoreRequest,
         ExtraSummaryKeys: [RestorePlanSummaryKeys.Creates, RestorePlanSummaryKeys.Updates, RestorePlanSummaryKeys.Identical,
-            RestorePlanSummaryKeys.Conflicts, RestorePlanSummaryKeys.Blocked]);
+            RestorePlanSummaryKeys.Conflicts, RestorePlanSummaryKeys.Blocked, RestorePlanSummaryKeys.Deletes]);
 }
 
 /// <summary>The plan run's counts besides the common ones (total, processed).</summary>
@@ -163,6 +166,9 @@ public static class RestorePlanSummaryKeys
     public const string Identical = "identical";
     public const string Conflicts = "conflicts";
     public const string Blocked = "blocked";
+
+    /// <summary>A rollback's plan: objects the rolled-back execute created, which the rollback deletes.</summary>
+    public const string Deletes = "deletes";
 }
 
 public static class RestoreAuditActions

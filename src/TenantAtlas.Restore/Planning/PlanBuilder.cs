@@ -81,6 +81,11 @@ internal static class PlanBuilder
             return TypeChecked(new ItemMatch(item, PlanMatch.Id, byId, []));
         }
 
+        if (settings.MatchByIdOnly)
+        {
+            return new ItemMatch(item, PlanMatch.None, null, []);
+        }
+
         var candidates = listing.Where(o => string.Equals(o.DisplayName, item.DisplayName, StringComparison.Ordinal) && SameType(o.ODataType, item.ODataType)).ToList();
         return candidates.Count switch
         {
@@ -307,6 +312,51 @@ internal static class PlanBuilder
             row.Action = detail is null ? PlanAction.Create : PlanAction.Update;
         }
 
+        return row;
+    }
+
+    /// <summary>
+    /// A rollback's delete item: the object the rolled-back execute created, as the plan read it live by id
+    /// (<paramref name="live"/> null: Graph answered 404). Gone → skip ("already gone"); a family TenantAtlas cannot
+    /// restore (or does not know) → blocked, since only restorable families can be deleted; otherwise delete, with the
+    /// object as read stored for execute's "changed since plan" check.
+    /// </summary>
+    public static RestorePlanItem BuildDeletion(DeletionItem deletion, TargetDetail? live, PlanSettings settings, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(deletion);
+        ArgumentNullException.ThrowIfNull(settings);
+        var row = new RestorePlanItem
+        {
+            DeletionId = deletion.Id,
+            Family = deletion.Family,
+            SourceGraphId = deletion.ObjectId,
+            DisplayName = deletion.DisplayName,
+            ODataType = deletion.ODataType,
+            Match = PlanMatch.Id,
+            TargetObjectId = deletion.ObjectId,
+        };
+        if (!settings.Families.TryGetValue(deletion.Family, out var restorable) || !restorable)
+        {
+            row.Action = PlanAction.Blocked;
+            row.Reason = $"TenantAtlas cannot delete objects of the family '{deletion.Family}'.";
+            return row;
+        }
+
+        if (live is null)
+        {
+            row.Action = PlanAction.Skip;
+            row.Match = PlanMatch.None;
+            row.Reason = "Already gone from the target tenant: nothing to delete.";
+            return row;
+        }
+
+        row.Action = PlanAction.Delete;
+        row.Reason = reason;
+        row.TargetDisplayName = live.DisplayName;
+        row.ODataType ??= live.ODataType;
+        row.TargetContent = PlanJson.Write(WithAssignments(live.Content, live.Assignments));
+        row.TargetVersion = Text(live.Content["version"]);
+        row.TargetLastModifiedAt = Time(live.Content["lastModifiedDateTime"]);
         return row;
     }
 

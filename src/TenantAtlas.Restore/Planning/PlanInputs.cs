@@ -15,12 +15,20 @@ internal sealed record SourceItem(long Id, string Family, string GraphId, string
 
 /// <summary>What the request says and what the registry knows, for <see cref="PlanBuilder"/>.</summary>
 /// <param name="Families">Every family key of the contract registry → whether TenantAtlas can restore it.</param>
+/// <param name="MatchByIdOnly">
+/// A rollback: its items are the target's own objects (the pre-restore snapshot), so an item matches only the object
+/// with its id — one that is gone is created again, never matched by name to another object the rollback did not touch.
+/// </param>
 internal sealed record PlanSettings(
     bool CrossTenant,
     string CopySuffix,
     IReadOnlyDictionary<string, bool> Families,
     IReadOnlyList<ItemChoice> ItemChoices,
-    IReadOnlyList<ReferenceChoice> ReferenceChoices);
+    IReadOnlyList<ReferenceChoice> ReferenceChoices,
+    bool MatchByIdOnly = false);
+
+/// <summary>An object a rollback deletes (a <see cref="RestoreDeletion"/>), as the plan sees it.</summary>
+internal sealed record DeletionItem(long Id, string Family, string ObjectId, string DisplayName, string? ODataType, long CreatedByRunId);
 
 /// <summary>
 /// The names the dependency map resolves with. Groups: the source's from the source tenant's directory cache (id → name;

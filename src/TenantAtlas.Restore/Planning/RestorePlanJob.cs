@@ -17,9 +17,10 @@ namespace TenantAtlas.Restore.Planning;
 /// every object of each selected family (listing), each matched object in full with its assignments (the reads a backup
 /// makes), and the target's assignment filters and scope tags; for a cross-tenant restore also the SOURCE tenant's
 /// assignment filters and scope tags (their names; only when the selection references any). Group names come from the
-/// directory caches (source and target), protected groups from the target's directory settings. Nothing else is read.
+/// directory caches (source and target), protected groups from the target's directory settings. A rollback also reads
+/// each object it deletes by id (<see cref="RestoreRequest.Deletions"/>). Nothing else is read.
 /// <see cref="PlanBuilder"/> decides; the job stores one <see cref="RestorePlan"/> per run. Counts: total / processed
-/// (selected items), creates, updates, identical, conflicts, blocked. Items in conflict or blocked are the plan's answer,
+/// (selected items and deletions), creates, updates, identical, conflicts, blocked, deletes. Items in conflict or blocked are the plan's answer,
 /// not a failure: the run succeeds once the plan is stored; a Graph failure fails it with Graph's code (the envelope).
 /// A repeated delivery of the same run (handed back on shutdown) finds its plan stored and stores no second one.
 /// </summary>
@@ -46,7 +47,7 @@ internal sealed class RestorePlanJob(
         if (await StoredPlanAsync(run.RunId, cancellationToken) is { } stored)
         {
             // A second delivery of a run whose plan is stored already (handed back after the store): report it, store nothing.
-            Report(run, stored.Items, stored.Creates, stored.Updates, stored.Identical, stored.Conflicts, stored.Blocked);
+            Report(run, stored);
             return OperationJobResult.Succeeded;
         }
 
@@ -64,19 +65,23 @@ internal sealed class RestorePlanJob(
         }
 
         var items = await ReadSelectionAsync(request, cancellationToken);
-        run.Set(OperationSummaryKeys.Total, items.Count);
+        var deletions = request.Deletions.OrderBy(d => d.Family, StringComparer.Ordinal).ThenBy(d => d.DisplayName, StringComparer.Ordinal).ThenBy(d => d.Id)
+            .Select(d => new DeletionItem(d.Id, d.Family, d.ObjectId, d.DisplayName, d.ODataType, d.CreatedByRunId)).ToList();
+        run.Set(OperationSummaryKeys.Total, items.Count + deletions.Count);
         var settings = new PlanSettings(
             request.SourceTenantId != request.TargetTenantId,
             request.CopySuffix,
             contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily).ToDictionary(c => c.Key, c => c.SupportsRestore, StringComparer.Ordinal),
             [.. request.ItemChoices.Select(c => new ItemChoice(c.BackupItemId, c.Mode, c.TargetObjectId))],
-            [.. request.ReferenceChoices.Select(c => new ReferenceChoice(c.Kind, c.SourceId, c.Action, c.TargetId))]);
+            [.. request.ReferenceChoices.Select(c => new ReferenceChoice(c.Kind, c.SourceId, c.Action, c.TargetId))],
+            MatchByIdOnly: request.RollbackOfRequestId is not null);
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();
         var work = new TenantGraphWork(async (session, ct) =>
         {
             await ReadTargetAsync(session.TenantId, items, settings, live, ct);
+            await ReadDeletionsAsync(session.TenantId, deletions, settings, live, ct);
             if (settings.CrossTenant)
             {
                 await ReadSourceDependenciesAsync(request.SourceTenantId, items, live, ct);
@@ -95,6 +100,10 @@ internal sealed class RestorePlanJob(
         var references = await ReferenceDirectoryAsync(request, items, settings, live, cancellationToken);
         var resolved = PlanBuilder.ResolveReferences(items, references, settings);
         var outcome = PlanBuilder.Build(live.Matches, live.Details, resolved, references, settings);
+        var reason = $"Created by restore request {request.RollbackOfRequestId} — the rollback deletes it.";
+        var deleteItems = deletions.Select(d => PlanBuilder.BuildDeletion(d, live.DeletionTargets.GetValueOrDefault(d.Id), settings, reason)).ToList();
+        var planItems = outcome.Items.Concat(deleteItems).ToList();
+        int Count(PlanAction action) => planItems.Count(i => i.Action == action);
 
         var plan = new RestorePlan
         {
@@ -107,45 +116,46 @@ internal sealed class RestorePlanJob(
             ProtectedGroups = PlanJson.Write(references.ProtectedGroups),
             TargetAssignmentFilters = PlanJson.Write(live.TargetFilters),
             TargetScopeTags = PlanJson.Write(live.TargetScopeTags),
-            Creates = outcome.Count(PlanAction.Create),
-            Updates = outcome.Count(PlanAction.Update),
-            Identical = outcome.Count(PlanAction.Skip),
-            Conflicts = outcome.Count(PlanAction.Conflict),
-            Blocked = outcome.Count(PlanAction.Blocked),
-            Items = [.. outcome.Items],
+            Creates = Count(PlanAction.Create),
+            Updates = Count(PlanAction.Update),
+            Identical = Count(PlanAction.Skip),
+            Conflicts = Count(PlanAction.Conflict),
+            Blocked = Count(PlanAction.Blocked),
+            Deletes = Count(PlanAction.Delete),
+            Items = planItems,
         };
 
         // Once stored, the plan is the run's answer: a stop from here on must not hand the run back for a second plan.
         await StoreAsync(plan, CancellationToken.None);
-        Report(run, plan.Items.Count, plan.Creates, plan.Updates, plan.Identical, plan.Conflicts, plan.Blocked);
+        Report(run, new StoredCounts(plan.Items.Count, plan.Creates, plan.Updates, plan.Identical, plan.Conflicts, plan.Blocked, plan.Deletes));
         await run.ReportProgressAsync(CancellationToken.None);
         return OperationJobResult.Succeeded;
     }
 
-    private static void Report(IOperationRunContext run, int items, int creates, int updates, int identical, int conflicts, int blocked)
+    private static void Report(IOperationRunContext run, StoredCounts counts)
     {
-        run.Set(OperationSummaryKeys.Total, items);
-        run.Set(OperationSummaryKeys.Processed, items);
-        run.Set(RestorePlanSummaryKeys.Creates, creates);
-        run.Set(RestorePlanSummaryKeys.Updates, updates);
-        run.Set(RestorePlanSummaryKeys.Identical, identical);
-        run.Set(RestorePlanSummaryKeys.Conflicts, conflicts);
-        run.Set(RestorePlanSummaryKeys.Blocked, blocked);
+        run.Set(OperationSummaryKeys.Total, counts.Items);
+        run.Set(OperationSummaryKeys.Processed, counts.Items);
+        run.Set(RestorePlanSummaryKeys.Creates, counts.Creates);
+        run.Set(RestorePlanSummaryKeys.Updates, counts.Updates);
+        run.Set(RestorePlanSummaryKeys.Identical, counts.Identical);
+        run.Set(RestorePlanSummaryKeys.Conflicts, counts.Conflicts);
+        run.Set(RestorePlanSummaryKeys.Blocked, counts.Blocked);
+        run.Set(RestorePlanSummaryKeys.Deletes, counts.Deletes);
     }
 
     private async Task<RestoreRequest?> LoadRequestAsync(Guid requestId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Requests.AsNoTracking().Include(r => r.ItemChoices).Include(r => r.ReferenceChoices).AsSplitQuery()
+        return await db.Requests.AsNoTracking().Include(r => r.ItemChoices).Include(r => r.ReferenceChoices).Include(r => r.Deletions).AsSplitQuery()
             .FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
     }
 
-    private async Task<(int Items, int Creates, int Updates, int Identical, int Conflicts, int Blocked)?> StoredPlanAsync(long runId, CancellationToken cancellationToken)
+    private async Task<StoredCounts?> StoredPlanAsync(long runId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var plan = await db.Plans.AsNoTracking().Where(p => p.OperationRunId == runId)
-            .Select(p => new { Items = p.Items.Count, p.Creates, p.Updates, p.Identical, p.Conflicts, p.Blocked }).FirstOrDefaultAsync(cancellationToken);
-        return plan is null ? null : (plan.Items, plan.Creates, plan.Updates, plan.Identical, plan.Conflicts, plan.Blocked);
+        return await db.Plans.AsNoTracking().Where(p => p.OperationRunId == runId)
+            .Select(p => new StoredCounts(p.Items.Count, p.Creates, p.Updates, p.Identical, p.Conflicts, p.Blocked, p.Deletes)).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The selection: every item of the selected families and every single item selected.</summary>
@@ -195,6 +205,27 @@ internal sealed class RestorePlanJob(
 
         live.TargetFilters = await ListNamedAsync(tenantId, GraphResourceKeys.AssignmentFilters, cancellationToken);
         live.TargetScopeTags = await ListNamedAsync(tenantId, GraphResourceKeys.RoleScopeTags, cancellationToken);
+    }
+
+    /// <summary>
+    /// A rollback's deletions, each read live by id as a backup reads it: what the delete item shows and what execute
+    /// compares before it deletes. A 404 leaves it out (the builder skips it: "already gone"); families TenantAtlas cannot
+    /// restore are not read (the builder blocks them).
+    /// </summary>
+    private async Task ReadDeletionsAsync(Guid tenantId, IReadOnlyList<DeletionItem> deletions, PlanSettings settings, LiveRead live, CancellationToken cancellationToken)
+    {
+        foreach (var deletion in deletions.Where(d => settings.Families.GetValueOrDefault(d.Family)))
+        {
+            try
+            {
+                var detail = await graph.GetPolicyAsync(tenantId, deletion.Family, deletion.ObjectId, cancellationToken);
+                live.DeletionTargets[deletion.Id] = new TargetDetail(detail.Id, detail.DisplayName, detail.ODataType, detail.Content, [.. detail.Assignments.Select(a => a.DeepClone())]);
+            }
+            catch (GraphRequestException e) when (e.Kind == GraphFailureKind.NotFound && !cancellationToken.IsCancellationRequested)
+            {
+                // Deleted by hand since: nothing left to delete.
+            }
+        }
     }
 
     /// <summary>A cross-tenant restore needs the source's names of the filters and scope tags it references: read live, only when referenced.</summary>
@@ -265,12 +296,17 @@ internal sealed class RestorePlanJob(
         }
     }
 
+    private sealed record StoredCounts(int Items, int Creates, int Updates, int Identical, int Conflicts, int Blocked, int Deletes);
+
     /// <summary>What the envelope's work read, for the steps after it.</summary>
     private sealed class LiveRead
     {
         public IReadOnlyList<ItemMatch> Matches { get; set; } = [];
 
         public Dictionary<string, TargetDetail> Details { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>A rollback's deletions found in the target, by <see cref="RestoreDeletion"/> id.</summary>
+        public Dictionary<long, TargetDetail> DeletionTargets { get; } = [];
 
         public IReadOnlyList<NamedObject> TargetFilters { get; set; } = [];
 

@@ -426,13 +426,15 @@ internal sealed class RestoreRequests(
         var target = await tenants.GetAsync(r.TargetTenantId, cancellationToken);
         var source = r.SourceTenantId == r.TargetTenantId ? target : await tenants.GetAsync(r.SourceTenantId, cancellationToken);
         var set = await backupSets.FindAsync(r.SourceBackupSetId, cancellationToken);
+        var rolledBackBy = await db.Requests.AsNoTracking().Where(x => x.RollbackOfRequestId == r.Id).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(cancellationToken);
         return new RestoreRequestView(
             r.Id, r.WorkspaceId, r.TargetTenantId, target?.DisplayName ?? "(deleted tenant)", r.SourceTenantId, source?.DisplayName ?? "(deleted tenant)",
             r.SourceBackupSetId, set?.CreatedAt, r.Families, r.ItemIds, r.CopySuffix, state, r.CreatedBy, r.CreatedAt, r.UpdatedAt, r.PlanRunId, r.ExecuteRunId,
             [.. r.ItemChoices.OrderBy(c => c.BackupItemId).Select(c => new ItemChoiceView(c.BackupItemId, c.Mode, c.TargetObjectId, c.ChosenBy, c.ChosenAt))],
             [.. r.ReferenceChoices.OrderBy(c => c.Kind).ThenBy(c => c.SourceId)
                 .Select(c => new ReferenceChoiceView(c.Kind, c.SourceId, c.Action, c.TargetId, c.TargetDisplayName, c.ChosenBy, c.ChosenAt))],
-            r.RollbackOfRequestId);
+            r.RollbackOfRequestId,
+            rolledBackBy);
     }
 
     private async Task<RestoreState> StateAsync(RestoreRequest r, bool hasPlanOfLatestRun, CancellationToken cancellationToken)

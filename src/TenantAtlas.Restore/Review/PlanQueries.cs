@@ -28,7 +28,10 @@ internal sealed record PlanItemReview(
     public long Key => BackupItemId ?? -Id;
 }
 
-/// <summary>The request's newest plan, everything the review page shows, and whether it may still be executed.</summary>
+/// <summary>
+/// The request's newest plan, everything the review page shows, and whether it may still be executed. A rollback's plan
+/// also has <see cref="Deletes"/>: items of <see cref="PlanAction.Delete"/> (no backup item; <see cref="PlanItemReview.Key"/>).
+/// </summary>
 internal sealed record PlanReview(
     Guid PlanId,
     long OperationRunId,
@@ -45,7 +48,8 @@ internal sealed record PlanReview(
     IReadOnlyList<NamedObject> ProtectedGroups,
     IReadOnlyList<NamedObject> TargetAssignmentFilters,
     IReadOnlyList<NamedObject> TargetScopeTags,
-    PlanFreshnessResult Freshness)
+    PlanFreshnessResult Freshness,
+    int Deletes = 0)
 {
     public int Count(PlanAction action) => action switch
     {
@@ -99,7 +103,8 @@ internal sealed class PlanQueries(IDbContextFactory<RestoreDbContext> dbFactory,
             PlanJson.Read<List<NamedObject>>(plan.ProtectedGroups, []),
             PlanJson.Read<List<NamedObject>>(plan.TargetAssignmentFilters, []),
             PlanJson.Read<List<NamedObject>>(plan.TargetScopeTags, []),
-            await freshness.EvaluateAsync(plan, request, cancellationToken));
+            await freshness.EvaluateAsync(plan, request, cancellationToken),
+            plan.Deletes);
     }
 
     private static PlanItemReview ToReview(RestorePlanItem i) => new(

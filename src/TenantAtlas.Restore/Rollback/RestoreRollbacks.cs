@@ -1,0 +1,177 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using TenantAtlas.Access.Contracts;
+using TenantAtlas.Backup.Contracts;
+using TenantAtlas.Operations.Contracts;
+using TenantAtlas.Restore.Contracts;
+using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Requests;
+
+namespace TenantAtlas.Restore.Rollback;
+
+/// <summary>
+/// <see cref="IRestoreRollbacks"/>: the rollback of a request is a new request into the same tenant whose source is the
+/// pre-restore snapshot of the request's latest execute. What it takes back comes from that execute's ledger: every
+/// object it updated or deleted (or may have, a <see cref="ItemResult.Writing"/> row) is put back from the snapshot —
+/// re-created when it is gone —, every object it created is deleted (<see cref="RestoreRequest.Deletions"/>). The
+/// rollback is planned and reviewed like any other request; nothing is written to the tenant here.
+/// </summary>
+internal sealed class RestoreRollbacks(
+    IDbContextFactory<RestoreDbContext> dbFactory,
+    RestoreRequests requests,
+    IPreRestoreSnapshots snapshots,
+    IBackupSets backupSets,
+    IOperationRuns runs,
+    IAccessService access,
+    IAuditLog audit,
+    TimeProvider clock) : IRestoreRollbacks
+{
+    public async Task<RestoreResult<RestoreRequestView>> RollbackAsync(Guid userId, Guid requestId, CancellationToken cancellationToken = default)
+    {
+        var (decision, request) = await requests.DecideAsync(userId, requestId, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return RestoreResult.Denied<RestoreRequestView>(decision);
+        }
+
+        if (await ExistingRollbackAsync(requestId, cancellationToken) is { } existing)
+        {
+            return new(AccessDecision.Allowed, await requests.ViewAsync(existing, cancellationToken));
+        }
+
+        if (request!.ExecuteRunId is not { } runId || await runs.FindAsync(runId, cancellationToken) is not { } execute)
+        {
+            return RestoreResult.Refused<RestoreRequestView>("The request was never executed: there is nothing to roll back.");
+        }
+
+        if (execute.Status != OperationRunStatus.Completed)
+        {
+            return RestoreResult.Refused<RestoreRequestView>("The request's execute has not finished: roll it back once it has.");
+        }
+
+        List<RestoreItemResult> written;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // Whatever the outcome (a failed or cancelled run may have written some items), the ledger says what was written.
+            written = [.. (await db.ItemResults.AsNoTracking().Where(x => x.RequestId == requestId && x.OperationRunId == runId).OrderBy(x => x.Id)
+                .ToListAsync(cancellationToken)).Where(MayHaveWritten)];
+        }
+
+        if (written.Count == 0)
+        {
+            return RestoreResult.Refused<RestoreRequestView>("The execute wrote nothing to the target tenant: there is nothing to roll back.");
+        }
+
+        var snapshot = (await snapshots.ListForRequestAsync(requestId, cancellationToken)).FirstOrDefault(s => s.OperationRunId == runId);
+        if (snapshot is null || snapshot.TenantId != request.TargetTenantId || snapshot.WorkspaceId != request.WorkspaceId)
+        {
+            return RestoreResult.Refused<RestoreRequestView>("The execute's pre-restore snapshot was not found: the request cannot be rolled back.");
+        }
+
+        var snapshotItems = (await backupSets.ListItemsAsync(snapshot.Id, cancellationToken))
+            .GroupBy(i => ObjectKey(i.Family, i.GraphId)).ToDictionary(g => g.Key, g => g.First());
+        var putBack = new List<(BackupItemInfo Item, bool StillThere)>();
+        var missing = new List<string>();
+        foreach (var row in written.Where(r => IsChange(r) && r.TargetObjectId is not null).DistinctBy(r => ObjectKey(r.Family, r.TargetObjectId!)))
+        {
+            if (snapshotItems.TryGetValue(ObjectKey(row.Family, row.TargetObjectId!), out var item))
+            {
+                putBack.Add((item, row.Result != ItemResult.Deleted && row.PlannedAction != PlanAction.Delete));
+            }
+            else
+            {
+                missing.Add($"\"{row.DisplayName}\"");
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            // Putting back only part of what was written while saying "rolled back" would be worse than refusing.
+            return RestoreResult.Refused<RestoreRequestView>(
+                $"The pre-restore snapshot lacks {missing.Count} object(s) the execute changed ({string.Join(", ", missing.Take(3))}{(missing.Count > 3 ? ", …" : "")}): the request cannot be rolled back.");
+        }
+
+        var deletions = written.Where(IsCreation).DistinctBy(r => ObjectKey(r.Family, r.TargetObjectId!))
+            .Select(r => new RestoreDeletion { Family = r.Family, ObjectId = r.TargetObjectId!, DisplayName = r.DisplayName, ODataType = r.ODataType, CreatedByRunId = runId })
+            .ToList();
+        if (putBack.Count == 0 && deletions.Count == 0)
+        {
+            return RestoreResult.Refused<RestoreRequestView>("The execute's ledger names no object it wrote: there is nothing TenantAtlas can roll back.");
+        }
+
+        var now = clock.GetUtcNow();
+        var label = await access.GetUserLabelAsync(userId, cancellationToken) ?? userId.ToString();
+        var rollback = new RestoreRequest
+        {
+            Id = Guid.CreateVersion7(now),
+            WorkspaceId = request.WorkspaceId,
+            TargetTenantId = request.TargetTenantId,
+            SourceTenantId = request.TargetTenantId,
+            SourceBackupSetId = snapshot.Id,
+            ItemIds = [.. putBack.Select(p => p.Item.Id)],
+            CopySuffix = RestoreDefaults.CopySuffix,
+            CreatedByUserId = userId,
+            CreatedBy = label,
+            CreatedAt = now,
+            UpdatedAt = now,
+            RollbackOfRequestId = request.Id,
+            Deletions = deletions,
+        };
+        // Update the very object (same id); an object the execute deleted has none left to pick and is created again.
+        rollback.ItemChoices.AddRange(putBack.Select(p => new RestoreItemChoice
+        {
+            RequestId = rollback.Id, BackupItemId = p.Item.Id, Mode = RestoreItemMode.UpdateExisting,
+            TargetObjectId = p.StillThere ? p.Item.GraphId : null, ChosenBy = label, ChosenAt = now,
+        }));
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Requests.Add(rollback);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // Another click created it first (unique index on rollback_of_request_id): that one is the rollback.
+                var raced = await ExistingRollbackAsync(requestId, CancellationToken.None) ?? throw new InvalidOperationException("A rollback was refused as a duplicate but none exists.", e);
+                return new(AccessDecision.Allowed, await requests.ViewAsync(raced, cancellationToken));
+            }
+        }
+
+        await audit.WriteAsync(new AuditRecord(Actor.User(userId), rollback.WorkspaceId, RestoreAuditActions.RollbackCreated,
+            $"Rollback {rollback.Id} of restore request {request.Id} created: {putBack.Count} object(s) put back from the pre-restore snapshot of {snapshot.CreatedAt:u}, "
+            + $"{deletions.Count} object(s) the restore created deleted.", rollback.TargetTenantId), cancellationToken);
+
+        // Planned at once, through the same path as the Plan button; a refused start leaves a draft the page can plan.
+        await requests.PlanAsync(userId, rollback.Id, cancellationToken);
+        return new(AccessDecision.Allowed, await requests.ViewAsync(rollback.Id, cancellationToken));
+    }
+
+    private async Task<Guid?> ExistingRollbackAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Requests.AsNoTracking().Where(r => r.RollbackOfRequestId == requestId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A ledger row whose item may have changed the target: written (created, updated, deleted), a write begun and never
+    /// recorded (<see cref="ItemResult.Writing"/>: a crash mid-write), or a failed create for which Graph did return the
+    /// new object's id (the object exists; a later step such as its assignments failed).
+    /// </summary>
+    internal static bool MayHaveWritten(RestoreItemResult row) => row.Result switch
+    {
+        ItemResult.Created or ItemResult.Updated or ItemResult.Deleted or ItemResult.Writing => true,
+        ItemResult.Failed => row.PlannedAction == PlanAction.Create && row.TargetObjectId is not null,
+        _ => false,
+    };
+
+    /// <summary>A written row of an object that existed before the execute: the snapshot has it, the rollback puts it back.</summary>
+    private static bool IsChange(RestoreItemResult row) =>
+        row.Result is ItemResult.Updated or ItemResult.Deleted || (row.Result == ItemResult.Writing && row.PlannedAction is PlanAction.Update or PlanAction.Delete);
+
+    /// <summary>A written row of an object the execute created (its id known): the rollback deletes it.</summary>
+    private static bool IsCreation(RestoreItemResult row) =>
+        row.TargetObjectId is not null && (row.Result == ItemResult.Created || (row.Result is ItemResult.Writing or ItemResult.Failed && row.PlannedAction == PlanAction.Create));
+
+    private static string ObjectKey(string family, string id) => family + "|" + id.ToLowerInvariant();
+}
