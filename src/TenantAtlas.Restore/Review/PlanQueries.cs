@@ -48,8 +48,7 @@ internal sealed record PlanReview(
     IReadOnlyList<NamedObject> ProtectedGroups,
     IReadOnlyList<NamedObject> TargetAssignmentFilters,
     IReadOnlyList<NamedObject> TargetScopeTags,
-    PlanFreshnessResult Freshness,
-    int Deletes = 0)
+    PlanFreshnessResult Freshness)
 {
     public int Count(PlanAction action) => action switch
     {
@@ -103,8 +102,7 @@ internal sealed class PlanQueries(IDbContextFactory<RestoreDbContext> dbFactory,
             PlanJson.Read<List<NamedObject>>(plan.ProtectedGroups, []),
             PlanJson.Read<List<NamedObject>>(plan.TargetAssignmentFilters, []),
             PlanJson.Read<List<NamedObject>>(plan.TargetScopeTags, []),
-            await freshness.EvaluateAsync(plan, request, cancellationToken),
-            plan.Deletes);
+            await freshness.EvaluateAsync(plan, request, cancellationToken));
     }
 
     private static PlanItemReview ToReview(RestorePlanItem i) => new(
