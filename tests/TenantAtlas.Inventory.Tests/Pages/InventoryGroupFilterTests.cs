@@ -33,7 +33,15 @@ public sealed class InventoryGroupFilterTests(InventoryFixture fixture)
     [Fact]
     public async Task A_group_shows_only_the_policies_of_its_families()
     {
-        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 6);
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s =>
+        {
+            s.Policies = 12;
+            s.FamilyCounts = new()
+            {
+                [GraphResourceKeys.MobileAppConfigurations] = 5, [GraphResourceKeys.ManagedAppPolicies] = 4,
+                [GraphResourceKeys.DeviceConfigurations] = 6, [GraphResourceKeys.ConfigurationPolicies] = 6,
+            };
+        });
         (await fixture.SyncAsync(tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
         var apps = Contracts.PolicyFamilyGroups.Single(g => g.Group == GraphFamilyGroup.Apps);
         var appLabels = apps.Families.Select(f => f.Label).ToList();
