@@ -127,7 +127,10 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
         foreach (var group in groups)
         {
             var block = page.Find($"#schedule-families [data-group='{group.Key}']");
-            block.QuerySelector($"[data-group-toggle='{group.Key}']")!.TextContent.Should().Contain(group.Label, "the group's box is its heading");
+            var heading = block.QuerySelector(".ta-family-group-heading");
+            heading.Should().NotBeNull("each group has a heading");
+            heading!.TextContent.Should().Contain(group.Label);
+            heading.QuerySelectorAll($"[data-group-toggle='{group.Key}']").Should().NotBeEmpty("the heading is the group's select-all box");
             block.QuerySelectorAll("[data-family]").Select(f => f.GetAttribute("data-family")).Distinct().Should().Equal(
                 group.Families.Select(f => f.Key), "a checkbox per family of the group, under its heading");
         }
