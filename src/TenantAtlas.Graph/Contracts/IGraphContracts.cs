@@ -9,6 +9,12 @@ public interface IGraphContracts
     /// <summary>The Intune policy families (what inventory lists and backups store).</summary>
     IReadOnlyList<GraphResourceInfo> PolicyFamilies { get; }
 
+    /// <summary>
+    /// The policy families by group: groups in <see cref="GraphFamilyGroup"/>'s order, families in registry order; a group
+    /// without families is left out.
+    /// </summary>
+    IReadOnlyList<GraphFamilyGroupInfo> PolicyFamilyGroups { get; }
+
     GraphResourceInfo? Find(string key);
 }
 
@@ -26,6 +32,7 @@ public enum GraphResourceKind
 
 /// <param name="Key">Stable key, Graph's collection name (<see cref="GraphResourceKeys"/>); stored by other modules.</param>
 /// <param name="Label">Plural label for pickers ("Settings catalog").</param>
+/// <param name="Group">The group pickers and filters show the type under (<see cref="GraphFamilyGroup"/>).</param>
 /// <param name="ApiVersion"><c>v1.0</c> or <c>beta</c>.</param>
 /// <param name="Path">Collection path below the version, e.g. <c>deviceManagement/configurationPolicies</c>.</param>
 /// <param name="ReadPermissions">Application permissions that allow reading; the first is the least privileged.</param>
@@ -34,6 +41,7 @@ public sealed record GraphResourceInfo(
     string Key,
     string Label,
     GraphResourceKind Kind,
+    GraphFamilyGroup Group,
     string ApiVersion,
     string Path,
     bool HasAssignments,

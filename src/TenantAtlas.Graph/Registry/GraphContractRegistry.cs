@@ -61,6 +61,20 @@ internal sealed class GraphContractRegistry : IGraphContracts
 
     public IReadOnlyList<GraphResourceInfo> PolicyFamilies => [.. all.Where(c => c.Kind == GraphResourceKind.PolicyFamily).Select(c => c.ToInfo())];
 
+    public IReadOnlyList<GraphFamilyGroupInfo> PolicyFamilyGroups
+    {
+        get
+        {
+            var families = PolicyFamilies;
+            return
+            [
+                .. GraphFamilyGroups.InOrder
+                    .Select(g => new GraphFamilyGroupInfo(g, [.. families.Where(f => f.Group == g)]))
+                    .Where(g => g.Families.Count > 0),
+            ];
+        }
+    }
+
     public GraphResourceInfo? Find(string key) => byKey.TryGetValue(key, out var contract) ? contract.ToInfo() : null;
 
     public GraphResourceContract? Get(string key) => byKey.GetValueOrDefault(key);
@@ -270,6 +284,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.DeviceConfigurations,
             Label = "Device configurations",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Configuration,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/deviceConfigurations",
             ListSelect = [.. Summary, "version"],
@@ -289,6 +304,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.DeviceCompliancePolicies,
             Label = "Compliance policies",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Compliance,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/deviceCompliancePolicies",
             ListSelect = [.. Summary, "version"],
@@ -306,6 +322,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.ConfigurationPolicies,
             Label = "Settings catalog",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Configuration,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/configurationPolicies",
             ListSelect =
@@ -330,6 +347,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.GroupPolicyConfigurations,
             Label = "Administrative templates",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Configuration,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/groupPolicyConfigurations",
             ListSelect = Summary,
@@ -350,6 +368,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.DeviceManagementScripts,
             Label = "Scripts",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/deviceManagementScripts",
             // scriptContent (base64) comes only from the single-object read.
@@ -372,6 +391,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.MobileAppConfigurations,
             Label = "App configuration policies",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Apps,
             ApiVersion = Beta,
             CollectionPath = "deviceAppManagement/mobileAppConfigurations",
             ListSelect = [.. Summary, "version", "targetedMobileApps"],
@@ -389,6 +409,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.ManagedAppPolicies,
             Label = "App protection policies",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Apps,
             ApiVersion = Beta,
             CollectionPath = "deviceAppManagement/managedAppPolicies",
             ListSelect = [.. Summary, "version"],
@@ -406,6 +427,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.WindowsAutopilotDeploymentProfiles,
             Label = "Autopilot profiles",
             Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Enrollment,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/windowsAutopilotDeploymentProfiles",
             ListSelect = Summary,
@@ -423,6 +445,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.AssignmentFilters,
             Label = "Assignment filters",
             Kind = GraphResourceKind.Dependency,
+            Group = GraphFamilyGroup.TenantWide,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/assignmentFilters",
             // Filters carry roleScopeTags, not roleScopeTagIds.
@@ -437,6 +460,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.RoleScopeTags,
             Label = "Scope tags",
             Kind = GraphResourceKind.Dependency,
+            Group = GraphFamilyGroup.TenantWide,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/roleScopeTags",
             ListSelect = ["id", "displayName", "description", "isBuiltIn"],
@@ -451,6 +475,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.RoleDefinitions,
             Label = "Intune role definitions",
             Kind = GraphResourceKind.DirectoryObject,
+            Group = GraphFamilyGroup.TenantWide,
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/roleDefinitions",
             ListSelect = ["id", "displayName", "description", "isBuiltIn", "rolePermissions", "roleScopeTagIds"],
@@ -461,6 +486,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             Key = GraphResourceKeys.Groups,
             Label = "Groups",
             Kind = GraphResourceKind.DirectoryObject,
+            Group = GraphFamilyGroup.Entra,
             ApiVersion = V1,
             CollectionPath = "groups",
             ListSelect = ["id", "displayName", "description", "mail", "groupTypes", "securityEnabled", "mailEnabled"],

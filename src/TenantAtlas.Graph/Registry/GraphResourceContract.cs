@@ -43,6 +43,9 @@ internal sealed class GraphResourceContract
 
     public required GraphResourceKind Kind { get; init; }
 
+    /// <summary>Where pickers and the inventory filter show this type (every entry declares one).</summary>
+    public required GraphFamilyGroup Group { get; init; }
+
     /// <summary>"v1.0" or "beta". Most Intune families are beta-only; groups are pinned to v1.0.</summary>
     public required string ApiVersion { get; init; }
 
@@ -107,7 +110,7 @@ internal sealed class GraphResourceContract
     private IReadOnlyList<GraphOperation>? operations;
 
     public GraphResourceInfo ToInfo() =>
-        new(Key, Label, Kind, ApiVersion, CollectionPath, HasAssignments, SupportsRestore, ReadPermissions, WritePermissions);
+        new(Key, Label, Kind, Group, ApiVersion, CollectionPath, HasAssignments, SupportsRestore, ReadPermissions, WritePermissions);
 
     private List<GraphOperation> BuildOperations()
     {

@@ -27,6 +27,12 @@ public sealed record InventorySearch(Guid TenantId, string? Text = null, string?
     public InventorySort Sort { get; init; } = InventorySort.Name;
 
     public bool Descending { get; init; }
+
+    /// <summary>
+    /// Only these registry keys (a family group's, from <c>IGraphContracts.PolicyFamilyGroups</c>), on top of
+    /// <see cref="Family"/>; null for every family, empty for none.
+    /// </summary>
+    public IReadOnlyList<string>? Families { get; init; }
 }
 
 /// <summary>The columns the inventory can be ordered by (the page's sortable columns; <c>?sort=modified&amp;desc=1</c>).</summary>

@@ -35,6 +35,12 @@ internal sealed class InventoryQueries(IDbContextFactory<InventoryDbContext> dbF
             query = query.Where(i => i.Family == search.Family);
         }
 
+        if (search.Families is { } families)
+        {
+            var keys = families.ToArray();
+            query = query.Where(i => keys.Contains(i.Family));
+        }
+
         if (!string.IsNullOrWhiteSpace(search.Platform))
         {
             query = query.Where(i => i.Platform == search.Platform);

@@ -114,6 +114,49 @@ public sealed class BackupPageComponentTests : MudTestContext, IClassFixture<Bac
     }
 
     [Fact]
+    public async Task The_form_lists_the_policy_types_under_their_groups_and_a_group_box_selects_or_clears_the_whole_group()
+    {
+        await BecomeAsync(WorkspaceRole.Manager);
+        var contracts = Services.GetRequiredService<IGraphContracts>();
+        var groups = contracts.PolicyFamilyGroups;
+        var page = RenderNewForm();
+        var name = "Page groups " + Guid.NewGuid().ToString("N")[..6];
+
+        page.FindAll("#schedule-families [data-group]").Select(g => g.GetAttribute("data-group")).Should().Equal(
+            groups.Select(g => g.Key), "one block per group that has families, in the groups' order");
+        foreach (var group in groups)
+        {
+            var block = page.Find($"#schedule-families [data-group='{group.Key}']");
+            var heading = block.QuerySelector(".ta-family-group-heading");
+            heading.Should().NotBeNull("each group has a heading");
+            heading!.TextContent.Should().Contain(group.Label);
+            heading.QuerySelectorAll($"[data-group-toggle='{group.Key}']").Should().NotBeEmpty("the heading is the group's select-all box");
+            block.QuerySelectorAll("[data-family]").Select(f => f.GetAttribute("data-family")).Distinct().Should().Equal(
+                group.Families.Select(f => f.Key), "a checkbox per family of the group, under its heading");
+        }
+
+        page.FindAll("#schedule-families [data-family]").Select(f => f.GetAttribute("data-family")).Distinct().Should().BeEquivalentTo(
+            contracts.PolicyFamilies.Select(f => f.Key), "every policy family can be chosen");
+
+        var apps = groups.Single(g => g.Group == GraphFamilyGroup.Apps);
+        var configuration = groups.Single(g => g.Group == GraphFamilyGroup.Configuration);
+        var compliance = groups.Single(g => g.Group == GraphFamilyGroup.Compliance);
+        Fill(page, "#schedule-name", name);
+        InputOf(page, $"[data-family='{apps.Families[0].Key}']").Change(true);
+        InputOf(page, $"[data-group-toggle='{apps.Key}']").Change(true);
+        InputOf(page, $"[data-group-toggle='{configuration.Key}']").Change(true);
+        InputOf(page, $"[data-group-toggle='{configuration.Key}']").Change(false);
+        InputOf(page, $"[data-group-toggle='{compliance.Key}']").Change(true);
+        await page.Find("#save-schedule").ClickAsync(new());
+
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().Contain("/admin/backup-schedules/"));
+        var saved = Guid.Parse(Services.GetRequiredService<NavigationManager>().Uri.Split('/')[^1]);
+        (await fixture.Schedules.FindAsync(saved))!.Families.Should().Equal(
+            [.. contracts.PolicyFamilies.Select(f => f.Key).Where(k => apps.Families.Concat(compliance.Families).Any(f => f.Key == k))],
+            "a partly chosen group's box chooses the rest, a fully chosen one's clears it, and the registry's order is kept");
+    }
+
+    [Fact]
     public async Task A_role_taken_away_while_the_form_is_open_saves_nothing()
     {
         await BecomeAsync(WorkspaceRole.Owner);
