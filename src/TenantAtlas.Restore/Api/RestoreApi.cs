@@ -12,7 +12,8 @@ namespace TenantAtlas.Restore.Api;
 
 /// <summary>
 /// Restore requests for automation: <c>POST /api/restores</c> creates one, <c>GET /api/restores/{id}</c> reads where it
-/// stands (state, newest plan's counts and freshness, runs). Planning and executing are runs: <c>POST /api/operations</c>
+/// stands (state, newest plan's counts and freshness, runs), <c>POST /api/restores/{id}/rollback</c> creates the rollback of
+/// an executed request and plans it. Planning and executing are runs: <c>POST /api/operations</c>
 /// with <c>restore.plan</c> / <c>restore.execute</c> and <c>{"inputs":{"restoreRequestId": …}}</c>. Same authentication
 /// and 404/403 rules as the runs API; ProblemDetails for every refusal; nothing is written for a refused call.
 /// </summary>
@@ -27,6 +28,7 @@ internal static class RestoreApi
         var api = endpoints.MapGroup("/api/restores").RequireAuthorization(AccessSchemes.ApiPolicy).DisableAntiforgery();
         api.MapGet("/{id}", GetAsync);
         api.MapPost("/", CreateAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
+        api.MapPost("/{id}/rollback", RollbackAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
         return endpoints;
     }
 
@@ -66,6 +68,29 @@ internal static class RestoreApi
         if (result.Error is { } error)
         {
             return BadRequest("Invalid restore request", error);
+        }
+
+        var dto = RestoreDto.From(result.Value!, null);
+        return TypedResults.Created(dto.Links.Self, dto);
+    }
+
+    /// <summary>Creates the rollback of an executed request and starts its plan: 201 with the rollback request (the same one on a repeated call); 409 with the reason when it cannot be rolled back.</summary>
+    private static async Task<IResult> RollbackAsync(string id, HttpContext http, IRestoreRollbacks rollbacks)
+    {
+        if (!Guid.TryParse(id, out var requestId))
+        {
+            return NotFound();
+        }
+
+        var result = await rollbacks.RollbackAsync(UserId(http), requestId, http.RequestAborted);
+        if (result.Decision != AccessDecision.Allowed)
+        {
+            return Denied(result.Decision);
+        }
+
+        if (result.Error is { } error)
+        {
+            return TypedResults.Problem(error, statusCode: StatusCodes.Status409Conflict, title: "Cannot roll back");
         }
 
         var dto = RestoreDto.From(result.Value!, null);
