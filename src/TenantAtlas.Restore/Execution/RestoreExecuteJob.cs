@@ -271,8 +271,10 @@ internal sealed class RestoreExecuteJob(
         {
             var created = await graph.CreateObjectAsync(tenantId, item.Family, content, protectedValues, cancellationToken);
             id = Text(created["id"]) ?? throw new GraphRequestException(GraphFailureKind.Unknown, "noId", "Graph created the object but answered without its id.");
-            await execution.Ledger.SetTargetAsync(row, id, cancellationToken);
         }
+
+        // Recorded at once: a crash before the assignment finds the object by its id.
+        await execution.Ledger.SetTargetAsync(row, id, cancellationToken);
 
         if (HasAssignments(item.Family) && assignments.Count > 0)
         {

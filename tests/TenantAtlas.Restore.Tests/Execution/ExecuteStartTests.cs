@@ -23,6 +23,8 @@ public sealed class ExecuteStartTests(RestoreFixture fixture)
     private async Task<(Guid Tenant, string EmulatedId, List<(Guid Request, Guid Plan)> Requests)> PlannedAsync(int requests = 1)
     {
         var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 6);
+        // Without the groups in the directory cache every assignment's group is unresolved and blocks its item.
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
         var set = await fixture.BackupAsync(tenantId, Configs);
         emulated.Update(Configs, emulated.Ids(Configs)[0], new JsonObject { ["description"] = "changed in the portal" });
         var planned = new List<(Guid, Guid)>();

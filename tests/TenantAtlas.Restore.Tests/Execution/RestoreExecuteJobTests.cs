@@ -108,6 +108,7 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
     public async Task An_object_changed_after_the_plan_is_not_overwritten_a_graph_failure_fails_only_its_item_and_the_run_is_partially_succeeded()
     {
         var (emulated, tenantId) = await fixture.NewTenantAsync();
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
         var set = await fixture.BackupAsync(tenantId, Configs);
         var ids = emulated.Ids(Configs);
         foreach (var id in ids.Take(3))
