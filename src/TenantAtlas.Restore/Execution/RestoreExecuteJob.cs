@@ -81,7 +81,7 @@ internal sealed class RestoreExecuteJob(
 
         var work = new TenantGraphWork(async (session, ct) =>
         {
-            var pending = items.Where(i => !ledger.IsFinal(i.Id) && !earlier.ContainsKey(i.Id)).ToList();
+            var pending = items.Where(i => !ledger.IsFinal(i.Id) && !(earlier.TryGetValue(i.Id, out var e) && e.Result != ItemResult.Writing)).ToList();
             await SnapshotAsync(session.TenantId, execution, pending, ct);
             foreach (var item in items)
             {
@@ -202,7 +202,8 @@ internal sealed class RestoreExecuteJob(
     private async Task ExecuteItemAsync(Guid tenantId, Execution execution, RestorePlanItem item, CancellationToken cancellationToken)
     {
         var ledger = execution.Ledger;
-        if (execution.Earlier.TryGetValue(item.Id, out var done))
+        execution.Earlier.TryGetValue(item.Id, out var done);
+        if (done is { Result: not ItemResult.Writing })
         {
             await ledger.RecordAsync(item, ItemResult.Skipped, done.TargetObjectId, null,
                 $"Already written ({done.Result.ToString().ToLowerInvariant()}) by run #{done.OperationRunId}.", cancellationToken);
@@ -222,7 +223,8 @@ internal sealed class RestoreExecuteJob(
                 return;
         }
 
-        var row = await ledger.BeginAsync(item, cancellationToken);
+        // An earlier run stopped in the middle of this item (a worker killed): resolve it in the target as a redelivery would.
+        var row = await ledger.BeginAsync(item, done, cancellationToken);
         try
         {
             var (result, code, message) = item.Action switch
@@ -231,7 +233,7 @@ internal sealed class RestoreExecuteJob(
                 PlanAction.Update => await UpdateAsync(tenantId, execution, item, row, cancellationToken),
                 _ => await DeleteAsync(tenantId, execution, item, row, cancellationToken),
             };
-            await ledger.FinishAsync(row, result, code, message, cancellationToken);
+            await ledger.FinishAsync(row, result, code, message);
             if (code == ChangedSincePlan)
             {
                 await execution.Run.AddFailureAsync(code, message!, item.DisplayName, cancellationToken);
@@ -240,7 +242,7 @@ internal sealed class RestoreExecuteJob(
         catch (GraphRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
             var message = Cap(e.Message, 2000);
-            await ledger.FinishAsync(row, ItemResult.Failed, e.ErrorCode, message, cancellationToken);
+            await ledger.FinishAsync(row, ItemResult.Failed, e.ErrorCode, message);
             await execution.Run.AddFailureAsync(e.ErrorCode, message, item.DisplayName, cancellationToken);
         }
     }
@@ -274,7 +276,7 @@ internal sealed class RestoreExecuteJob(
         }
 
         // Recorded at once: a crash before the assignment finds the object by its id.
-        await execution.Ledger.SetTargetAsync(row, id, cancellationToken);
+        await execution.Ledger.SetTargetAsync(row, id);
 
         if (HasAssignments(item.Family) && assignments.Count > 0)
         {
@@ -295,7 +297,7 @@ internal sealed class RestoreExecuteJob(
         var (content, assignments, protectedValues) = intended;
 
         var id = item.TargetObjectId!;
-        await execution.Ledger.SetTargetAsync(row, id, cancellationToken);
+        await execution.Ledger.SetTargetAsync(row, id);
         GraphPolicyDetail current;
         try
         {
@@ -335,7 +337,7 @@ internal sealed class RestoreExecuteJob(
             return (ItemResult.Failed, "delete_target_unknown", "The plan does not say which object to delete.");
         }
 
-        await execution.Ledger.SetTargetAsync(row, id, cancellationToken);
+        await execution.Ledger.SetTargetAsync(row, id);
         if (item.TargetContent is not null && !execution.Ledger.Resumed(row))
         {
             try
@@ -420,15 +422,20 @@ internal sealed class RestoreExecuteJob(
             : await plans.OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Items of this plan that an earlier execute run wrote: a retry of the request does not write them again.</summary>
+    /// <summary>
+    /// Items of this plan that an earlier execute run wrote (a retry of the request does not write them again) or left
+    /// <c>Writing</c> (stopped mid-item: the write may have happened).
+    /// </summary>
     private async Task<Dictionary<long, RestoreItemResult>> EarlierWritesAsync(RestorePlan plan, long runId, CancellationToken cancellationToken)
     {
         var ids = plan.Items.Select(i => i.Id).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.ItemResults.AsNoTracking()
             .Where(r => r.OperationRunId != runId && ids.Contains(r.PlanItemId)
-                && (r.Result == ItemResult.Created || r.Result == ItemResult.Updated || r.Result == ItemResult.Deleted)).ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.PlanItemId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.OperationRunId).First());
+                && (r.Result == ItemResult.Created || r.Result == ItemResult.Updated || r.Result == ItemResult.Deleted || r.Result == ItemResult.Writing))
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.PlanItemId).ToDictionary(g => g.Key,
+            g => g.OrderBy(r => r.Result == ItemResult.Writing ? 1 : 0).ThenByDescending(r => r.OperationRunId).First());
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value
@@ -494,23 +501,38 @@ internal sealed class RestoreExecuteJob(
             }
         }
 
-        /// <summary>The item's <c>Writing</c> row, durable before its first write (or the one an earlier delivery left).</summary>
-        public async Task<RestoreItemResult> BeginAsync(RestorePlanItem item, CancellationToken cancellationToken) =>
-            rows.TryGetValue(item.Id, out var row) ? row : await InsertAsync(item, ItemResult.Writing, item.TargetObjectId, null, null, cancellationToken);
+        /// <summary>
+        /// The item's <c>Writing</c> row, durable before its first write (or the one an earlier delivery left). With
+        /// <paramref name="interrupted"/> (another run's row left <c>Writing</c>) the item is resumed from what that row recorded.
+        /// </summary>
+        public async Task<RestoreItemResult> BeginAsync(RestorePlanItem item, RestoreItemResult? interrupted, CancellationToken cancellationToken)
+        {
+            if (rows.TryGetValue(item.Id, out var row))
+            {
+                return row;
+            }
+
+            if (interrupted is not null)
+            {
+                resumed.Add(item.Id);
+            }
+
+            return await InsertAsync(item, ItemResult.Writing, interrupted?.TargetObjectId ?? item.TargetObjectId, null, null, cancellationToken);
+        }
 
         /// <summary>A final row for an item that needs no write (or was not reached).</summary>
         public async Task RecordAsync(RestorePlanItem item, ItemResult result, string? targetId, string? code, string? message, CancellationToken cancellationToken)
         {
             if (rows.TryGetValue(item.Id, out var row))
             {
-                await FinishAsync(row, result, code, message, cancellationToken);
+                await FinishAsync(row, result, code, message);
                 return;
             }
 
             await InsertAsync(item, result, targetId, code, message, cancellationToken);
         }
 
-        public async Task SetTargetAsync(RestoreItemResult row, string targetId, CancellationToken cancellationToken)
+        public async Task SetTargetAsync(RestoreItemResult row, string targetId)
         {
             if (row.TargetObjectId == targetId)
             {
@@ -518,24 +540,25 @@ internal sealed class RestoreExecuteJob(
             }
 
             row.TargetObjectId = targetId;
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await db.ItemResults.Where(r => r.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.TargetObjectId, targetId), cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.ItemResults.Where(r => r.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.TargetObjectId, targetId), CancellationToken.None);
         }
 
-        public async Task FinishAsync(RestoreItemResult row, ItemResult result, string? code, string? message, CancellationToken cancellationToken)
+        /// <summary>Recorded even when a cancel arrives meanwhile: the ledger must say what was written.</summary>
+        public async Task FinishAsync(RestoreItemResult row, ItemResult result, string? code, string? message)
         {
             row.Result = result;
             row.ErrorCode = code is null ? null : Cap(code, 200);
             row.ErrorMessage = message is null ? null : Cap(message, 2000);
             row.FinishedAt = clock.GetUtcNow();
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             await db.ItemResults.Where(r => r.Id == row.Id).ExecuteUpdateAsync(u => u
                 .SetProperty(r => r.Result, row.Result)
                 .SetProperty(r => r.TargetObjectId, row.TargetObjectId)
                 .SetProperty(r => r.AssignmentsWritten, row.AssignmentsWritten)
                 .SetProperty(r => r.ErrorCode, row.ErrorCode)
                 .SetProperty(r => r.ErrorMessage, row.ErrorMessage)
-                .SetProperty(r => r.FinishedAt, row.FinishedAt), cancellationToken);
+                .SetProperty(r => r.FinishedAt, row.FinishedAt), CancellationToken.None);
         }
 
         private async Task<RestoreItemResult> InsertAsync(RestorePlanItem item, ItemResult result, string? targetId, string? code, string? message, CancellationToken cancellationToken)

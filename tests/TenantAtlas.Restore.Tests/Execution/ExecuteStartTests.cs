@@ -142,6 +142,16 @@ public sealed class ExecuteStartTests(RestoreFixture fixture)
 
         (await support.ExecuteRunsAsync(tenantId)).Should().Be(0, "a denied start writes nothing");
 
+        // The request given twice, differently: refused before anything else.
+        using (var twice = await TokenClientAsync(fixture.Demo.Owner))
+        {
+            var body = ApiBody(tenantId, request);
+            body["restoreRequestId"] = Guid.NewGuid().ToString();
+            var answer = await twice.PostAsJsonAsync("/api/operations", body);
+            answer.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await answer.Content.ReadAsStringAsync()).Should().Contain("give it once");
+        }
+
         var byManager = await support.Executions.ExecuteAsync(manager, request, plan);
         byManager.Ok.Should().BeTrue(byManager.Error);
         byManager.Value!.Created.Should().BeTrue();

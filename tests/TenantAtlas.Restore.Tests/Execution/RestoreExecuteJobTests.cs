@@ -102,6 +102,20 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
         fixture.Emulator.RequestLog(emulated.TenantId, beforeCrash).Should().NotContain(e => e.Method == "POST" && e.PathAndQuery.EndsWith("/deviceConfigurations", StringComparison.Ordinal),
             "the object created before the crash is adopted, not created twice");
         emulated.List(Configs).Count(o => o["displayName"]?.GetValue<string>() == deleted.DisplayName).Should().Be(1);
+
+        // A worker killed mid-item (the run ended, its row left Writing), then the request executed again: the new run
+        // adopts that object, and what the first run wrote it records as already written — nothing is written twice.
+        await fixture.Database.ExecuteAsync(
+            "UPDATE restore.restore_item_results SET result = 'Writing', target_object_id = NULL, finished_at = NULL WHERE id = $1", recreated.Id);
+        var beforeRetry = fixture.Emulator.RequestLog(emulated.TenantId).Max(e => e.Sequence);
+        var retry = await support.ExecuteAsync(requestId, plan.Id);
+        retry.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", retry.Failures.Select(f => f.Message)));
+        var retried = await support.LedgerAsync(retry.Id);
+        retried.Single(r => r.BackupItemId == deleted.Id).Should().Match<RestoreItemResult>(r => r.Result == ItemResult.Created && r.TargetObjectId == recreated.TargetObjectId);
+        retried.Where(r => r.BackupItemId != deleted.Id).Should().OnlyContain(r => r.Result == ItemResult.Skipped);
+        fixture.Emulator.RequestLog(emulated.TenantId, beforeRetry).Should().NotContain(e => IsWrite(e) && !e.PathAndQuery.EndsWith("/assign", StringComparison.Ordinal),
+            "only the interrupted item's assignment is repeated");
+        emulated.List(Configs).Count(o => o["displayName"]?.GetValue<string>() == deleted.DisplayName).Should().Be(1);
     }
 
     [Fact]
