@@ -169,6 +169,34 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
     }
 
     [Fact]
+    public async Task An_administrative_template_is_updated_in_its_own_properties_but_never_created_without_its_settings()
+    {
+        const string Templates = GraphResourceKeys.GroupPolicyConfigurations;
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 48);
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Templates);
+        var ids = emulated.Ids(Templates);
+        ids.Should().HaveCountGreaterThan(1);
+        emulated.DeletePolicy(Templates, ids[0]);
+        emulated.Update(Templates, ids[1], new JsonObject { ["description"] = "changed in the portal" });
+        var requestId = await support.RequestAsync(set.Id, tenantId, Templates);
+        var plan = await support.PlanAsync(requestId);
+        var before = fixture.Emulator.RequestLog(emulated.TenantId).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.PartiallySucceeded);
+        var ledger = await support.LedgerAsync(run.Id);
+        var created = ledger.Single(r => r.PlannedAction == PlanAction.Create);
+        created.Result.Should().Be(ItemResult.Failed);
+        created.ErrorCode.Should().Be("not_writable");
+        ledger.Single(r => r.PlannedAction == PlanAction.Update).Result.Should().Be(ItemResult.Updated);
+        fixture.Emulator.RequestLog(emulated.TenantId, before).Should().NotContain(e => e.Method == "POST" && e.PathAndQuery.EndsWith("/groupPolicyConfigurations", StringComparison.Ordinal),
+            "a template is never created without its settings");
+        emulated.Get(Templates, ids[1])!["description"]?.GetValue<string>().Should().NotBe("changed in the portal");
+    }
+
+    [Fact]
     public async Task A_cross_tenant_execute_creates_every_object_with_assignments_mapped_to_the_targets_groups()
     {
         var (source, sourceId) = await fixture.NewTenantAsync();
