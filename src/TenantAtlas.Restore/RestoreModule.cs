@@ -10,6 +10,7 @@ using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Restore.Api;
 using TenantAtlas.Restore.Contracts;
 using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Execution;
 using TenantAtlas.Restore.Planning;
 using TenantAtlas.Restore.Requests;
 using TenantAtlas.Restore.Review;
@@ -19,8 +20,9 @@ using TenantAtlas.Tenants.Contracts;
 namespace TenantAtlas.Restore;
 
 /// <summary>
-/// The Restore module: restore requests (schema <c>restore</c>), the <c>restore.plan</c> operation type and its job,
-/// rollbacks (a new request from an execute's pre-restore snapshot), the review pages. Reads Backup, Directory, Inventory, Tenants and Graph through their Contracts only. Needs from the host:
+/// The Restore module: restore requests (schema <c>restore</c>), the <c>restore.plan</c> operation type and its job, the
+/// review pages, the <c>restore.execute</c> job (its type is one of Operations' seven) with its inputs check, and rollbacks
+/// (a new request from an execute's pre-restore snapshot). Reads Backup, Directory, Inventory, Tenants and Graph through their Contracts only. Needs from the host:
 /// Access, Tenants, Operations, Graph, Backup, Directory, Inventory, a TimeProvider.
 /// </summary>
 internal static class RestoreModule
@@ -46,6 +48,11 @@ internal static class RestoreModule
         services.AddOperationInputs<RestorePlanInputs>(RestoreOperationTypes.Plan);
         services.AddOperationJob<RestorePlanJob>(RestoreOperationTypes.Plan);
         services.AddOperationLinks<RestoreRunLinks>(RestoreOperationTypes.Plan);
+        services.AddSingleton<ExecuteReadiness>();
+        services.AddSingleton<RestoreExecutions>();
+        services.AddSingleton<IRestoreExecutions>(sp => sp.GetRequiredService<RestoreExecutions>());
+        services.AddOperationInputs<RestoreExecuteInputs>(OperationTypes.RestoreExecute);
+        services.AddOperationJob<RestoreExecuteJob>(OperationTypes.RestoreExecute);
         services.AddOperationLinks<RestoreRunLinks>(OperationTypes.RestoreExecute);
         return services;
     }

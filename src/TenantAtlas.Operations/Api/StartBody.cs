@@ -3,11 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TenantAtlas.Operations.Contracts;
 
 namespace TenantAtlas.Operations.Api;
 
 /// <summary>
-/// The body of <c>POST /api/operations</c>: <c>{type, tenantId, inputs?, restoreRequestId?, retryOfRunId?}</c>. Read field by
+/// The body of <c>POST /api/operations</c>: <c>{type, tenantId, inputs?, restoreRequestId?, retryOfRunId?}</c> (the restore
+/// request may be given as <c>inputs.restoreRequestId</c> instead). Read field by
 /// field (names case-insensitive) so that every wrong shape gets a 400 that says, in the API's own words, which field is
 /// wrong and what it must be — never a serializer's message naming our .NET types, never a 500.
 /// </summary>
@@ -96,6 +98,18 @@ internal sealed record StartBody(string Type, Guid TenantId, JsonObject? Inputs,
             }
 
             restoreRequestId = id;
+        }
+
+        // A restore's request may also come as an input ({"inputs":{"restoreRequestId":…}}), the shape every other
+        // type's inputs have; given both ways, they must agree.
+        if (inputs?.GetGuid("restoreRequestId") is { } fromInputs)
+        {
+            if (restoreRequestId is { } given && given != fromInputs)
+            {
+                return Invalid("Invalid request body", "'restoreRequestId' and 'inputs.restoreRequestId' name different restore requests: give it once.");
+            }
+
+            restoreRequestId = fromInputs;
         }
 
         long? retryOfRunId = null;

@@ -64,8 +64,9 @@ public static class OperationTypes
         new(BackupRetry, "Backup (retry)", IdentityRule.UniquePerClick, Capability.TenantBackupsRun, UserStartable: true, RetryType: BackupRetry, ExtraSummaryKeys: ["pruned"]),
         new(BackupScheduled, "Scheduled backup", IdentityRule.StrictSchedule, Capability.TenantBackupsRun, UserStartable: false, RetryType: BackupRetry, ExtraSummaryKeys: ["pruned"]),
         // A restore writes to the tenant as it goes: repeating it from the start after an interruption is not known to be safe.
+        // Its counts beyond the common ones: items the target changed since the plan (or the plan left in conflict), and blocked items.
         new(RestoreExecute, "Restore", IdentityRule.Dedupe, Capability.TenantRestoreExecute, UserStartable: true, DedupeScope: DedupeScope.RestoreRequest,
-            HandBackOnShutdown: false),
+            ExtraSummaryKeys: ["conflicts", "blocked"], HandBackOnShutdown: false),
     ];
 }
 

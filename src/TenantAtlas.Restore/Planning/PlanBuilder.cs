@@ -205,8 +205,8 @@ internal static class PlanBuilder
         ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(settings);
-        var resolved = references.GroupBy(r => (r.Kind, r.SourceId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.First());
-        var map = new ReferenceMap(MapOf(references, ReferenceKind.Group), MapOf(references, ReferenceKind.AssignmentFilter), MapOf(references, ReferenceKind.ScopeTag));
+        var resolved = Resolved(references);
+        var map = MapOf(references);
         var protectedIds = directory.ProtectedGroups.Select(g => g.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var items = matches.Select(m => BuildItem(m, details, resolved, map, protectedIds, settings)).ToList();
         return new PlanOutcome(items, references);
@@ -251,10 +251,7 @@ internal static class PlanBuilder
         }
 
         var blockers = new List<PlanBlocker>();
-        var content = WithScopeTags(item.Content, resolved, blockers);
-        var assignments = KeptAssignments(item.Assignments, resolved, blockers);
-        var mappedContent = GraphReferences.Rewrite(content, map);
-        var mappedAssignments = GraphReferences.RewriteAssignments(assignments, map);
+        var (mappedContent, mappedAssignments) = Intended(item.Content, item.Assignments, resolved, map, blockers);
 
         ObjectDiff contentDiff;
         AssignmentDiff assignmentDiff;
@@ -359,6 +356,29 @@ internal static class PlanBuilder
         row.TargetLastModifiedAt = Time(live.Content["lastModifiedDateTime"]);
         return row;
     }
+
+    /// What a restore writes for a backed-up object, as the plan showed it: the content without dropped scope tags and the
+    /// assignments without those using a dropped group or filter, every reference rewritten to the target's id by the
+    /// plan's dependency map. References still unresolved or ambiguous are kept unmapped and added to <paramref name="blockers"/>.
+    /// </summary>
+    public static (JsonObject Content, JsonArray Assignments) Intended(JsonObject content, JsonArray assignments, IReadOnlyList<PlanReference> references, List<PlanBlocker> blockers)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(assignments);
+        ArgumentNullException.ThrowIfNull(references);
+        return Intended(content, assignments, Resolved(references), MapOf(references), blockers);
+    }
+
+    private static (JsonObject Content, JsonArray Assignments) Intended(
+        JsonObject content, JsonArray assignments, Dictionary<(ReferenceKind, string), PlanReference> resolved, ReferenceMap map, List<PlanBlocker> blockers) =>
+        (GraphReferences.Rewrite(WithScopeTags(content, resolved, blockers), map),
+            GraphReferences.RewriteAssignments(KeptAssignments(assignments, resolved, blockers), map));
+
+    private static Dictionary<(ReferenceKind, string), PlanReference> Resolved(IReadOnlyList<PlanReference> references) =>
+        references.GroupBy(r => (r.Kind, r.SourceId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.First());
+
+    private static ReferenceMap MapOf(IReadOnlyList<PlanReference> references) =>
+        new(MapOf(references, ReferenceKind.Group), MapOf(references, ReferenceKind.AssignmentFilter), MapOf(references, ReferenceKind.ScopeTag));
 
     /// <summary>The content without dropped scope tags; unresolved ones are kept (unmapped) and block.</summary>
     private static JsonObject WithScopeTags(JsonObject content, Dictionary<(ReferenceKind, string), PlanReference> resolved, List<PlanBlocker> blockers)

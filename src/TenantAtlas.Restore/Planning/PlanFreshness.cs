@@ -15,7 +15,7 @@ internal sealed record PlanFreshnessResult(IReadOnlyList<string> Reasons)
 /// <summary>
 /// A plan describes the target as it was read: it goes stale when it is older than <c>Restore:PlanMaxAge</c>, when a
 /// backup or an inventory sync of the target completed after the plan began reading (the target may have changed and
-/// TenantAtlas knows it), or when the admin changed a choice after it was made. A stale plan must be planned again
+/// TenantAtlas knows it; the request's own pre-restore snapshots do not count), or when the admin changed a choice after it was made. A stale plan must be planned again
 /// before it is executed. From the database only.
 /// </summary>
 internal sealed class PlanFreshness(IBackupSets backupSets, IOperationRuns runs, IOptions<RestoreOptions> options, TimeProvider clock)
@@ -31,7 +31,8 @@ internal sealed class PlanFreshness(IBackupSets backupSets, IOperationRuns runs,
             reasons.Add($"The plan is older than {Describe(maxAge)}.");
         }
 
-        if (await backupSets.LatestSetAtAsync(request.TargetTenantId, cancellationToken) is { } backupAt && backupAt > plan.ReadStartedAt)
+        if (await backupSets.LatestSetAtAsync(request.TargetTenantId, cancellationToken) is { } latestAt && latestAt > plan.ReadStartedAt
+            && await BackupAfterAsync(plan, request, cancellationToken) is { } backupAt)
         {
             reasons.Add($"A backup of the target tenant was taken after the plan read it ({backupAt:u}).");
         }
@@ -48,6 +49,17 @@ internal sealed class PlanFreshness(IBackupSets backupSets, IOperationRuns runs,
         }
 
         return new PlanFreshnessResult(reasons);
+    }
+
+    /// <summary>
+    /// The newest set of the target after the plan read it, other than this request's own pre-restore snapshots: an
+    /// execute's snapshot reads what the plan read, so it does not make the plan stale for the next execute of the request.
+    /// </summary>
+    private async Task<DateTimeOffset?> BackupAfterAsync(RestorePlan plan, RestoreRequest request, CancellationToken cancellationToken)
+    {
+        var sets = await backupSets.ListAsync([request.TargetTenantId], 200, cancellationToken);
+        return sets.Where(s => s.CreatedAt > plan.ReadStartedAt && s.PreRestoreOfRequestId != request.Id)
+            .Select(s => (DateTimeOffset?)s.CreatedAt).FirstOrDefault();
     }
 
     private static string Describe(TimeSpan age) =>

@@ -115,10 +115,10 @@ public sealed class IdentityRuleTests(OperationsFixture fixture) : IClassFixture
     [Fact]
     public async Task A_type_without_a_registered_job_cannot_be_started()
     {
-        var result = await fixture.Runs.StartAsync(Actor.User(fixture.Demo.Owner), new StartRequest(OperationTypes.RestoreExecute, fixture.Demo.ContosoEu) { RestoreRequestId = Guid.NewGuid() });
+        var result = await fixture.Runs.StartAsync(Actor.User(fixture.Demo.Owner), new StartRequest(TestOperations.NoJob, fixture.Demo.ContosoEu));
 
         result.Refusal.Should().Be(StartRefusal.NoJob);
-        (await CountAsync(OperationTypes.RestoreExecute, fixture.Demo.ContosoEu)).Should().Be(0);
+        (await CountAsync(TestOperations.NoJob, fixture.Demo.ContosoEu)).Should().Be(0);
     }
 
     [Fact]

@@ -12,11 +12,15 @@ public static class TestOperations
     public const string Click = "test.click";
     public const string Scheduled = "test.scheduled";
 
+    /// <summary>A type no job is registered for (every product type has its job now).</summary>
+    public const string NoJob = "test.nojob";
+
     public static IServiceCollection AddTestOperations(this IServiceCollection services)
     {
         services.AddOperationType(new OperationTypeDefinition(Sync, "Test sync", IdentityRule.Dedupe, Capability.TenantInventorySync, UserStartable: true));
         services.AddOperationType(new OperationTypeDefinition(Click, "Test click", IdentityRule.UniquePerClick, Capability.TenantBackupsRun, UserStartable: true, RetryType: Click));
         services.AddOperationType(new OperationTypeDefinition(Scheduled, "Test scheduled", IdentityRule.StrictSchedule, Capability.TenantBackupsRun, UserStartable: false));
+        services.AddOperationType(new OperationTypeDefinition(NoJob, "Test without a job", IdentityRule.Dedupe, Capability.TenantInventorySync, UserStartable: true));
         services.AddSingleton<TestJobControl>();
         services.AddOperationJob<ControlledJob>(Sync);
         services.AddOperationJob<ControlledJob>(Click);

@@ -1,0 +1,231 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Backup.Contracts;
+using TenantAtlas.Directory.Contracts;
+using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Contracts.Diff;
+using TenantAtlas.GraphEmulator;
+using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Planning;
+
+namespace TenantAtlas.Restore.Tests.Execution;
+
+/// <summary>Issue 13, items 2 and 6: restore.execute through Hangfire against the emulator, its ledger in PostgreSQL.</summary>
+[Collection(RestoreCollection.Name)]
+public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
+{
+    private const string Configs = GraphResourceKeys.DeviceConfigurations;
+    private const string Catalog = GraphResourceKeys.ConfigurationPolicies;
+
+    private readonly ExecuteSupport support = new(fixture);
+
+    private static bool IsWrite(RequestLogEntry e) => e.Kind == "graph" && e.Method != "GET" && !e.PathAndQuery.Contains("$batch", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_same_tenant_execute_snapshots_first_then_leaves_the_target_as_planned_with_protected_groups_kept_and_a_redelivery_writes_nothing_twice()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync();
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Configs, Catalog);
+        var items = await fixture.BackupSets.ReadItemsAsync(set.Id, [.. (await fixture.BackupSets.ListItemsAsync(set.Id)).Select(i => i.Id)]);
+        var configs = items.Where(i => i.Family == Configs).ToList();
+        var assigned = configs.First(i => i.Assignments.Count > 0);
+        var deleted = configs.First(i => i.Id != assigned.Id);
+        var copied = configs.First(i => i.Id != assigned.Id && i.Id != deleted.Id);
+        var catalog = items.First(i => i.Family == Catalog);
+
+        // In the target after the backup: a changed description, a deleted object, a changed settings catalog policy, and
+        // the assigned policy's assignments replaced by one to a group that becomes protected.
+        emulated.Update(Configs, assigned.GraphId, new JsonObject { ["description"] = "changed in the portal" });
+        emulated.DeletePolicy(Configs, deleted.GraphId);
+        emulated.Update(Catalog, catalog.GraphId, new JsonObject { ["description"] = "changed in the portal too" });
+        var used = GraphReferences.Collect(assigned.Content, assigned.Assignments).GroupIds;
+        var protectedGroup = emulated.Ids("groups").First(g => !used.Contains(g));
+        await support.Graph.AssignAsync(tenantId, Configs, assigned.GraphId,
+            [new JsonObject { ["target"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.groupAssignmentTarget", ["groupId"] = protectedGroup } }]);
+        (await fixture.App.Services.GetRequiredService<ITenantDirectorySettings>().SaveAsync(Actor.User(fixture.Demo.Owner), tenantId,
+            new TenantDirectorySettings([protectedGroup], null))).Saved.Should().BeTrue();
+
+        var requestId = await support.RequestAsync(set.Id, tenantId, Configs, Catalog);
+        await support.PlanAsync(requestId);
+        (await fixture.Requests.ChooseItemAsync(fixture.Demo.Owner, requestId, new ItemChoice(copied.Id, RestoreItemMode.CreateCopy))).Ok.Should().BeTrue();
+        var plan = await support.PlanAsync(requestId);
+        plan.Items.Single(i => i.BackupItemId == assigned.Id).Action.Should().Be(PlanAction.Update);
+        plan.Items.Single(i => i.BackupItemId == deleted.Id).Action.Should().Be(PlanAction.Create);
+        plan.Items.Single(i => i.BackupItemId == copied.Id).Match.Should().Be(PlanMatch.Copy);
+        plan.Items.Single(i => i.BackupItemId == catalog.Id).Action.Should().Be(PlanAction.Update);
+        PlanJson.Read<JsonArray>(plan.Items.Single(i => i.BackupItemId == assigned.Id).ProtectedAssignments, []).Should().ContainSingle();
+        var before = fixture.Emulator.RequestLog(emulated.TenantId).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        var ledger = await support.LedgerAsync(run.Id);
+        ledger.Should().HaveCount(plan.Items.Count).And.NotContain(r => r.Result == ItemResult.Writing);
+        (run.Count(OperationSummaryKeys.Created), run.Count(OperationSummaryKeys.Updated)).Should().Be((2, 2));
+        run.Count(OperationSummaryKeys.Skipped).Should().Be(plan.Items.Count - 4);
+        run.Count(OperationSummaryKeys.Processed).Should().Be(plan.Items.Count);
+        (await support.AssertTargetAsIntendedAsync(tenantId, set.Id, plan, ledger)).Should().Be(4);
+        emulated.Get(Configs, copied.GraphId).Should().NotBeNull("a copy leaves the original alone");
+        emulated.List(Configs).Count(o => o["displayName"]?.GetValue<string>() == copied.DisplayName + RestoreDefaults.CopySuffix).Should().Be(1);
+        var assignedNow = await support.Graph.GetPolicyAsync(tenantId, Configs, assigned.GraphId);
+        assignedNow.Assignments.Select(a => AssignmentTarget.From(a).GroupId).Should().Contain(protectedGroup, "a restore never removes a protected group's assignment");
+        (await fixture.Requests.GetAsync(fixture.Demo.Owner, requestId)).Value!.State.Should().Be(RestoreState.Completed);
+
+        // The snapshot: stored before the first write, holding the updated objects as they were.
+        var snapshot = (await fixture.App.Services.GetRequiredService<IPreRestoreSnapshots>().ListForRequestAsync(requestId)).Should().ContainSingle().Subject;
+        snapshot.OperationRunId.Should().Be(run.Id);
+        var snapshotItems = await fixture.BackupSets.ReadItemsAsync(snapshot.Id, [.. (await fixture.BackupSets.ListItemsAsync(snapshot.Id)).Select(i => i.Id)]);
+        snapshotItems.Select(i => i.GraphId).Should().BeEquivalentTo([assigned.GraphId, catalog.GraphId]);
+        snapshotItems.Single(i => i.GraphId == assigned.GraphId).Content!["description"]!.GetValue<string>().Should().Be("changed in the portal");
+        var log = fixture.Emulator.RequestLog(emulated.TenantId, before).Where(e => e.Kind == "graph").ToList();
+        var firstWrite = log.First(IsWrite);
+        firstWrite.Timestamp.Should().BeAfter(snapshot.CreatedAt, "the snapshot is stored before the first write");
+        log.TakeWhile(e => !IsWrite(e)).Should().Contain(e => e.Method == "GET" && e.PathAndQuery.Contains(assigned.GraphId, StringComparison.Ordinal))
+            .And.Contain(e => e.Method == "GET" && e.PathAndQuery.Contains(catalog.GraphId, StringComparison.Ordinal), "every object to update is read before anything is written");
+
+        // Redelivery of the same run: nothing is written again and the ledger stays as it is.
+        var afterRun = fixture.Emulator.RequestLog(emulated.TenantId).Max(e => e.Sequence);
+        (await support.RedeliverAsync(run, requestId, plan.Id)).Should().Be(OperationJobResult.Succeeded);
+        fixture.Emulator.RequestLog(emulated.TenantId, afterRun).Should().NotContain(e => IsWrite(e));
+        (await support.LedgerAsync(run.Id)).Should().BeEquivalentTo(ledger);
+
+        // A crash right after a create, before its id was recorded: the row is left Writing; the next delivery adopts
+        // the object it finds instead of creating a second one.
+        var recreated = ledger.Single(r => r.BackupItemId == deleted.Id);
+        await fixture.Database.ExecuteAsync(
+            "UPDATE restore.restore_item_results SET result = 'Writing', target_object_id = NULL, finished_at = NULL WHERE id = $1", recreated.Id);
+        var beforeCrash = fixture.Emulator.RequestLog(emulated.TenantId).Max(e => e.Sequence);
+        (await support.RedeliverAsync(run, requestId, plan.Id)).Should().Be(OperationJobResult.Succeeded);
+        var adopted = (await support.LedgerAsync(run.Id)).Single(r => r.Id == recreated.Id);
+        adopted.Result.Should().Be(ItemResult.Created);
+        adopted.TargetObjectId.Should().Be(recreated.TargetObjectId);
+        fixture.Emulator.RequestLog(emulated.TenantId, beforeCrash).Should().NotContain(e => e.Method == "POST" && e.PathAndQuery.EndsWith("/deviceConfigurations", StringComparison.Ordinal),
+            "the object created before the crash is adopted, not created twice");
+        emulated.List(Configs).Count(o => o["displayName"]?.GetValue<string>() == deleted.DisplayName).Should().Be(1);
+
+        // A worker killed mid-item (the run ended, its row left Writing), then the request executed again: the new run
+        // adopts that object, and what the first run wrote it records as already written — nothing is written twice.
+        await fixture.Database.ExecuteAsync(
+            "UPDATE restore.restore_item_results SET result = 'Writing', target_object_id = NULL, finished_at = NULL WHERE id = $1", recreated.Id);
+        var beforeRetry = fixture.Emulator.RequestLog(emulated.TenantId).Max(e => e.Sequence);
+        var retry = await support.ExecuteAsync(requestId, plan.Id);
+        retry.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", retry.Failures.Select(f => f.Message)));
+        var retried = await support.LedgerAsync(retry.Id);
+        retried.Single(r => r.BackupItemId == deleted.Id).Should().Match<RestoreItemResult>(r => r.Result == ItemResult.Created && r.TargetObjectId == recreated.TargetObjectId);
+        retried.Where(r => r.BackupItemId != deleted.Id).Should().OnlyContain(r => r.Result == ItemResult.Skipped);
+        fixture.Emulator.RequestLog(emulated.TenantId, beforeRetry).Should().NotContain(e => IsWrite(e) && !e.PathAndQuery.EndsWith("/assign", StringComparison.Ordinal),
+            "only the interrupted item's assignment is repeated");
+        emulated.List(Configs).Count(o => o["displayName"]?.GetValue<string>() == deleted.DisplayName).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_object_changed_after_the_plan_is_not_overwritten_a_graph_failure_fails_only_its_item_and_the_run_is_partially_succeeded()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync();
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Configs);
+        var ids = emulated.Ids(Configs);
+        foreach (var id in ids.Take(3))
+        {
+            emulated.Update(Configs, id, new JsonObject { ["description"] = "changed in the portal" });
+        }
+
+        var requestId = await support.RequestAsync(set.Id, tenantId, Configs);
+        var plan = await support.PlanAsync(requestId);
+        plan.Updates.Should().Be(3);
+        emulated.Update(Configs, ids[0], new JsonObject { ["description"] = "changed after the plan" });
+        fixture.Emulator.AddFault(new FaultSpec
+        {
+            TenantId = emulated.TenantId, Pattern = $"/beta/deviceManagement/deviceConfigurations/{ids[1]}", Method = "PATCH", Status = 400,
+            ErrorCode = "ModelValidationFailure", ErrorMessage = "The value is not valid.",
+        });
+        var before = fixture.Emulator.RequestLog(emulated.TenantId).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+        OperationRunView run;
+        try
+        {
+            run = await support.ExecuteAsync(requestId, plan.Id);
+        }
+        finally
+        {
+            fixture.Emulator.ClearFaults(emulated.TenantId);
+        }
+
+        run.Outcome.Should().Be(OperationRunOutcome.PartiallySucceeded);
+        var ledger = await support.LedgerAsync(run.Id);
+        var changed = ledger.Single(r => r.TargetObjectId == ids[0]);
+        changed.Result.Should().Be(ItemResult.Conflict);
+        changed.ErrorCode.Should().Be("changed_since_plan");
+        emulated.Get(Configs, ids[0])!["description"]!.GetValue<string>().Should().Be("changed after the plan");
+        fixture.Emulator.RequestLog(emulated.TenantId, before).Should().NotContain(e => IsWrite(e) && e.PathAndQuery.Contains(ids[0], StringComparison.Ordinal),
+            "an object changed since the plan is not written");
+        var failed = ledger.Single(r => r.TargetObjectId == ids[1]);
+        failed.Result.Should().Be(ItemResult.Failed);
+        failed.ErrorCode.Should().Be("ModelValidationFailure");
+        ledger.Single(r => r.TargetObjectId == ids[2]).Result.Should().Be(ItemResult.Updated);
+        emulated.Get(Configs, ids[2])!["description"]?.GetValue<string>().Should().NotBe("changed in the portal");
+        (run.Count(OperationSummaryKeys.Updated), run.Count(OperationSummaryKeys.Failed), run.Count(RestoreExecuteSummaryKeys.Conflicts)).Should().Be((1, 1, 1));
+        run.Failures.Select(f => f.Code).Should().Contain(["changed_since_plan", "ModelValidationFailure"]);
+    }
+
+    [Fact]
+    public async Task An_administrative_template_is_updated_in_its_own_properties_but_never_created_without_its_settings()
+    {
+        const string Templates = GraphResourceKeys.GroupPolicyConfigurations;
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 48);
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Templates);
+        var ids = emulated.Ids(Templates);
+        ids.Should().HaveCountGreaterThan(1);
+        emulated.DeletePolicy(Templates, ids[0]);
+        emulated.Update(Templates, ids[1], new JsonObject { ["description"] = "changed in the portal" });
+        var requestId = await support.RequestAsync(set.Id, tenantId, Templates);
+        var plan = await support.PlanAsync(requestId);
+        var before = fixture.Emulator.RequestLog(emulated.TenantId).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.PartiallySucceeded);
+        var ledger = await support.LedgerAsync(run.Id);
+        var created = ledger.Single(r => r.PlannedAction == PlanAction.Create);
+        created.Result.Should().Be(ItemResult.Failed);
+        created.ErrorCode.Should().Be("not_writable");
+        ledger.Single(r => r.PlannedAction == PlanAction.Update).Result.Should().Be(ItemResult.Updated);
+        fixture.Emulator.RequestLog(emulated.TenantId, before).Should().NotContain(e => e.Method == "POST" && e.PathAndQuery.EndsWith("/groupPolicyConfigurations", StringComparison.Ordinal),
+            "a template is never created without its settings");
+        emulated.Get(Templates, ids[1])!["description"]?.GetValue<string>().Should().NotBe("changed in the portal");
+    }
+
+    [Fact]
+    public async Task A_cross_tenant_execute_creates_every_object_with_assignments_mapped_to_the_targets_groups()
+    {
+        var (source, sourceId) = await fixture.NewTenantAsync();
+        var (target, targetId) = await fixture.NewTenantAsync(s => { s.Seed = 12; s.Policies = 0; s.Groups = 0; });
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, sourceId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(sourceId, Configs);
+        var items = await fixture.BackupSets.ReadItemsAsync(set.Id, [.. (await fixture.BackupSets.ListItemsAsync(set.Id)).Select(i => i.Id)]);
+        var sourceGroups = source.List("groups").ToDictionary(g => g["id"]!.GetValue<string>(), g => g["displayName"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+        var groupIds = items.SelectMany(i => GraphReferences.Collect(i.Content, i.Assignments).GroupIds).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        groupIds.Should().NotBeEmpty();
+        foreach (var name in groupIds.Select(id => sourceGroups[id]).Distinct(StringComparer.Ordinal))
+        {
+            target.AddGroup(name);
+        }
+
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, targetId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var requestId = await support.RequestAsync(set.Id, targetId, Configs);
+        var plan = await support.PlanAsync(requestId);
+        plan.Items.Should().OnlyContain(i => i.Action == PlanAction.Create, string.Join("; ", plan.Items.Select(i => i.Reason)));
+
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        run.Count(OperationSummaryKeys.Created).Should().Be(items.Count);
+        target.Count(Configs).Should().Be(items.Count);
+        (await support.AssertTargetAsIntendedAsync(targetId, set.Id, plan, await support.LedgerAsync(run.Id))).Should().Be(items.Count);
+        var targetGroupIds = target.Ids("groups").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var written = target.List(Configs).SelectMany(o => o["assignments"]?.AsArray() ?? []).OfType<JsonObject>()
+            .Select(a => AssignmentTarget.From(a).GroupId).OfType<string>().ToList();
+        written.Should().NotBeEmpty().And.OnlyContain(g => targetGroupIds.Contains(g), "every assignment names the target's group, mapped by name");
+    }
+}
