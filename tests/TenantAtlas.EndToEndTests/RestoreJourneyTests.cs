@@ -43,15 +43,21 @@ public sealed class RestoreBrowserFixture() : EmulatorBrowserFixture(
         // Someone changes one policy in the tenant after the backup: the plan must show exactly that as an update.
         var emulated = Emulator.State.GetTenant("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f");
         ChangedPolicyId = emulated.Ids(GraphResourceKeys.DeviceConfigurations)[0];
+        BackedUpDescription = emulated.Get(GraphResourceKeys.DeviceConfigurations, ChangedPolicyId)!["description"]?.GetValue<string>() ?? "";
         emulated.Update(GraphResourceKeys.DeviceConfigurations, ChangedPolicyId, new JsonObject { ["description"] = "Changed in the portal after the backup" });
     }
 
     public string ChangedPolicyId { get; private set; } = "";
+
+    public string BackedUpDescription { get; private set; } = "";
+
+    public string EmulatedTenantId => "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
 }
 
 /// <summary>
-/// Issue 12, "a Playwright journey": owner@demo.test opens a tenant's restores, clicks New restore, picks a backup set and
-/// a policy type, creates the request and lands on its review page.
+/// Issues 12 and 13, "a Playwright journey": owner@demo.test opens a tenant's restores, clicks New restore, picks a backup
+/// set and a policy type, creates the request, reviews its plan, executes it and watches the run live, then rolls it back
+/// — and the tenant is as it was before the restore.
 /// </summary>
 public sealed class RestoreJourneyTests(RestoreBrowserFixture fixture) : IClassFixture<RestoreBrowserFixture>
 {
@@ -99,6 +105,35 @@ public sealed class RestoreJourneyTests(RestoreBrowserFixture fixture) : IClassF
             await Assertions.Expect(change).ToContainTextAsync("Changed in the portal after the backup");
             await Assertions.Expect(page.Locator("tr.ta-item-detail .ta-field-change")).ToHaveCountAsync(1);
             await BrowserFixture.ScreenshotAsync(page, "restore-review");
+
+            // Execute: the dialog says what will happen; the page follows the run live, then shows the ledger.
+            var emulated = fixture.Emulator.State.GetTenant(fixture.EmulatedTenantId);
+            string Description() => emulated.Get(GraphResourceKeys.DeviceConfigurations, fixture.ChangedPolicyId)!["description"]?.GetValue<string>() ?? "";
+            var backedUp = fixture.BackedUpDescription;
+            await page.Locator("#execute").ClickAsync();
+            var dialog = page.Locator(".mud-dialog");
+            await Assertions.Expect(dialog).ToContainTextAsync("1 update");
+            await Assertions.Expect(dialog).ToContainTextAsync("snapshot");
+            await dialog.Locator("button", new() { HasTextString = "Execute" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = 120_000 });
+            await Assertions.Expect(page.Locator("#ledger-table tr.ta-ledger-item[data-result='updated']")).ToHaveCountAsync(1);
+            Description().Should().Be(backedUp, "the execute put the backed-up description back");
+            await BrowserFixture.ScreenshotAsync(page, "restore-executed");
+
+            // Roll back: a new request from the pre-restore snapshot, planned, executed — the portal's change is back.
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            var executedUrl = page.Url;
+            await page.Locator("#roll-back").ClickAsync();
+            await page.Locator(".mud-dialog button", new() { HasTextString = "Roll back" }).ClickAsync();
+            await page.WaitForURLAsync(url => url != executedUrl && Regex.IsMatch(url, "/admin/restores/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#rollback-of")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "planned", new() { Timeout = 120_000 });
+            await Assertions.Expect(page.Locator("tr.ta-plan-item[data-action='update']")).ToHaveCountAsync(1);
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator("#execute").ClickAsync();
+            await page.Locator(".mud-dialog button", new() { HasTextString = "Execute" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = 120_000 });
+            Description().Should().Be("Changed in the portal after the backup", "the rollback put the target back as it was before the restore");
         }
         finally
         {
