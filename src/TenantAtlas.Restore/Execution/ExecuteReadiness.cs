@@ -67,20 +67,16 @@ internal sealed class ExecuteReadiness(IDbContextFactory<RestoreDbContext> dbFac
             return Refused("The plan is stale: " + string.Join(" ", stale.Reasons) + " Plan again before executing.");
         }
 
-        var writes = await db.PlanItems.AsNoTracking().Where(i => i.PlanId == newest.Id && (i.Action == PlanAction.Create || i.Action == PlanAction.Update))
-            .Select(i => new { i.DisplayName, i.Blockers }).ToListAsync(cancellationToken);
-        var blocking = PlanJson.Read<List<PlanReference>>(newest.References, []).Where(r => r.Blocks)
-            .ToDictionary(r => (r.Kind, r.SourceId.ToLowerInvariant()), r => r);
-        var held = writes.Select(w => (w.DisplayName, Blockers: PlanJson.Read<List<PlanBlocker>>(w.Blockers, [])))
-            .Where(w => w.Blockers.Count > 0).ToList();
-        if (held.Count > 0)
+        // Issue 13: a plan with unresolved blockers is not executed — not even its other items. Every unresolved or
+        // ambiguous reference needs the admin's answer (map or drop) first, so no policy is left out of a restore silently.
+        var blocking = PlanJson.Read<List<PlanReference>>(newest.References, []).Where(r => r.Blocks).ToList();
+        if (blocking.Count > 0)
         {
-            var names = held.SelectMany(w => w.Blockers).Distinct()
-                .Select(b => blocking.TryGetValue((b.Kind, b.SourceId.ToLowerInvariant()), out var r) && r.SourceDisplayName is { } n
-                    ? $"{PlanBuilder.KindLabel(b.Kind).ToLowerInvariant()} \"{n}\" ({b.SourceId})"
-                    : $"{PlanBuilder.KindLabel(b.Kind).ToLowerInvariant()} {b.SourceId}")
-                .Take(5);
-            return Refused($"Unresolved references hold {held.Count} item(s) the restore would write ({string.Join(", ", names)}): map or drop them and plan again.");
+            var held = await db.PlanItems.AsNoTracking().CountAsync(i => i.PlanId == newest.Id && i.Action == PlanAction.Blocked, cancellationToken);
+            var names = blocking.Take(5).Select(r => r.SourceDisplayName is { } n
+                ? $"{PlanBuilder.KindLabel(r.Kind).ToLowerInvariant()} \"{n}\" ({r.SourceId})"
+                : $"{PlanBuilder.KindLabel(r.Kind).ToLowerInvariant()} {r.SourceId}");
+            return Refused($"Unresolved references ({blocking.Count}: {string.Join(", ", names)}{(blocking.Count > 5 ? ", …" : "")}) hold {held} item(s) of the plan: map or drop them and plan again.");
         }
 
         return new ExecuteReadinessResult(null, newest.Id);

@@ -90,10 +90,14 @@ public sealed class ExecuteStartTests(RestoreFixture fixture)
         old.Error.Should().Contain("not the request's newest plan");
         (await support.ExecuteRunsAsync(tenantId)).Should().Be(0);
 
-        // An item the restore would write uses an unresolved reference.
+        // The plan has an unresolved reference (its item is blocked): nothing of the plan is executed until the admin
+        // maps or drops it, not even the items it does not hold.
         var (blocked, blockedPlan) = requests[2];
         await fixture.Database.ExecuteAsync(
-            """UPDATE restore.restore_plan_items SET blockers = '[{"kind":"Group","sourceId":"0f0f0f0f-0000-0000-0000-000000000000"}]'::jsonb WHERE plan_id = $1 AND action = 'Update'""",
+            """UPDATE restore.restore_plan_items SET action = 'Blocked', blockers = '[{"kind":"Group","sourceId":"0f0f0f0f-0000-0000-0000-000000000000"}]'::jsonb WHERE plan_id = $1 AND action = 'Update'""",
+            blockedPlan);
+        await fixture.Database.ExecuteAsync(
+            """UPDATE restore.restore_plans SET "references" = "references" || '[{"kind":"Group","sourceId":"0f0f0f0f-0000-0000-0000-000000000000","sourceDisplayName":null,"resolution":"Unresolved","targetId":null,"targetDisplayName":null,"candidates":[],"usedBy":1}]'::jsonb WHERE id = $1""",
             blockedPlan);
         await ShouldBeRefusedAsync(tenantId, blocked, blockedPlan, "an unresolved reference blocks a write", "Unresolved references", "0f0f0f0f-0000-0000-0000-000000000000");
 
