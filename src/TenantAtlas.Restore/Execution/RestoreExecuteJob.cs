@@ -49,6 +49,9 @@ internal sealed class RestoreExecuteJob(
 
     private static readonly ItemResult[] Written = [ItemResult.Created, ItemResult.Updated, ItemResult.Deleted];
 
+    /// <summary>How long the item under way may take to finish after a cancel (or shutdown) before its calls are aborted.</summary>
+    private static readonly TimeSpan ItemGracePeriod = TimeSpan.FromSeconds(30);
+
     public async Task<OperationJobResult> RunAsync(IOperationRunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -95,7 +98,14 @@ internal sealed class RestoreExecuteJob(
                     break;
                 }
 
-                await ExecuteItemAsync(session.TenantId, execution, item, ct);
+                // A cancel stops between items: the item under way is let finish (within a grace period) so its row says
+                // what was written instead of being left Writing with the write's fate unknown.
+                using (var itemToken = new CancellationTokenSource())
+                using (ct.Register(() => itemToken.CancelAfter(ItemGracePeriod)))
+                {
+                    await ExecuteItemAsync(session.TenantId, execution, item, itemToken.Token);
+                }
+
                 Report(run, ledger);
                 session.ReportThrottling();
                 await run.ReportProgressAsync(ct);
