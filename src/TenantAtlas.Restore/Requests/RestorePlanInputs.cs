@@ -6,9 +6,10 @@ namespace TenantAtlas.Restore.Requests;
 
 /// <summary>
 /// A <c>restore.plan</c> start (from the request page or the API) must name a restore request of its tenant that is not
-/// cancelled; anything else is refused before a run exists. An unknown request and one of another tenant answer alike.
+/// cancelled and not executed — unless its latest execute ended failed or partially succeeded, which a new plan may finish;
+/// anything else is refused before a run exists. An unknown request and one of another tenant answer alike.
 /// </summary>
-internal sealed class RestorePlanInputs(IDbContextFactory<RestoreDbContext> dbFactory) : IOperationInputsValidator
+internal sealed class RestorePlanInputs(IDbContextFactory<RestoreDbContext> dbFactory, IOperationRuns runs) : IOperationInputsValidator
 {
     public async Task<InputsVerdict> ValidateAsync(OperationStart start, CancellationToken cancellationToken = default)
     {
@@ -31,8 +32,16 @@ internal sealed class RestorePlanInputs(IDbContextFactory<RestoreDbContext> dbFa
             return InputsVerdict.Malformed("The restore request is cancelled: it cannot be planned again.");
         }
 
-        return request.ExecuteRunId is not null
-            ? InputsVerdict.Malformed("The restore request was executed: it cannot be planned again.")
-            : InputsVerdict.Valid;
+        if (request.ExecuteRunId is not { } executeRunId)
+        {
+            return InputsVerdict.Valid;
+        }
+
+        var execute = await runs.FindAsync(executeRunId, cancellationToken);
+        return execute is { Status: OperationRunStatus.Completed, Outcome: OperationRunOutcome.Failed or OperationRunOutcome.PartiallySucceeded }
+            ? InputsVerdict.Valid
+            : InputsVerdict.Malformed(execute is { Status: not OperationRunStatus.Completed }
+                ? "The restore request is being executed: it cannot be planned now."
+                : "The restore request was executed: it cannot be planned again.");
     }
 }

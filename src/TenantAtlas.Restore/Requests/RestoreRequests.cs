@@ -151,7 +151,11 @@ internal sealed class RestoreRequests(
         }
 
         var state = (await ViewAsync(requestId, cancellationToken)).State;
-        if (state is RestoreState.Cancelled or RestoreState.Executing or RestoreState.Completed)
+        // A partially succeeded execute may be finished: a new plan reads the target as it now is (what was written shows
+        // as identical) and its execute writes the rest. A fully succeeded request is done: restore again with a new one.
+        var finishable = state == RestoreState.Completed && request!.ExecuteRunId is { } executeRunId
+            && await runs.FindAsync(executeRunId, cancellationToken) is { Outcome: OperationRunOutcome.PartiallySucceeded };
+        if (state is RestoreState.Cancelled or RestoreState.Executing or RestoreState.Completed && !finishable)
         {
             return RestoreResult.Refused<StartResult>($"The request is {state.ToString().ToLowerInvariant()}: it cannot be planned again.");
         }
@@ -439,7 +443,11 @@ internal sealed class RestoreRequests(
 
     private async Task<RestoreState> StateAsync(RestoreRequest r, bool hasPlanOfLatestRun, CancellationToken cancellationToken)
     {
-        if (r.ExecuteRunId is { } executeRunId && await runs.FindAsync(executeRunId, cancellationToken) is { } execute)
+        var execute = r.ExecuteRunId is { } executeRunId ? await runs.FindAsync(executeRunId, cancellationToken) : null;
+        // A plan started after the last execute (finishing a partial one) is where the request stands now.
+        var plannedSinceExecute = execute is not null && r.PlanRunId is { } latestPlan
+            && await runs.FindAsync(latestPlan, cancellationToken) is { } planRun && planRun.CreatedAt > execute.CreatedAt;
+        if (!plannedSinceExecute && execute is not null)
         {
             return execute.Status != OperationRunStatus.Completed ? RestoreState.Executing : execute.Outcome switch
             {

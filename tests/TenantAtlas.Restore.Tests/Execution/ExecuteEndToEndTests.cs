@@ -152,6 +152,45 @@ public sealed class ExecuteEndToEndTests(RestoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_partially_succeeded_request_is_planned_again_and_the_new_plan_writes_only_the_rest()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync();
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Configs, Catalog);
+        var configIds = emulated.Ids(Configs);
+        var catalogIds = emulated.Ids(Catalog);
+        emulated.DeletePolicy(Configs, configIds[1]);
+        emulated.Update(Catalog, catalogIds[0], new JsonObject { ["description"] = "changed in the portal" });
+        var requestId = await support.RequestAsync(set.Id, tenantId, Configs, Catalog);
+        var plan = await support.PlanAsync(requestId);
+        fixture.Emulator.AddFault(new FaultSpec { TenantId = emulated.TenantId, Pattern = ConfigsPath + "*", Method = "POST", Status = 429, RetryAfterSeconds = 1 });
+        OperationRunView run;
+        try
+        {
+            run = await support.ExecuteAsync(requestId, plan.Id);
+        }
+        finally
+        {
+            fixture.Emulator.ClearFaults(emulated.TenantId);
+        }
+
+        run.Outcome.Should().Be(OperationRunOutcome.PartiallySucceeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        (await fixture.Requests.GetAsync(fixture.Demo.Owner, requestId)).Value!.State.Should().Be(RestoreState.Completed);
+
+        // Once the old plan is stale (an hour, a newer backup of the target), the rest is finished through a new plan.
+        var again = await support.PlanAsync(requestId);
+        (await fixture.Requests.GetAsync(fixture.Demo.Owner, requestId)).Value!.State.Should().Be(RestoreState.Planned, "a plan newer than the execute is where the request stands");
+        again.Items.Single(i => i.Family == Catalog && i.SourceGraphId == catalogIds[0]).Action.Should().Be(PlanAction.Skip, "what the first run wrote is identical now");
+        again.Items.Where(i => i.Action is PlanAction.Create or PlanAction.Update).Select(i => (i.Family, i.Action)).Should().Equal([(Configs, PlanAction.Create)]);
+
+        var rest = await support.ExecuteAsync(requestId, again.Id);
+        rest.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", rest.Failures.Select(f => f.Message)));
+        (rest.Count(OperationSummaryKeys.Created), rest.Count(OperationSummaryKeys.Updated)).Should().Be((1, 0));
+        emulated.Count(Configs).Should().Be(configIds.Count);
+        (await fixture.Requests.PlanAsync(fixture.Demo.Owner, requestId)).Error.Should().Contain("completed", "a request restored in full is done");
+    }
+
+    [Fact]
     public async Task Cancel_stops_between_items_and_the_rest_is_not_run()
     {
         var (target, targetId) = await fixture.NewTenantAsync();
