@@ -442,6 +442,29 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Remediations: detection and remediation scripts (base64, only from the single-object read); each assignment
+            // carries its run schedule and whether the remediation runs. Microsoft's global scripts read back with
+            // isGlobalScript, which a create must not send: restore brings them back as the tenant's own copy.
+            Key = GraphResourceKeys.DeviceHealthScripts,
+            Label = "Remediations",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceHealthScripts",
+            ListSelect = [.. Summary, "version", "publisher", "runAsAccount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            ExtraStripBeforeWrite = ["isGlobalScript", "highestAvailableVersion"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
             Key = GraphResourceKeys.AssignmentFilters,
             Label = "Assignment filters",
             Kind = GraphResourceKind.Dependency,

@@ -123,6 +123,29 @@ internal static class FamilyRegistry
                 "id", "displayName", "description", "scriptContent", "createdDateTime", "lastModifiedDateTime", "runAsAccount",
                 "enforceSignatureCheck", "fileName", "roleScopeTagIds", "runAs32Bit"),
             OmittedFromList = Set("scriptContent"),
+            TypedItems = true,
+        },
+        new()
+        {
+            // Remediations: a detection and a remediation script; their content (base64) comes only from a GET by id.
+            Name = GraphFamilies.DeviceHealthScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceHealthScript",
+            AssignmentType = "microsoft.graph.deviceHealthScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            HasVersion = true,
+            TextVersion = true,
+            TypedItems = true,
+            BaseProperties = Set(
+                "id", "publisher", "version", "displayName", "description", "detectionScriptContent", "remediationScriptContent",
+                "createdDateTime", "lastModifiedDateTime", "runAsAccount", "enforceSignatureCheck", "runAs32Bit", "roleScopeTagIds",
+                "isGlobalScript", "highestAvailableVersion", "detectionScriptParameters", "remediationScriptParameters"),
+            OmittedFromList = Set("detectionScriptContent", "remediationScriptContent"),
         },
         new()
         {

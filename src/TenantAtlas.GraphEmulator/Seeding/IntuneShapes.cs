@@ -27,6 +27,7 @@ internal static class IntuneShapes
             GraphFamilies.ConfigurationPolicies => SettingsCatalogPolicy(rng, ctx, id, index, times),
             GraphFamilies.GroupPolicyConfigurations => AdministrativeTemplate(rng, ctx, id, index, times),
             GraphFamilies.DeviceManagementScripts => Script(rng, ctx, id, index, times),
+            GraphFamilies.DeviceHealthScripts => HealthScript(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -592,6 +593,54 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    private static readonly (string Name, string Detects)[] Remediations =
+    [
+        ("Restart-StuckSpooler", "Get-Service Spooler"), ("Clear-TeamsCache", "Test-Path $env:APPDATA\\Microsoft\\Teams"),
+        ("Repair-WindowsUpdate", "Get-Service wuauserv"), ("Reset-StaleDnsCache", "Get-DnsClientCache"),
+        ("Remove-LocalAdmins", "Get-LocalGroupMember Administrators"), ("Enable-TimeSync", "Get-Service W32Time"),
+    ];
+
+    /// <summary>A remediation (proactive remediation): detection and remediation scripts in base64, some with parameters.</summary>
+    private static StoredResource HealthScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var (name, detects) = rng.Pick(Remediations);
+        var detection = $"# Detect {name}\r\n$state = {detects}\r\nif ($state) {{ exit 0 }} else {{ exit 1 }}\r\n";
+        var remediation = $"# {name}\r\n$ErrorActionPreference = 'Stop'\r\nWrite-Output \"Remediating ({index})\"\r\nexit 0\r\n";
+        var parameters = rng.Chance(0.3)
+            ? Json.Array([new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.deviceHealthScriptStringParameter",
+                ["name"] = "LogPath",
+                ["description"] = "Where the script logs",
+                ["isRequired"] = false,
+                ["applyDefaultValueWhenNotAssigned"] = true,
+                ["defaultValue"] = "C:\\ProgramData\\Remediations",
+            }])
+            : Json.Empty();
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceHealthScript",
+            ["id"] = id,
+            ["publisher"] = rng.Pick(["IT Operations", "Workplace Team", "Security"]),
+            ["version"] = (1 + rng.Next(4)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["displayName"] = $"REM - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"{name} on {rng.Pick(Rings)} devices" : "",
+            ["detectionScriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(detection)),
+            ["remediationScriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(remediation)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.8) ? "system" : "user",
+            ["enforceSignatureCheck"] = false,
+            ["runAs32Bit"] = false,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["isGlobalScript"] = false,
+            ["highestAvailableVersion"] = null,
+            ["detectionScriptParameters"] = parameters,
+            ["remediationScriptParameters"] = parameters.DeepClone(),
+        };
+        return new StoredResource(data);
+    }
+
     private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
@@ -907,6 +956,17 @@ internal static class IntuneShapes
                 break;
             case GraphFamilies.DeviceManagementScripts:
             case GraphFamilies.MobileAppConfigurations:
+                break;
+            case GraphFamilies.DeviceHealthScripts:
+                // A remediation's assignment says whether the remediation script runs and when (daily at a time here).
+                assignment["runRemediationScript"] = true;
+                assignment["runSchedule"] = new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.deviceHealthScriptDailySchedule",
+                    ["interval"] = 1,
+                    ["useUtc"] = false,
+                    ["time"] = "09:00:00",
+                };
                 break;
             default:
                 assignment["source"] = "direct";

@@ -25,6 +25,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["configurationPolicies"] = (GraphFamilies.ConfigurationPolicies, null),
         ["groupPolicyConfigurations"] = (GraphFamilies.GroupPolicyConfigurations, null),
         ["deviceManagementScripts"] = (GraphFamilies.DeviceManagementScripts, null),
+        ["deviceHealthScripts"] = (GraphFamilies.DeviceHealthScripts, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),

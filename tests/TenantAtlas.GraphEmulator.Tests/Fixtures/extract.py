@@ -49,6 +49,7 @@ MANIFEST = [
     ("beta", "groupPolicyConfigurations", "groupPolicyPresentationValueText", "intune-grouppolicy-grouppolicypresentationvaluetext", ["get", "create"]),
     ("beta", "groupPolicyConfigurations", "groupPolicyDefinition", "intune-grouppolicy-grouppolicydefinition", ["get"]),
     ("beta", "deviceManagementScripts", "deviceManagementScript", "intune-shared-devicemanagementscript", ["get", "create"]),
+    ("beta", "deviceHealthScripts", "deviceHealthScript", "intune-devices-devicehealthscript", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "iosMobileAppConfiguration", "intune-apps-iosmobileappconfiguration", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "androidManagedStoreAppConfiguration", "intune-apps-androidmanagedstoreappconfiguration", ["get", "create"]),
     ("beta", "managedAppPolicies", "iosManagedAppProtection", "intune-shared-iosmanagedappprotection", ["get", "create"]),
