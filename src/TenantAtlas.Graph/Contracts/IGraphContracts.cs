@@ -61,6 +61,7 @@ public static class GraphResourceKeys
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string DeviceHealthScripts = "deviceHealthScripts";
+    public const string DeviceShellScripts = "deviceShellScripts";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";

@@ -42,6 +42,14 @@ internal sealed class GraphContractRegistry : IGraphContracts
         "DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All",
     ];
 
+    /// <summary>What Microsoft's reference names for macOS shell scripts and compliance scripts.</summary>
+    private static readonly string[] ManagedDevicesRead =
+    [
+        "DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All",
+    ];
+
+    private static readonly string[] ManagedDevicesWrite = ["DeviceManagementManagedDevices.ReadWrite.All"];
+
     private static readonly string[] RbacRead = ["DeviceManagementRBAC.Read.All", "DeviceManagementRBAC.ReadWrite.All"];
 
     private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
@@ -462,6 +470,26 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ExtraStripBeforeWrite = ["isGlobalScript", "highestAvailableVersion"],
             ReadPermissions = ConfigurationRead,
             WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // macOS shell scripts: scriptContent (base64) only from the single-object read; assigned like Windows scripts.
+            Key = GraphResourceKeys.DeviceShellScripts,
+            Label = "macOS shell scripts",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceShellScripts",
+            ListSelect = [.. Summary, "fileName", "runAsAccount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
         },
         new()
         {

@@ -10,6 +10,14 @@ internal static class FamilyRegistry
 
     private static readonly string[] ConfigWrite = [GraphPermissions.DeviceManagementConfigurationReadWrite];
 
+    private static readonly string[] ManagedDevicesRead =
+    [
+        GraphPermissions.DeviceManagementManagedDevicesRead,
+        GraphPermissions.DeviceManagementManagedDevicesReadWrite,
+    ];
+
+    private static readonly string[] ManagedDevicesWrite = [GraphPermissions.DeviceManagementManagedDevicesReadWrite];
+
     private static readonly FamilyDefinition[] All =
     [
         new()
@@ -146,6 +154,25 @@ internal static class FamilyRegistry
                 "createdDateTime", "lastModifiedDateTime", "runAsAccount", "enforceSignatureCheck", "runAs32Bit", "roleScopeTagIds",
                 "isGlobalScript", "highestAvailableVersion", "detectionScriptParameters", "remediationScriptParameters"),
             OmittedFromList = Set("detectionScriptContent", "remediationScriptContent"),
+        },
+        new()
+        {
+            // macOS shell scripts: Microsoft's reference names the managed-devices permissions for them.
+            Name = GraphFamilies.DeviceShellScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceShellScript",
+            AssignmentType = "microsoft.graph.deviceManagementScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            TypedItems = true,
+            BaseProperties = Set(
+                "executionFrequency", "retryCount", "blockExecutionNotifications", "id", "displayName", "description", "scriptContent",
+                "createdDateTime", "lastModifiedDateTime", "runAsAccount", "fileName", "roleScopeTagIds"),
+            OmittedFromList = Set("scriptContent"),
         },
         new()
         {

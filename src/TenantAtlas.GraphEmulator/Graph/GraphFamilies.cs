@@ -10,6 +10,7 @@ public static class GraphFamilies
     public const string GroupPolicyConfigurations = "groupPolicyConfigurations";
     public const string DeviceManagementScripts = "deviceManagementScripts";
     public const string DeviceHealthScripts = "deviceHealthScripts";
+    public const string DeviceShellScripts = "deviceShellScripts";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -29,6 +30,7 @@ public static class GraphFamilies
         ManagedAppPolicies,
         WindowsAutopilotDeploymentProfiles,
         DeviceHealthScripts,
+        DeviceShellScripts,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

@@ -28,6 +28,7 @@ internal static class IntuneShapes
             GraphFamilies.GroupPolicyConfigurations => AdministrativeTemplate(rng, ctx, id, index, times),
             GraphFamilies.DeviceManagementScripts => Script(rng, ctx, id, index, times),
             GraphFamilies.DeviceHealthScripts => HealthScript(rng, ctx, id, index, times),
+            GraphFamilies.DeviceShellScripts => ShellScript(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -641,6 +642,35 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    private static readonly string[] ShellScriptNames =
+    [
+        "set-dock", "install-rosetta", "rename-computer", "enable-filevault-reminder", "set-login-banner", "clear-caches",
+    ];
+
+    /// <summary>A macOS shell script: content in base64, how often it runs and how many retries.</summary>
+    private static StoredResource ShellScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var name = rng.Pick(ShellScriptNames);
+        var content = $"#!/bin/zsh\n# {name}\nset -e\necho \"Running {name} ({index})\"\nexit 0\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceShellScript",
+            ["executionFrequency"] = rng.Pick(["PT0S", "PT15M", "PT1H", "P1D", "P7D"]),
+            ["retryCount"] = rng.Next(4),
+            ["blockExecutionNotifications"] = rng.Chance(0.7),
+            ["id"] = id,
+            ["displayName"] = $"MAC - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"{name} on {rng.Pick(Rings)} Macs" : "",
+            ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.8) ? "system" : "user",
+            ["fileName"] = $"{name}.sh",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
     private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
@@ -955,6 +985,7 @@ internal static class IntuneShapes
                 assignment["lastModifiedDateTime"] = modified;
                 break;
             case GraphFamilies.DeviceManagementScripts:
+            case GraphFamilies.DeviceShellScripts:
             case GraphFamilies.MobileAppConfigurations:
                 break;
             case GraphFamilies.DeviceHealthScripts:

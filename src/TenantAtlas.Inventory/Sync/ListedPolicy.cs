@@ -114,6 +114,7 @@ internal static class Platforms
         {
             GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles
                 or GraphResourceKeys.DeviceHealthScripts => Windows,
+            GraphResourceKeys.DeviceShellScripts => MacOs,
             _ => null,
         };
     }

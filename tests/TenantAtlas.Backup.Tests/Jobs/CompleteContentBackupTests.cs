@@ -19,6 +19,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
         GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
+        GraphResourceKeys.DeviceShellScripts,
     ];
 
     /// <summary>
@@ -28,6 +29,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
     private static readonly Dictionary<string, (string[] Content, string[] Assignment)> FamilyParts = new(StringComparer.Ordinal)
     {
         [GraphResourceKeys.DeviceManagementScripts] = (["scriptContent"], []),
+        [GraphResourceKeys.DeviceShellScripts] = (["scriptContent", "executionFrequency", "retryCount"], []),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
     };
 

@@ -19,6 +19,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("managedAppPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/managedAppPolicies")]
     [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
     [InlineData("deviceHealthScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceHealthScripts")]
+    [InlineData("deviceShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceShellScripts")]
     [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
     [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
     [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
@@ -56,6 +57,8 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.DeviceManagementScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
         registry.Get(GraphResourceKeys.DeviceHealthScripts)!.AssignBodyProperty.Should().Be("deviceHealthScriptAssignments");
         registry.Get(GraphResourceKeys.DeviceHealthScripts)!.StripBeforeWrite.Should().Contain(["isGlobalScript", "highestAvailableVersion"]);
+        registry.Get(GraphResourceKeys.DeviceShellScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
+        registry.Get(GraphResourceKeys.DeviceShellScripts)!.ReadPermissions[0].Should().Be("DeviceManagementManagedDevices.Read.All");
         registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
         registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
         registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
@@ -69,11 +72,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
-            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts");
+            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
+            "deviceShellScripts");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(13);
+        contracts.All.Should().HaveCount(14);
     }
 
     [Theory]

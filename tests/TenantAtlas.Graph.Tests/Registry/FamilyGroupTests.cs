@@ -51,6 +51,7 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphFamilyGroup.Enrollment)]
     [InlineData(GraphResourceKeys.DeviceManagementScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceHealthScripts, GraphFamilyGroup.Scripts)]
+    [InlineData(GraphResourceKeys.DeviceShellScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.AssignmentFilters, GraphFamilyGroup.TenantWide)]
     [InlineData(GraphResourceKeys.RoleScopeTags, GraphFamilyGroup.TenantWide)]
     [InlineData(GraphResourceKeys.RoleDefinitions, GraphFamilyGroup.TenantWide)]

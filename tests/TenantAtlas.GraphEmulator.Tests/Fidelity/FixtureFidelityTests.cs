@@ -26,6 +26,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["groupPolicyConfigurations"] = (GraphFamilies.GroupPolicyConfigurations, null),
         ["deviceManagementScripts"] = (GraphFamilies.DeviceManagementScripts, null),
         ["deviceHealthScripts"] = (GraphFamilies.DeviceHealthScripts, null),
+        ["deviceShellScripts"] = (GraphFamilies.DeviceShellScripts, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),

@@ -50,6 +50,7 @@ MANIFEST = [
     ("beta", "groupPolicyConfigurations", "groupPolicyDefinition", "intune-grouppolicy-grouppolicydefinition", ["get"]),
     ("beta", "deviceManagementScripts", "deviceManagementScript", "intune-shared-devicemanagementscript", ["get", "create"]),
     ("beta", "deviceHealthScripts", "deviceHealthScript", "intune-devices-devicehealthscript", ["get", "create"]),
+    ("beta", "deviceShellScripts", "deviceShellScript", "intune-devices-deviceshellscript", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "iosMobileAppConfiguration", "intune-apps-iosmobileappconfiguration", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "androidManagedStoreAppConfiguration", "intune-apps-androidmanagedstoreappconfiguration", ["get", "create"]),
     ("beta", "managedAppPolicies", "iosManagedAppProtection", "intune-shared-iosmanagedappprotection", ["get", "create"]),
