@@ -62,6 +62,7 @@ public static class GraphResourceKeys
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string DeviceHealthScripts = "deviceHealthScripts";
     public const string DeviceShellScripts = "deviceShellScripts";
+    public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";

@@ -493,6 +493,26 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // macOS custom attributes: a shell script (base64, single-object read only) and the attribute's name and type.
+            Key = GraphResourceKeys.DeviceCustomAttributeShellScripts,
+            Label = "macOS custom attributes",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceCustomAttributeShellScripts",
+            ListSelect = [.. Summary, "fileName", "runAsAccount", "customAttributeName", "customAttributeType"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+        },
+        new()
+        {
             Key = GraphResourceKeys.AssignmentFilters,
             Label = "Assignment filters",
             Kind = GraphResourceKind.Dependency,

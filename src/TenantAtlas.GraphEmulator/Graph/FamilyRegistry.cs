@@ -176,6 +176,25 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // macOS custom attributes: a shell script whose output Intune reports as the attribute's value.
+            Name = GraphFamilies.DeviceCustomAttributeShellScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceCustomAttributeShellScript",
+            AssignmentType = "microsoft.graph.deviceManagementScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            TypedItems = true,
+            BaseProperties = Set(
+                "id", "customAttributeName", "customAttributeType", "displayName", "description", "scriptContent", "createdDateTime",
+                "lastModifiedDateTime", "runAsAccount", "fileName", "roleScopeTagIds"),
+            OmittedFromList = Set("scriptContent"),
+        },
+        new()
+        {
             Name = GraphFamilies.MobileAppConfigurations,
             Parent = "deviceAppManagement",
             EntityType = "microsoft.graph.managedDeviceMobileAppConfiguration",

@@ -11,6 +11,7 @@ public static class GraphFamilies
     public const string DeviceManagementScripts = "deviceManagementScripts";
     public const string DeviceHealthScripts = "deviceHealthScripts";
     public const string DeviceShellScripts = "deviceShellScripts";
+    public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -31,6 +32,7 @@ public static class GraphFamilies
         WindowsAutopilotDeploymentProfiles,
         DeviceHealthScripts,
         DeviceShellScripts,
+        DeviceCustomAttributeShellScripts,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

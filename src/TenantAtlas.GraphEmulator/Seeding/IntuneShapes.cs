@@ -29,6 +29,7 @@ internal static class IntuneShapes
             GraphFamilies.DeviceManagementScripts => Script(rng, ctx, id, index, times),
             GraphFamilies.DeviceHealthScripts => HealthScript(rng, ctx, id, index, times),
             GraphFamilies.DeviceShellScripts => ShellScript(rng, ctx, id, index, times),
+            GraphFamilies.DeviceCustomAttributeShellScripts => CustomAttributeScript(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -671,6 +672,36 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    private static readonly (string Name, string Type, string Command)[] CustomAttributes =
+    [
+        ("BatteryCycleCount", "integer", "system_profiler SPPowerDataType | awk '/Cycle Count/{print $3}'"),
+        ("FileVaultStatus", "string", "fdesetup status"), ("LastBootTime", "dateTime", "sysctl -n kern.boottime"),
+        ("XcodeVersion", "string", "xcodebuild -version | head -1"),
+    ];
+
+    /// <summary>A macOS custom attribute: the script's output is the attribute's value, of the declared type.</summary>
+    private static StoredResource CustomAttributeScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var (name, type, command) = rng.Pick(CustomAttributes);
+        var content = $"#!/bin/zsh\n# {name}\n{command}\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceCustomAttributeShellScript",
+            ["id"] = id,
+            ["customAttributeName"] = name,
+            ["customAttributeType"] = type,
+            ["displayName"] = $"MAC ATTR - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"Reports {name}" : "",
+            ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.9) ? "system" : "user",
+            ["fileName"] = $"{name}.sh",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
     private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
@@ -986,6 +1017,7 @@ internal static class IntuneShapes
                 break;
             case GraphFamilies.DeviceManagementScripts:
             case GraphFamilies.DeviceShellScripts:
+            case GraphFamilies.DeviceCustomAttributeShellScripts:
             case GraphFamilies.MobileAppConfigurations:
                 break;
             case GraphFamilies.DeviceHealthScripts:

@@ -114,7 +114,7 @@ internal static class Platforms
         {
             GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles
                 or GraphResourceKeys.DeviceHealthScripts => Windows,
-            GraphResourceKeys.DeviceShellScripts => MacOs,
+            GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
             _ => null,
         };
     }

@@ -20,6 +20,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
     [InlineData("deviceHealthScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceHealthScripts")]
     [InlineData("deviceShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceShellScripts")]
+    [InlineData("deviceCustomAttributeShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceCustomAttributeShellScripts")]
     [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
     [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
     [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
@@ -73,11 +74,11 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
             "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
-            "deviceShellScripts");
+            "deviceShellScripts", "deviceCustomAttributeShellScripts");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(14);
+        contracts.All.Should().HaveCount(15);
     }
 
     [Theory]

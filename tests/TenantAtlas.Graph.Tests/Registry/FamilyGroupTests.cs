@@ -52,6 +52,7 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.DeviceManagementScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceHealthScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceShellScripts, GraphFamilyGroup.Scripts)]
+    [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.AssignmentFilters, GraphFamilyGroup.TenantWide)]
     [InlineData(GraphResourceKeys.RoleScopeTags, GraphFamilyGroup.TenantWide)]
     [InlineData(GraphResourceKeys.RoleDefinitions, GraphFamilyGroup.TenantWide)]

@@ -27,6 +27,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["deviceManagementScripts"] = (GraphFamilies.DeviceManagementScripts, null),
         ["deviceHealthScripts"] = (GraphFamilies.DeviceHealthScripts, null),
         ["deviceShellScripts"] = (GraphFamilies.DeviceShellScripts, null),
+        ["deviceCustomAttributeShellScripts"] = (GraphFamilies.DeviceCustomAttributeShellScripts, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),
