@@ -63,6 +63,7 @@ public static class GraphResourceKeys
     public const string DeviceHealthScripts = "deviceHealthScripts";
     public const string DeviceShellScripts = "deviceShellScripts";
     public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
+    public const string DeviceComplianceScripts = "deviceComplianceScripts";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";

@@ -513,6 +513,27 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Custom compliance scripts: the detection script (base64) only from the single-object read; assigned with
+            // remediations' assignment shape (deviceHealthScriptAssignments).
+            Key = GraphResourceKeys.DeviceComplianceScripts,
+            Label = "Compliance scripts",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Compliance,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceComplianceScripts",
+            ListSelect = [.. Summary, "version", "publisher", "runAsAccount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+        },
+        new()
+        {
             Key = GraphResourceKeys.AssignmentFilters,
             Label = "Assignment filters",
             Kind = GraphResourceKind.Dependency,

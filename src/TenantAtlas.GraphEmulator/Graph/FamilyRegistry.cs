@@ -195,6 +195,27 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // Custom compliance: a detection script whose JSON output compliance policies evaluate; assigned like remediations.
+            Name = GraphFamilies.DeviceComplianceScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceComplianceScript",
+            AssignmentType = "microsoft.graph.deviceHealthScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            HasVersion = true,
+            TextVersion = true,
+            TypedItems = true,
+            BaseProperties = Set(
+                "id", "publisher", "version", "displayName", "description", "detectionScriptContent", "createdDateTime",
+                "lastModifiedDateTime", "runAsAccount", "enforceSignatureCheck", "runAs32Bit", "roleScopeTagIds"),
+            OmittedFromList = Set("detectionScriptContent"),
+        },
+        new()
+        {
             Name = GraphFamilies.MobileAppConfigurations,
             Parent = "deviceAppManagement",
             EntityType = "microsoft.graph.managedDeviceMobileAppConfiguration",

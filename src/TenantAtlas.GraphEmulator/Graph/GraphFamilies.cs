@@ -12,6 +12,7 @@ public static class GraphFamilies
     public const string DeviceHealthScripts = "deviceHealthScripts";
     public const string DeviceShellScripts = "deviceShellScripts";
     public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
+    public const string DeviceComplianceScripts = "deviceComplianceScripts";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -33,6 +34,7 @@ public static class GraphFamilies
         DeviceHealthScripts,
         DeviceShellScripts,
         DeviceCustomAttributeShellScripts,
+        DeviceComplianceScripts,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

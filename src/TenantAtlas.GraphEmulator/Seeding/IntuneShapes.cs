@@ -30,6 +30,7 @@ internal static class IntuneShapes
             GraphFamilies.DeviceHealthScripts => HealthScript(rng, ctx, id, index, times),
             GraphFamilies.DeviceShellScripts => ShellScript(rng, ctx, id, index, times),
             GraphFamilies.DeviceCustomAttributeShellScripts => CustomAttributeScript(rng, ctx, id, index, times),
+            GraphFamilies.DeviceComplianceScripts => ComplianceScript(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -702,6 +703,32 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    private static readonly string[] ComplianceChecks = ["BitLockerStatus", "LocalAdminCount", "AntivirusSignatureAge", "SecureBootState"];
+
+    /// <summary>A custom compliance script: a detection script (base64) whose JSON output compliance policies evaluate.</summary>
+    private static StoredResource ComplianceScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var check = rng.Pick(ComplianceChecks);
+        var content = $"# {check}\r\n$result = @{{ {check} = 'OK' }}\r\nreturn $result | ConvertTo-Json -Compress\r\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceComplianceScript",
+            ["id"] = id,
+            ["publisher"] = rng.Pick(["IT Operations", "Security"]),
+            ["version"] = (1 + rng.Next(3)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["displayName"] = $"CC - {check} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"Reports {check} for custom compliance" : "",
+            ["detectionScriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = "system",
+            ["enforceSignatureCheck"] = false,
+            ["runAs32Bit"] = false,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
     private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
@@ -1021,8 +1048,10 @@ internal static class IntuneShapes
             case GraphFamilies.MobileAppConfigurations:
                 break;
             case GraphFamilies.DeviceHealthScripts:
-                // A remediation's assignment says whether the remediation script runs and when (daily at a time here).
-                assignment["runRemediationScript"] = true;
+            case GraphFamilies.DeviceComplianceScripts:
+                // A remediation's assignment says whether the remediation script runs and when (daily at a time here);
+                // compliance scripts share the assignment type and have no remediation to run.
+                assignment["runRemediationScript"] = family == GraphFamilies.DeviceHealthScripts;
                 assignment["runSchedule"] = new JsonObject
                 {
                     ["@odata.type"] = "#microsoft.graph.deviceHealthScriptDailySchedule",

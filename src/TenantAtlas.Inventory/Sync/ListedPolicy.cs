@@ -113,7 +113,7 @@ internal static class Platforms
         return family switch
         {
             GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles
-                or GraphResourceKeys.DeviceHealthScripts => Windows,
+                or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceComplianceScripts => Windows,
             GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
             _ => null,
         };

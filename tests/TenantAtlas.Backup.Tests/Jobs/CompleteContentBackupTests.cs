@@ -20,6 +20,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
         GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
+        GraphResourceKeys.DeviceComplianceScripts,
     ];
 
     /// <summary>
@@ -31,6 +32,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.DeviceManagementScripts] = (["scriptContent"], []),
         [GraphResourceKeys.DeviceShellScripts] = (["scriptContent", "executionFrequency", "retryCount"], []),
         [GraphResourceKeys.DeviceCustomAttributeShellScripts] = (["scriptContent", "customAttributeName", "customAttributeType"], []),
+        [GraphResourceKeys.DeviceComplianceScripts] = (["detectionScriptContent"], ["runRemediationScript", "runSchedule"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
     };
 

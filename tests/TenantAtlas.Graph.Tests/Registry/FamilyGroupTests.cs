@@ -46,6 +46,7 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.ConfigurationPolicies, GraphFamilyGroup.Configuration)]
     [InlineData(GraphResourceKeys.GroupPolicyConfigurations, GraphFamilyGroup.Configuration)]
     [InlineData(GraphResourceKeys.DeviceCompliancePolicies, GraphFamilyGroup.Compliance)]
+    [InlineData(GraphResourceKeys.DeviceComplianceScripts, GraphFamilyGroup.Compliance)]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.ManagedAppPolicies, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphFamilyGroup.Enrollment)]

@@ -28,6 +28,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["deviceHealthScripts"] = (GraphFamilies.DeviceHealthScripts, null),
         ["deviceShellScripts"] = (GraphFamilies.DeviceShellScripts, null),
         ["deviceCustomAttributeShellScripts"] = (GraphFamilies.DeviceCustomAttributeShellScripts, null),
+        ["deviceComplianceScripts"] = (GraphFamilies.DeviceComplianceScripts, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),

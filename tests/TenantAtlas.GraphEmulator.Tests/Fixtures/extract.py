@@ -52,6 +52,7 @@ MANIFEST = [
     ("beta", "deviceHealthScripts", "deviceHealthScript", "intune-devices-devicehealthscript", ["get", "create"]),
     ("beta", "deviceShellScripts", "deviceShellScript", "intune-devices-deviceshellscript", ["get", "create"]),
     ("beta", "deviceCustomAttributeShellScripts", "deviceCustomAttributeShellScript", "intune-devices-devicecustomattributeshellscript", ["get", "create"]),
+    ("beta", "deviceComplianceScripts", "deviceComplianceScript", "intune-devices-devicecompliancescript", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "iosMobileAppConfiguration", "intune-apps-iosmobileappconfiguration", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "androidManagedStoreAppConfiguration", "intune-apps-androidmanagedstoreappconfiguration", ["get", "create"]),
     ("beta", "managedAppPolicies", "iosManagedAppProtection", "intune-shared-iosmanagedappprotection", ["get", "create"]),

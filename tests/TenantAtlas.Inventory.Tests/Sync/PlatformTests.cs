@@ -21,6 +21,7 @@ public sealed class PlatformTests
     [InlineData(GraphResourceKeys.DeviceManagementScripts, "#microsoft.graph.deviceManagementScript", null, "Windows")]
     [InlineData(GraphResourceKeys.DeviceHealthScripts, null, null, "Windows")]
     [InlineData(GraphResourceKeys.DeviceShellScripts, null, null, "macOS")]
+    [InlineData(GraphResourceKeys.DeviceComplianceScripts, null, null, "Windows")]
     [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts, null, null, "macOS")]
     [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.targetedManagedAppConfiguration", null, "Multiple")]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, "#microsoft.graph.someFutureConfiguration", null, null)]
