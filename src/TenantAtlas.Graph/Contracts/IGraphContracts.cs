@@ -60,6 +60,10 @@ public static class GraphResourceKeys
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
+    public const string DeviceHealthScripts = "deviceHealthScripts";
+    public const string DeviceShellScripts = "deviceShellScripts";
+    public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
+    public const string DeviceComplianceScripts = "deviceComplianceScripts";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";

@@ -42,6 +42,14 @@ internal sealed class GraphContractRegistry : IGraphContracts
         "DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All",
     ];
 
+    /// <summary>What Microsoft's reference names for macOS shell scripts and compliance scripts.</summary>
+    private static readonly string[] ManagedDevicesRead =
+    [
+        "DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All",
+    ];
+
+    private static readonly string[] ManagedDevicesWrite = ["DeviceManagementManagedDevices.ReadWrite.All"];
+
     private static readonly string[] RbacRead = ["DeviceManagementRBAC.Read.All", "DeviceManagementRBAC.ReadWrite.All"];
 
     private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
@@ -439,6 +447,90 @@ internal sealed class GraphContractRegistry : IGraphContracts
             AssignAction = "assign",
             ReadPermissions = ServiceConfigRead,
             WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],
+        },
+        new()
+        {
+            // Remediations: detection and remediation scripts (base64, only from the single-object read); each assignment
+            // carries its run schedule and whether the remediation runs. Microsoft's global scripts read back with
+            // isGlobalScript, which a create must not send: restore brings them back as the tenant's own copy.
+            Key = GraphResourceKeys.DeviceHealthScripts,
+            Label = "Remediations",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceHealthScripts",
+            ListSelect = [.. Summary, "version", "publisher", "runAsAccount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            ExtraStripBeforeWrite = ["isGlobalScript", "highestAvailableVersion"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // macOS shell scripts: scriptContent (base64) only from the single-object read; assigned like Windows scripts.
+            Key = GraphResourceKeys.DeviceShellScripts,
+            Label = "macOS shell scripts",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceShellScripts",
+            ListSelect = [.. Summary, "fileName", "runAsAccount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+        },
+        new()
+        {
+            // macOS custom attributes: a shell script (base64, single-object read only) and the attribute's name and type.
+            Key = GraphResourceKeys.DeviceCustomAttributeShellScripts,
+            Label = "macOS custom attributes",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Scripts,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceCustomAttributeShellScripts",
+            ListSelect = [.. Summary, "fileName", "runAsAccount", "customAttributeName", "customAttributeType"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+        },
+        new()
+        {
+            // Custom compliance scripts: the detection script (base64) only from the single-object read; assigned with
+            // remediations' assignment shape (deviceHealthScriptAssignments).
+            Key = GraphResourceKeys.DeviceComplianceScripts,
+            Label = "Compliance scripts",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Compliance,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceComplianceScripts",
+            ListSelect = [.. Summary, "version", "publisher", "runAsAccount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
         },
         new()
         {

@@ -446,7 +446,7 @@ internal static class CollectionHandlers
         {
             data["@odata.type"] = sentType.DeepClone();
         }
-        else if (!family.Polymorphic && family.Name != GraphFamilies.DeviceManagementScripts)
+        else if (!family.Polymorphic && !family.TypedItems)
         {
             data.Remove("@odata.type");
         }
@@ -475,7 +475,7 @@ internal static class CollectionHandlers
 
         if (family.HasVersion)
         {
-            data["version"] = family.Name == GraphFamilies.ManagedAppPolicies ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : 1;
+            data["version"] = family.Name == GraphFamilies.ManagedAppPolicies ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : family.TextVersion ? "1" : 1;
         }
 
         if (data.ContainsKey("supportsScopeTags"))

@@ -56,6 +56,12 @@ internal sealed record FamilyDefinition
 
     public bool HasVersion { get; init; }
 
+    /// <summary>The version is text ("1", "2"…) rather than a number (remediations).</summary>
+    public bool TextVersion { get; init; }
+
+    /// <summary>Items carry @odata.type although the type has no derived types (Graph answers it for scripts).</summary>
+    public bool TypedItems { get; init; }
+
     public string NameProperty { get; init; } = "displayName";
 
     public IdStyle IdStyle { get; init; } = IdStyle.Guid;

@@ -10,6 +10,14 @@ internal static class FamilyRegistry
 
     private static readonly string[] ConfigWrite = [GraphPermissions.DeviceManagementConfigurationReadWrite];
 
+    private static readonly string[] ManagedDevicesRead =
+    [
+        GraphPermissions.DeviceManagementManagedDevicesRead,
+        GraphPermissions.DeviceManagementManagedDevicesReadWrite,
+    ];
+
+    private static readonly string[] ManagedDevicesWrite = [GraphPermissions.DeviceManagementManagedDevicesReadWrite];
+
     private static readonly FamilyDefinition[] All =
     [
         new()
@@ -123,6 +131,88 @@ internal static class FamilyRegistry
                 "id", "displayName", "description", "scriptContent", "createdDateTime", "lastModifiedDateTime", "runAsAccount",
                 "enforceSignatureCheck", "fileName", "roleScopeTagIds", "runAs32Bit"),
             OmittedFromList = Set("scriptContent"),
+            TypedItems = true,
+        },
+        new()
+        {
+            // Remediations: a detection and a remediation script; their content (base64) comes only from a GET by id.
+            Name = GraphFamilies.DeviceHealthScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceHealthScript",
+            AssignmentType = "microsoft.graph.deviceHealthScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            HasVersion = true,
+            TextVersion = true,
+            TypedItems = true,
+            BaseProperties = Set(
+                "id", "publisher", "version", "displayName", "description", "detectionScriptContent", "remediationScriptContent",
+                "createdDateTime", "lastModifiedDateTime", "runAsAccount", "enforceSignatureCheck", "runAs32Bit", "roleScopeTagIds",
+                "isGlobalScript", "highestAvailableVersion", "detectionScriptParameters", "remediationScriptParameters"),
+            OmittedFromList = Set("detectionScriptContent", "remediationScriptContent"),
+        },
+        new()
+        {
+            // macOS shell scripts: Microsoft's reference names the managed-devices permissions for them.
+            Name = GraphFamilies.DeviceShellScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceShellScript",
+            AssignmentType = "microsoft.graph.deviceManagementScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            TypedItems = true,
+            BaseProperties = Set(
+                "executionFrequency", "retryCount", "blockExecutionNotifications", "id", "displayName", "description", "scriptContent",
+                "createdDateTime", "lastModifiedDateTime", "runAsAccount", "fileName", "roleScopeTagIds"),
+            OmittedFromList = Set("scriptContent"),
+        },
+        new()
+        {
+            // macOS custom attributes: a shell script whose output Intune reports as the attribute's value.
+            Name = GraphFamilies.DeviceCustomAttributeShellScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceCustomAttributeShellScript",
+            AssignmentType = "microsoft.graph.deviceManagementScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceManagementScriptAssignments",
+            TypedItems = true,
+            BaseProperties = Set(
+                "id", "customAttributeName", "customAttributeType", "displayName", "description", "scriptContent", "createdDateTime",
+                "lastModifiedDateTime", "runAsAccount", "fileName", "roleScopeTagIds"),
+            OmittedFromList = Set("scriptContent"),
+        },
+        new()
+        {
+            // Custom compliance: a detection script whose JSON output compliance policies evaluate; assigned like remediations.
+            Name = GraphFamilies.DeviceComplianceScripts,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceComplianceScript",
+            AssignmentType = "microsoft.graph.deviceHealthScriptAssignment",
+            InV1 = false,
+            ReadPermissions = ManagedDevicesRead,
+            WritePermissions = ManagedDevicesWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "deviceHealthScriptAssignments",
+            HasVersion = true,
+            TextVersion = true,
+            TypedItems = true,
+            BaseProperties = Set(
+                "id", "publisher", "version", "displayName", "description", "detectionScriptContent", "createdDateTime",
+                "lastModifiedDateTime", "runAsAccount", "enforceSignatureCheck", "runAs32Bit", "roleScopeTagIds"),
+            OmittedFromList = Set("detectionScriptContent"),
         },
         new()
         {

@@ -9,6 +9,10 @@ public static class GraphFamilies
     public const string ConfigurationPolicies = "configurationPolicies";
     public const string GroupPolicyConfigurations = "groupPolicyConfigurations";
     public const string DeviceManagementScripts = "deviceManagementScripts";
+    public const string DeviceHealthScripts = "deviceHealthScripts";
+    public const string DeviceShellScripts = "deviceShellScripts";
+    public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
+    public const string DeviceComplianceScripts = "deviceComplianceScripts";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -27,6 +31,10 @@ public static class GraphFamilies
         MobileAppConfigurations,
         ManagedAppPolicies,
         WindowsAutopilotDeploymentProfiles,
+        DeviceHealthScripts,
+        DeviceShellScripts,
+        DeviceCustomAttributeShellScripts,
+        DeviceComplianceScripts,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

@@ -13,6 +13,8 @@ public static class GraphPermissions
     public const string DeviceManagementRbacReadWrite = "DeviceManagementRBAC.ReadWrite.All";
     public const string DeviceManagementScriptsRead = "DeviceManagementScripts.Read.All";
     public const string DeviceManagementScriptsReadWrite = "DeviceManagementScripts.ReadWrite.All";
+    public const string DeviceManagementManagedDevicesRead = "DeviceManagementManagedDevices.Read.All";
+    public const string DeviceManagementManagedDevicesReadWrite = "DeviceManagementManagedDevices.ReadWrite.All";
     public const string GroupRead = "Group.Read.All";
     public const string GroupReadWrite = "Group.ReadWrite.All";
     public const string GroupMemberRead = "GroupMember.Read.All";
@@ -29,6 +31,7 @@ public static class GraphPermissions
         DeviceManagementServiceConfigReadWrite,
         DeviceManagementRbacReadWrite,
         DeviceManagementScriptsReadWrite,
+        DeviceManagementManagedDevicesReadWrite,
         GroupReadWrite,
         OrganizationRead,
     ];

@@ -27,6 +27,10 @@ internal static class IntuneShapes
             GraphFamilies.ConfigurationPolicies => SettingsCatalogPolicy(rng, ctx, id, index, times),
             GraphFamilies.GroupPolicyConfigurations => AdministrativeTemplate(rng, ctx, id, index, times),
             GraphFamilies.DeviceManagementScripts => Script(rng, ctx, id, index, times),
+            GraphFamilies.DeviceHealthScripts => HealthScript(rng, ctx, id, index, times),
+            GraphFamilies.DeviceShellScripts => ShellScript(rng, ctx, id, index, times),
+            GraphFamilies.DeviceCustomAttributeShellScripts => CustomAttributeScript(rng, ctx, id, index, times),
+            GraphFamilies.DeviceComplianceScripts => ComplianceScript(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -592,6 +596,139 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    private static readonly (string Name, string Detects)[] Remediations =
+    [
+        ("Restart-StuckSpooler", "Get-Service Spooler"), ("Clear-TeamsCache", "Test-Path $env:APPDATA\\Microsoft\\Teams"),
+        ("Repair-WindowsUpdate", "Get-Service wuauserv"), ("Reset-StaleDnsCache", "Get-DnsClientCache"),
+        ("Remove-LocalAdmins", "Get-LocalGroupMember Administrators"), ("Enable-TimeSync", "Get-Service W32Time"),
+    ];
+
+    /// <summary>A remediation (proactive remediation): detection and remediation scripts in base64, some with parameters.</summary>
+    private static StoredResource HealthScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var (name, detects) = rng.Pick(Remediations);
+        var detection = $"# Detect {name}\r\n$state = {detects}\r\nif ($state) {{ exit 0 }} else {{ exit 1 }}\r\n";
+        var remediation = $"# {name}\r\n$ErrorActionPreference = 'Stop'\r\nWrite-Output \"Remediating ({index})\"\r\nexit 0\r\n";
+        var parameters = rng.Chance(0.3)
+            ? Json.Array([new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.deviceHealthScriptStringParameter",
+                ["name"] = "LogPath",
+                ["description"] = "Where the script logs",
+                ["isRequired"] = false,
+                ["applyDefaultValueWhenNotAssigned"] = true,
+                ["defaultValue"] = "C:\\ProgramData\\Remediations",
+            }])
+            : Json.Empty();
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceHealthScript",
+            ["id"] = id,
+            ["publisher"] = rng.Pick(["IT Operations", "Workplace Team", "Security"]),
+            ["version"] = (1 + rng.Next(4)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["displayName"] = $"REM - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"{name} on {rng.Pick(Rings)} devices" : "",
+            ["detectionScriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(detection)),
+            ["remediationScriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(remediation)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.8) ? "system" : "user",
+            ["enforceSignatureCheck"] = false,
+            ["runAs32Bit"] = false,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["isGlobalScript"] = false,
+            ["highestAvailableVersion"] = null,
+            ["detectionScriptParameters"] = parameters,
+            ["remediationScriptParameters"] = parameters.DeepClone(),
+        };
+        return new StoredResource(data);
+    }
+
+    private static readonly string[] ShellScriptNames =
+    [
+        "set-dock", "install-rosetta", "rename-computer", "enable-filevault-reminder", "set-login-banner", "clear-caches",
+    ];
+
+    /// <summary>A macOS shell script: content in base64, how often it runs and how many retries.</summary>
+    private static StoredResource ShellScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var name = rng.Pick(ShellScriptNames);
+        var content = $"#!/bin/zsh\n# {name}\nset -e\necho \"Running {name} ({index})\"\nexit 0\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceShellScript",
+            ["executionFrequency"] = rng.Pick(["PT0S", "PT15M", "PT1H", "P1D", "P7D"]),
+            ["retryCount"] = rng.Next(4),
+            ["blockExecutionNotifications"] = rng.Chance(0.7),
+            ["id"] = id,
+            ["displayName"] = $"MAC - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"{name} on {rng.Pick(Rings)} Macs" : "",
+            ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.8) ? "system" : "user",
+            ["fileName"] = $"{name}.sh",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
+    private static readonly (string Name, string Type, string Command)[] CustomAttributes =
+    [
+        ("BatteryCycleCount", "integer", "system_profiler SPPowerDataType | awk '/Cycle Count/{print $3}'"),
+        ("FileVaultStatus", "string", "fdesetup status"), ("LastBootTime", "dateTime", "sysctl -n kern.boottime"),
+        ("XcodeVersion", "string", "xcodebuild -version | head -1"),
+    ];
+
+    /// <summary>A macOS custom attribute: the script's output is the attribute's value, of the declared type.</summary>
+    private static StoredResource CustomAttributeScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var (name, type, command) = rng.Pick(CustomAttributes);
+        var content = $"#!/bin/zsh\n# {name}\n{command}\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceCustomAttributeShellScript",
+            ["id"] = id,
+            ["customAttributeName"] = name,
+            ["customAttributeType"] = type,
+            ["displayName"] = $"MAC ATTR - {name} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"Reports {name}" : "",
+            ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = rng.Chance(0.9) ? "system" : "user",
+            ["fileName"] = $"{name}.sh",
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
+    private static readonly string[] ComplianceChecks = ["BitLockerStatus", "LocalAdminCount", "AntivirusSignatureAge", "SecureBootState"];
+
+    /// <summary>A custom compliance script: a detection script (base64) whose JSON output compliance policies evaluate.</summary>
+    private static StoredResource ComplianceScript(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var check = rng.Pick(ComplianceChecks);
+        var content = $"# {check}\r\n$result = @{{ {check} = 'OK' }}\r\nreturn $result | ConvertTo-Json -Compress\r\n";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceComplianceScript",
+            ["id"] = id,
+            ["publisher"] = rng.Pick(["IT Operations", "Security"]),
+            ["version"] = (1 + rng.Next(3)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["displayName"] = $"CC - {check} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"Reports {check} for custom compliance" : "",
+            ["detectionScriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["runAsAccount"] = "system",
+            ["enforceSignatureCheck"] = false,
+            ["runAs32Bit"] = false,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
     private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
@@ -906,7 +1043,22 @@ internal static class IntuneShapes
                 assignment["lastModifiedDateTime"] = modified;
                 break;
             case GraphFamilies.DeviceManagementScripts:
+            case GraphFamilies.DeviceShellScripts:
+            case GraphFamilies.DeviceCustomAttributeShellScripts:
             case GraphFamilies.MobileAppConfigurations:
+                break;
+            case GraphFamilies.DeviceHealthScripts:
+            case GraphFamilies.DeviceComplianceScripts:
+                // A remediation's assignment says whether the remediation script runs and when (daily at a time here);
+                // compliance scripts share the assignment type and have no remediation to run.
+                assignment["runRemediationScript"] = family == GraphFamilies.DeviceHealthScripts;
+                assignment["runSchedule"] = new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.deviceHealthScriptDailySchedule",
+                    ["interval"] = 1,
+                    ["useUtc"] = false,
+                    ["time"] = "09:00:00",
+                };
                 break;
             default:
                 assignment["source"] = "direct";

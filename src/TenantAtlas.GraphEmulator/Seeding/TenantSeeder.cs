@@ -14,12 +14,17 @@ internal static class TenantSeeder
     [
         (GraphFamilies.DeviceConfigurations, 25),
         (GraphFamilies.DeviceCompliancePolicies, 10),
-        (GraphFamilies.ConfigurationPolicies, 30),
+        // The newer families take their share from the settings catalog, so the older families keep their counts.
+        (GraphFamilies.ConfigurationPolicies, 16),
         (GraphFamilies.GroupPolicyConfigurations, 10),
         (GraphFamilies.DeviceManagementScripts, 8),
         (GraphFamilies.MobileAppConfigurations, 5),
         (GraphFamilies.ManagedAppPolicies, 7),
         (GraphFamilies.WindowsAutopilotDeploymentProfiles, 5),
+        (GraphFamilies.DeviceHealthScripts, 5),
+        (GraphFamilies.DeviceShellScripts, 3),
+        (GraphFamilies.DeviceCustomAttributeShellScripts, 3),
+        (GraphFamilies.DeviceComplianceScripts, 3),
     ];
 
     public static Dictionary<string, ResourceCollection> Seed(TenantSpec spec, string domain, out SeedContext context)

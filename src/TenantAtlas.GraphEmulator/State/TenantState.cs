@@ -307,6 +307,7 @@ public sealed class TenantState
             resource.Data["version"] = resource.Data["version"] switch
             {
                 JsonValue v when v.TryGetValue<int>(out var number) => number + 1,
+                JsonValue v when definition.TextVersion && v.TryGetValue<string>(out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var number) => (number + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 _ => $"\"{Guid.NewGuid().ToString()[..8]}\"",
             };
         }

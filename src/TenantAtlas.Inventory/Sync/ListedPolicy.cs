@@ -112,7 +112,9 @@ internal static class Platforms
         // Families that exist for one platform only.
         return family switch
         {
-            GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles => Windows,
+            GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles
+                or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceComplianceScripts => Windows,
+            GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
             _ => null,
         };
     }

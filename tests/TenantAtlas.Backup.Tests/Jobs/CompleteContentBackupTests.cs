@@ -18,8 +18,23 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
     [
         GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
-        GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles,
+        GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
+        GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
+        GraphResourceKeys.DeviceComplianceScripts,
     ];
+
+    /// <summary>
+    /// What a family holds beyond the listing (content only a read by id gives) and in its own assignment shape (beside
+    /// the target): a backup that dropped them could not bring the family back.
+    /// </summary>
+    private static readonly Dictionary<string, (string[] Content, string[] Assignment)> FamilyParts = new(StringComparer.Ordinal)
+    {
+        [GraphResourceKeys.DeviceManagementScripts] = (["scriptContent"], []),
+        [GraphResourceKeys.DeviceShellScripts] = (["scriptContent", "executionFrequency", "retryCount"], []),
+        [GraphResourceKeys.DeviceCustomAttributeShellScripts] = (["scriptContent", "customAttributeName", "customAttributeType"], []),
+        [GraphResourceKeys.DeviceComplianceScripts] = (["detectionScriptContent"], ["runRemediationScript", "runSchedule"]),
+        [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
+    };
 
     private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)
     {
@@ -61,6 +76,25 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             for (var i = 0; i < stored.Count; i++)
             {
                 JsonNode.DeepEquals(stored[i]!["target"], source["assignments"]![i]!["target"]).Should().BeTrue($"{item.Family}/{item.GraphId} assignment {i} keeps its target");
+            }
+
+            if (FamilyParts.TryGetValue(item.Family, out var parts))
+            {
+                var content = JsonNode.Parse(item.Content)!.AsObject();
+                foreach (var name in parts.Content)
+                {
+                    source[name].Should().NotBeNull($"the seed gives {item.Family} its {name}");
+                    JsonNode.DeepEquals(content[name], source[name]).Should().BeTrue($"{item.Family}/{item.GraphId} keeps its {name}");
+                }
+
+                for (var i = 0; i < stored.Count; i++)
+                {
+                    foreach (var name in parts.Assignment)
+                    {
+                        JsonNode.DeepEquals(stored[i]![name], source["assignments"]![i]![name]).Should().BeTrue($"{item.Family}/{item.GraphId} assignment {i} keeps its {name}");
+                        stored[i]![name].Should().NotBeNull();
+                    }
+                }
             }
 
             assignmentsSeen += stored.Count;

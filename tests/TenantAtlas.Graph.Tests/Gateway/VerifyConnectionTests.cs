@@ -21,7 +21,8 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         result.Checks.Should().OnlyContain(c => c.Granted);
         result.Checks.Select(c => c.Permission).Should().BeEquivalentTo(
             "DeviceManagementConfiguration.Read.All", "DeviceManagementScripts.Read.All", "DeviceManagementApps.Read.All",
-            "DeviceManagementServiceConfig.Read.All", "DeviceManagementRBAC.Read.All", "GroupMember.Read.All");
+            "DeviceManagementServiceConfig.Read.All", "DeviceManagementRBAC.Read.All", "GroupMember.Read.All",
+            "DeviceManagementManagedDevices.Read.All");
         result.Checks.Single(c => c.Permission == "DeviceManagementApps.Read.All").Resources.Should().Equal("App configuration policies", "App protection policies");
         var log = fixture.Emulator.RequestLog(tenant.TenantId);
         log.Count(e => e.Kind == "token").Should().Be(1);
@@ -72,7 +73,7 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         var tenant = fixture.NewTenant(s => s.Permissions =
         [
             GraphPermissions.DeviceManagementConfigurationRead, GraphPermissions.DeviceManagementServiceConfigRead,
-            GraphPermissions.DeviceManagementRbacRead, GraphPermissions.GroupMemberRead,
+            GraphPermissions.DeviceManagementRbacRead, GraphPermissions.GroupMemberRead, GraphPermissions.DeviceManagementManagedDevicesRead,
         ]);
         var id = App.AddTenant(tenant);
 
@@ -91,6 +92,7 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         [
             GraphPermissions.DeviceManagementConfigurationRead, GraphPermissions.DeviceManagementAppsRead,
             GraphPermissions.DeviceManagementServiceConfigRead, GraphPermissions.DeviceManagementRbacRead,
+            GraphPermissions.DeviceManagementManagedDevicesRead,
         ]);
         var id = App.AddTenant(tenant);
 

@@ -18,6 +18,10 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("mobileAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/mobileAppConfigurations")]
     [InlineData("managedAppPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/managedAppPolicies")]
     [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
+    [InlineData("deviceHealthScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceHealthScripts")]
+    [InlineData("deviceShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceShellScripts")]
+    [InlineData("deviceComplianceScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceComplianceScripts")]
+    [InlineData("deviceCustomAttributeShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceCustomAttributeShellScripts")]
     [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
     [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
     [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
@@ -53,6 +57,11 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.DeviceCompliancePolicies)!.GetExpand.Should().Contain("scheduledActionsForRule($expand=scheduledActionConfigurations)");
         registry.Get(GraphResourceKeys.GroupPolicyConfigurations)!.ReadNavigations.Should().Contain(["definitionValues", "definitionValues/{id}/presentationValues"]);
         registry.Get(GraphResourceKeys.DeviceManagementScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
+        registry.Get(GraphResourceKeys.DeviceHealthScripts)!.AssignBodyProperty.Should().Be("deviceHealthScriptAssignments");
+        registry.Get(GraphResourceKeys.DeviceHealthScripts)!.StripBeforeWrite.Should().Contain(["isGlobalScript", "highestAvailableVersion"]);
+        registry.Get(GraphResourceKeys.DeviceShellScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
+        registry.Get(GraphResourceKeys.DeviceShellScripts)!.ReadPermissions[0].Should().Be("DeviceManagementManagedDevices.Read.All");
+        registry.Get(GraphResourceKeys.DeviceComplianceScripts)!.AssignBodyProperty.Should().Be("deviceHealthScriptAssignments");
         registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
         registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
         registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
@@ -66,11 +75,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
-            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles");
+            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
+            "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(12);
+        contracts.All.Should().HaveCount(16);
     }
 
     [Theory]

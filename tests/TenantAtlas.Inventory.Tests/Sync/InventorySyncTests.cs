@@ -43,7 +43,9 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
             var nameProperty = item.Family == GraphResourceKeys.ConfigurationPolicies ? "name" : "displayName";
             item.DisplayName.Should().Be(source[nameProperty]!.GetValue<string>());
             // Graph sends @odata.type in a $select listing only for polymorphic families (scripts, settings catalog: none).
-            if (item.Family is not (GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.GroupPolicyConfigurations))
+            if (item.Family is not (GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.GroupPolicyConfigurations
+                or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceShellScripts
+                or GraphResourceKeys.DeviceCustomAttributeShellScripts or GraphResourceKeys.DeviceComplianceScripts))
             {
                 item.ODataType.Should().Be(source["@odata.type"]?.GetValue<string>(), $"{item.Family}/{item.GraphId}");
             }

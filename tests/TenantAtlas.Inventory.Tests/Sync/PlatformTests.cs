@@ -19,6 +19,10 @@ public sealed class PlatformTests
     [InlineData(GraphResourceKeys.ConfigurationPolicies, null, "windows10,macOS", "Multiple")]
     [InlineData(GraphResourceKeys.GroupPolicyConfigurations, null, null, "Windows")]
     [InlineData(GraphResourceKeys.DeviceManagementScripts, "#microsoft.graph.deviceManagementScript", null, "Windows")]
+    [InlineData(GraphResourceKeys.DeviceHealthScripts, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.DeviceShellScripts, null, null, "macOS")]
+    [InlineData(GraphResourceKeys.DeviceComplianceScripts, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts, null, null, "macOS")]
     [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.targetedManagedAppConfiguration", null, "Multiple")]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, "#microsoft.graph.someFutureConfiguration", null, null)]
     public void The_platform_comes_from_platforms_or_the_odata_type(string family, string? odataType, string? platforms, string? expected) =>
