@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Backup.Contracts;
+using TenantAtlas.Graph.Contracts.Diff;
 using TenantAtlas.Operations.Contracts;
 using TenantAtlas.Restore.Contracts;
 using TenantAtlas.Tenants.Contracts;
@@ -10,7 +11,7 @@ namespace TenantAtlas.Web.Demo;
 /// <summary>
 /// The demo's restore, made for real once the portal runs (<c>Demo:SeedRestore</c>, set by scripts/run.sh): a backup of
 /// Contoso-EU (a real <c>backup_schedule.run_now</c> run against the Graph emulator), a groups sync of both tenants, then a
-/// restore request from that set into Contoso-US — a cross-tenant restore, so the plan has groups to map — and its <c>restore.plan</c> run. Nothing
+/// restore request from that set into Contoso-US — a cross-tenant restore of the policies without group assignments, so it can be executed and rolled back at once — and its <c>restore.plan</c> run. Nothing
 /// is invented: every row comes from the real jobs. Skipped when Contoso already has a restore request.
 /// </summary>
 internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRestoreSeed> logger) : BackgroundService
@@ -86,7 +87,16 @@ internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRes
             }
         }
 
-        var created = await restores.CreateAsync(owner, new NewRestoreRequest(set.Id, target.Id, Families, []), cancellationToken);
+        // Contoso-US has none of Contoso-EU's groups: a policy assigned to one would wait for the admin to map or drop it.
+        // The demo request takes the policies without group assignments, so its plan can be executed (and rolled back)
+        // at once; the New restore page shows the whole set, blockers included.
+        var backupSets = services.GetRequiredService<IBackupSets>();
+        var items = await backupSets.ListItemsAsync(set.Id, cancellationToken);
+        var contents = await backupSets.ReadItemsAsync(set.Id, [.. items.Select(i => i.Id)], cancellationToken);
+        var selected = contents.Where(c => c.Unreadable is null && GraphReferences.Collect(c.Content, c.Assignments).GroupIds.Count == 0)
+            .OrderBy(c => c.DisplayName, StringComparer.Ordinal).Take(12).Select(c => c.Id).ToList();
+        var created = await restores.CreateAsync(owner,
+            new NewRestoreRequest(set.Id, target.Id, selected.Count > 0 ? [] : Families, selected), cancellationToken);
         if (!created.Ok)
         {
             logger.LogWarning("The demo restore request was refused: {Error}", created.Error ?? created.Decision.ToString());
