@@ -87,13 +87,14 @@ internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRes
             }
         }
 
-        // Contoso-US has none of Contoso-EU's groups: a policy assigned to one would wait for the admin to map or drop it.
+        // Contoso-US has none of Contoso-EU's groups nor its custom scope tags: a policy using one would wait for the admin to
+        // map or drop it.
         // The demo request takes the policies without group assignments, so its plan can be executed (and rolled back)
         // at once; the New restore page shows the whole set, blockers included.
         var backupSets = services.GetRequiredService<IBackupSets>();
         var items = await backupSets.ListItemsAsync(set.Id, cancellationToken);
         var contents = await backupSets.ReadItemsAsync(set.Id, [.. items.Select(i => i.Id)], cancellationToken);
-        var selected = contents.Where(c => c.Unreadable is null && GraphReferences.Collect(c.Content, c.Assignments).GroupIds.Count == 0)
+        var selected = contents.Where(c => c.Unreadable is null && Resolvable(GraphReferences.Collect(c.Content, c.Assignments)))
             .OrderBy(c => c.DisplayName, StringComparer.Ordinal).Take(12).Select(c => c.Id).ToList();
         var created = await restores.CreateAsync(owner,
             new NewRestoreRequest(set.Id, target.Id, selected.Count > 0 ? [] : Families, selected), cancellationToken);
@@ -106,6 +107,10 @@ internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRes
         var plan = await restores.PlanAsync(owner, created.Value!.Id, cancellationToken);
         logger.LogInformation("Demo restore request {RequestId} (Contoso-EU → Contoso-US) created; plan run {RunId}.", created.Value.Id, plan.Value?.Run?.Id);
     }
+
+    /// <summary>No group and only the built-in scope tag: what the demo's plan resolves without an admin's choice.</summary>
+    private static bool Resolvable(GraphReferenceSet references) =>
+        references.GroupIds.Count == 0 && references.ScopeTagIds.All(id => id == "0");
 
     private static async Task<OperationRunView?> WaitAsync(IOperationRuns runs, long runId, CancellationToken cancellationToken)
     {
