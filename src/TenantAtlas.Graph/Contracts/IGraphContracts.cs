@@ -47,7 +47,11 @@ public sealed record GraphResourceInfo(
     bool HasAssignments,
     bool SupportsRestore,
     IReadOnlyList<string> ReadPermissions,
-    IReadOnlyList<string> WritePermissions);
+    IReadOnlyList<string> WritePermissions)
+{
+    /// <summary>Why restore cannot bring the type back (null when <see cref="SupportsRestore"/>).</summary>
+    public string? NotRestorableReason { get; init; }
+}
 
 /// <summary>Keys of the registry's resource types (Graph's collection names).</summary>
 public static class GraphResourceKeys

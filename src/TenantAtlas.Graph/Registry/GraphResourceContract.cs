@@ -103,14 +103,23 @@ internal sealed class GraphResourceContract
 
     public IReadOnlyList<string> StripBeforeWrite => [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite];
 
-    public bool SupportsRestore => CreateMethod is not null;
+    /// <summary>
+    /// Why restore cannot bring this family back (shown on the plan's blocked items), or null. A policy family without a
+    /// create method must say why (ContractRegistryTests holds every family to it).
+    /// </summary>
+    public string? NotRestorableReason { get; init; }
+
+    public bool SupportsRestore => CreateMethod is not null && NotRestorableReason is null;
 
     public IReadOnlyList<GraphOperation> Operations => operations ??= BuildOperations();
 
     private IReadOnlyList<GraphOperation>? operations;
 
     public GraphResourceInfo ToInfo() =>
-        new(Key, Label, Kind, Group, ApiVersion, CollectionPath, HasAssignments, SupportsRestore, ReadPermissions, WritePermissions);
+        new(Key, Label, Kind, Group, ApiVersion, CollectionPath, HasAssignments, SupportsRestore, ReadPermissions, WritePermissions)
+        {
+            NotRestorableReason = SupportsRestore ? null : NotRestorableReason ?? "TenantAtlas has no write path for it.",
+        };
 
     private List<GraphOperation> BuildOperations()
     {

@@ -54,7 +54,7 @@ internal static class PlanBuilder
 
         if (!restorable)
         {
-            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"TenantAtlas cannot restore objects of the family '{item.Family}'.");
+            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, settings.CannotRestore(item.Family, "restore"));
         }
 
         if (item.Content is null)
@@ -335,7 +335,7 @@ internal static class PlanBuilder
         if (!settings.Families.TryGetValue(deletion.Family, out var restorable) || !restorable)
         {
             row.Action = PlanAction.Blocked;
-            row.Reason = $"TenantAtlas cannot delete objects of the family '{deletion.Family}'.";
+            row.Reason = settings.CannotRestore(deletion.Family, "delete");
             return row;
         }
 

@@ -15,6 +15,7 @@ internal sealed record SourceItem(long Id, string Family, string GraphId, string
 
 /// <summary>What the request says and what the registry knows, for <see cref="PlanBuilder"/>.</summary>
 /// <param name="Families">Every family key of the contract registry → whether TenantAtlas can restore it.</param>
+/// <param name="NotRestorableReasons">Family key → why TenantAtlas cannot restore it (the registry's words), for blocked items.</param>
 /// <param name="MatchByIdOnly">
 /// A rollback: its items are the target's own objects (the pre-restore snapshot), so an item matches only the object
 /// with its id — one that is gone is created again, never matched by name to another object the rollback did not touch.
@@ -25,7 +26,15 @@ internal sealed record PlanSettings(
     IReadOnlyDictionary<string, bool> Families,
     IReadOnlyList<ItemChoice> ItemChoices,
     IReadOnlyList<ReferenceChoice> ReferenceChoices,
-    bool MatchByIdOnly = false);
+    bool MatchByIdOnly = false,
+    IReadOnlyDictionary<string, string>? NotRestorableReasons = null)
+{
+    /// <summary>The blocked item's reason for a family TenantAtlas cannot restore.</summary>
+    public string CannotRestore(string family, string verb) =>
+        NotRestorableReasons?.GetValueOrDefault(family) is { } reason
+            ? $"TenantAtlas cannot {verb} objects of the family '{family}': {reason}"
+            : $"TenantAtlas cannot {verb} objects of the family '{family}'.";
+}
 
 /// <summary>An object a rollback deletes (a <see cref="RestoreDeletion"/>), as the plan sees it.</summary>
 internal sealed record DeletionItem(long Id, string Family, string ObjectId, string DisplayName, string? ODataType, long CreatedByRunId);

@@ -74,7 +74,9 @@ internal sealed class RestorePlanJob(
             contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily).ToDictionary(c => c.Key, c => c.SupportsRestore, StringComparer.Ordinal),
             [.. request.ItemChoices.Select(c => new ItemChoice(c.BackupItemId, c.Mode, c.TargetObjectId))],
             [.. request.ReferenceChoices.Select(c => new ReferenceChoice(c.Kind, c.SourceId, c.Action, c.TargetId))],
-            MatchByIdOnly: request.RollbackOfRequestId is not null);
+            MatchByIdOnly: request.RollbackOfRequestId is not null,
+            NotRestorableReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.NotRestorableReason is not null)
+                .ToDictionary(c => c.Key, c => c.NotRestorableReason!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();

@@ -69,6 +69,17 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Every_policy_family_is_restorable_or_says_why_not()
+    {
+        var registry = new GraphContractRegistry();
+
+        registry.Contracts.Where(c => c.Kind == GraphResourceKind.PolicyFamily && !c.SupportsRestore && string.IsNullOrWhiteSpace(c.NotRestorableReason))
+            .Select(c => c.Key).Should().BeEmpty("the plan shows the reason on every blocked item of the family");
+        registry.Contracts.Where(c => c.SupportsRestore).Select(c => c.ToInfo())
+            .Should().OnlyContain(i => i.NotRestorableReason == null);
+    }
+
+    [Fact]
     public void The_contracts_tell_pickers_the_policy_families_and_their_labels()
     {
         var contracts = fixture.App.Contracts;

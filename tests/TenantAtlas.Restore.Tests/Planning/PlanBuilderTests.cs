@@ -144,6 +144,20 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void A_family_the_registry_marks_unrestorable_is_blocked_with_the_registry_reason()
+    {
+        var settings = Settings() with
+        {
+            NotRestorableReasons = new Dictionary<string, string> { ["windowsAutopilotDeploymentProfiles"] = "Intune creates these from a template only." },
+        };
+
+        var item = Plan([Item(1, "p1", "Autopilot", family: "windowsAutopilotDeploymentProfiles")], Listing(), [], settings).Items.Single();
+
+        item.Action.Should().Be(PlanAction.Blocked);
+        item.Reason.Should().Be("TenantAtlas cannot restore objects of the family 'windowsAutopilotDeploymentProfiles': Intune creates these from a template only.");
+    }
+
+    [Fact]
     public void An_unreadable_item_an_unknown_family_and_a_family_without_restore_are_blocked_with_reasons()
     {
         var unreadable = new SourceItem(1, Family, "p1", "Broken", Windows, null, [], "the stored JSON is not an object");
