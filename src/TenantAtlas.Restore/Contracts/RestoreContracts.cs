@@ -79,7 +79,15 @@ public enum RestoreState
     Executing,
     Completed,
     Failed,
+
+    /// <summary>The request was cancelled before it executed: its plan stays readable, nothing more can be done.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The execute run was cancelled: what it wrote stays written (its ledger says what), the rest was not run. The
+    /// request can be planned again to finish, or rolled back.
+    /// </summary>
+    Stopped,
 }
 
 public enum RestoreItemMode

@@ -6,7 +6,7 @@ namespace TenantAtlas.Restore.Requests;
 
 /// <summary>
 /// A <c>restore.plan</c> start (from the request page or the API) must name a restore request of its tenant that is not
-/// cancelled and not executed — unless its latest execute ended failed or partially succeeded, which a new plan may finish;
+/// cancelled and not executed — unless its latest execute ended failed, partially succeeded or was cancelled (stopped), which a new plan may finish;
 /// anything else is refused before a run exists. An unknown request and one of another tenant answer alike.
 /// </summary>
 internal sealed class RestorePlanInputs(IDbContextFactory<RestoreDbContext> dbFactory, IOperationRuns runs) : IOperationInputsValidator
@@ -38,7 +38,7 @@ internal sealed class RestorePlanInputs(IDbContextFactory<RestoreDbContext> dbFa
         }
 
         var execute = await runs.FindAsync(executeRunId, cancellationToken);
-        return execute is { Status: OperationRunStatus.Completed, Outcome: OperationRunOutcome.Failed or OperationRunOutcome.PartiallySucceeded }
+        return execute is { Status: OperationRunStatus.Completed, Outcome: OperationRunOutcome.Failed or OperationRunOutcome.PartiallySucceeded or OperationRunOutcome.Cancelled }
             ? InputsVerdict.Valid
             : InputsVerdict.Malformed(execute is { Status: not OperationRunStatus.Completed }
                 ? "The restore request is being executed: it cannot be planned now."

@@ -151,10 +151,11 @@ internal sealed class RestoreRequests(
         }
 
         var state = (await ViewAsync(requestId, cancellationToken)).State;
-        // A partially succeeded execute may be finished: a new plan reads the target as it now is (what was written shows
-        // as identical) and its execute writes the rest. A fully succeeded request is done: restore again with a new one.
-        var finishable = state == RestoreState.Completed && request!.ExecuteRunId is { } executeRunId
-            && await runs.FindAsync(executeRunId, cancellationToken) is { Outcome: OperationRunOutcome.PartiallySucceeded };
+        // A partially succeeded or stopped (cancelled) execute may be finished: a new plan reads the target as it now is
+        // (what was written shows as identical) and its execute writes the rest. A fully succeeded request is done:
+        // restore again with a new one.
+        var finishable = state == RestoreState.Stopped || (state == RestoreState.Completed && request!.ExecuteRunId is { } executeRunId
+            && await runs.FindAsync(executeRunId, cancellationToken) is { Outcome: OperationRunOutcome.PartiallySucceeded });
         if (state is RestoreState.Cancelled or RestoreState.Executing or RestoreState.Completed && !finishable)
         {
             return RestoreResult.Refused<StartResult>($"The request is {state.ToString().ToLowerInvariant()}: it cannot be planned again.");
@@ -372,7 +373,7 @@ internal sealed class RestoreRequests(
     private async Task<string?> RefuseChangeAsync(Guid requestId, CancellationToken cancellationToken)
     {
         var state = (await ViewAsync(requestId, cancellationToken)).State;
-        return state is RestoreState.Cancelled or RestoreState.Executing or RestoreState.Completed or RestoreState.Failed
+        return state is RestoreState.Cancelled or RestoreState.Executing or RestoreState.Completed or RestoreState.Failed or RestoreState.Stopped
             ? $"The request is {state.ToString().ToLowerInvariant()}: its choices can no longer change."
             : null;
     }
@@ -452,7 +453,7 @@ internal sealed class RestoreRequests(
             return execute.Status != OperationRunStatus.Completed ? RestoreState.Executing : execute.Outcome switch
             {
                 OperationRunOutcome.Succeeded or OperationRunOutcome.PartiallySucceeded => RestoreState.Completed,
-                OperationRunOutcome.Cancelled => RestoreState.Cancelled,
+                OperationRunOutcome.Cancelled => RestoreState.Stopped,
                 _ => RestoreState.Failed,
             };
         }

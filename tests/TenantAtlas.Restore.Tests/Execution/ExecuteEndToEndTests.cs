@@ -242,5 +242,13 @@ public sealed class ExecuteEndToEndTests(RestoreFixture fixture)
         ledger.Where(r => r.Result == ItemResult.Created).Should().OnlyContain(r => r.TargetObjectId != null && target.Get(r.Family, r.TargetObjectId) != null);
         target.Count(Configs).Should().Be(created, "what the ledger says was created is all the target holds");
         run.Count(OperationSummaryKeys.Created).Should().Be(created);
+
+        // Stopped, not cancelled: what was written stays, and the request is finished through a new plan.
+        (await fixture.Requests.GetAsync(fixture.Demo.Owner, requestId)).Value!.State.Should().Be(RestoreState.Stopped);
+        var again = await support.PlanAsync(requestId);
+        again.Items.Count(i => i.Action == PlanAction.Create).Should().Be(creates - created, "the new plan creates only what the stopped run did not");
+        var rest = await support.ExecuteAsync(requestId, again.Id);
+        rest.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", rest.Failures.Select(f => f.Message)));
+        target.Count(Configs).Should().Be(all.Count, "the restore is finished");
     }
 }

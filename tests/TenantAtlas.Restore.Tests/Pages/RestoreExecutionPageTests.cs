@@ -196,6 +196,19 @@ public sealed class RestoreExecutionPageTests : MudTestContext, IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_cancelled_execute_leaves_the_request_stopped_with_plan_again_and_roll_back_offered()
+    {
+        var page = await PageAsync(Detail(fixture.StoppedRequestId));
+
+        page.QuerySelector(".ta-restore-state")!.TextContent.Trim().Should().Be("stopped");
+        var banner = page.QuerySelector("#execute-stopped")!.TextContent;
+        banner.Should().Contain($"#{fixture.StoppedRunId}").And.Contain("Plan again");
+        page.QuerySelector("#request-cancelled").Should().BeNull("the request itself was not cancelled");
+        page.QuerySelector("#roll-back")!.TextContent.Trim().Should().Be("Roll back", "the stopped run wrote something");
+        page.QuerySelector("#plan-again")!.TextContent.Trim().Should().Be("Plan again", "the rest can be finished through a new plan");
+    }
+
+    [Fact]
     public async Task A_rollback_names_the_request_it_takes_back_and_shows_its_delete_items()
     {
         var deleteItem = await fixture.Database.ScalarAsync<long>(

@@ -63,6 +63,11 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
 
     public long ExecutingRunId { get; private set; }
 
+    /// <summary>Its execute run was cancelled after creating one item: the request is stopped.</summary>
+    public Guid StoppedRequestId { get; private set; }
+
+    public long StoppedRunId { get; private set; }
+
     public RecordingRestoreExecutions Executions { get; } = new();
 
     public RecordingRestoreRollbacks Rollbacks { get; } = new();
@@ -107,6 +112,14 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
 
         RequestId = await CreateRequestAsync();
         await AddPlanAsync(RequestId, DateTimeOffset.UtcNow, TestPlanRunId);
+        // Older than the five the tenant panel lists.
+        StoppedRequestId = await CreateRequestAsync();
+        var stopped = await AddPlanAsync(StoppedRequestId, DateTimeOffset.UtcNow, TestPlanRunId + 8, withBlocker: false);
+        StoppedRunId = await AddExecuteRunAsync(StoppedRequestId, "completed", "cancelled", """{"total":2,"processed":1,"created":1}""");
+        await AddLedgerAsync(StoppedRequestId, StoppedRunId, stopped,
+            ("macOS FileVault", ItemResult.Created, "new-macos-4", null, null),
+            ("Win10 baseline", ItemResult.NotRun, null, null, null));
+
         StaleRequestId = await CreateRequestAsync();
         await AddPlanAsync(StaleRequestId, DateTimeOffset.UtcNow.AddHours(-2), TestPlanRunId + 1);
 
@@ -142,6 +155,7 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
             ("macOS FileVault", ItemResult.Created, "new-macos-3", null, null),
             ("Win10 baseline", ItemResult.Updated, "tgt-Win10-baseline", null, null),
             ("Kiosk lockdown", ItemResult.Writing, "tgt-Kiosk-lockdown", null, null));
+
     }
 
     public async Task<Guid> PlanIdOfAsync(Guid requestId) =>
