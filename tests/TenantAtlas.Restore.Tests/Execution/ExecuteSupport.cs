@@ -5,6 +5,7 @@ using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Contracts.Diff;
 using TenantAtlas.Restore.Data;
 using TenantAtlas.Restore.Planning;
+using TenantAtlas.Testing.Operations;
 
 namespace TenantAtlas.Restore.Tests.Execution;
 
@@ -61,7 +62,13 @@ internal sealed class ExecuteSupport(RestoreFixture fixture)
     public async Task<OperationJobResult> RedeliverAsync(OperationRunView run, Guid requestId, Guid planId)
     {
         await using var scope = fixture.App.Services.CreateAsyncScope();
-        var context = new ExecuteRunContext(run.Id, run.WorkspaceId, run.TenantId!.Value, requestId, planId);
+        // A run as the job sees it, in memory (a second delivery of one execute run).
+        var context = new FakeRunContext(OperationTypes.RestoreExecute, run.WorkspaceId, run.TenantId!.Value)
+        {
+            RunId = run.Id,
+            Inputs = new() { ["restoreRequestId"] = requestId.ToString(), ["planId"] = planId.ToString() },
+            RestoreRequestId = requestId,
+        };
         return await scope.ServiceProvider.GetRequiredKeyedService<IOperationJob>(OperationTypes.RestoreExecute).RunAsync(context, CancellationToken.None);
     }
 
@@ -143,38 +150,4 @@ internal sealed class ExecuteSupport(RestoreFixture fixture)
     }
 
     private Task<RestoreDbContext> Db() => fixture.App.Services.GetRequiredService<IDbContextFactory<RestoreDbContext>>().CreateDbContextAsync();
-}
-
-/// <summary>A run as the job sees it, in memory (a second delivery of one execute run).</summary>
-internal sealed class ExecuteRunContext(long runId, Guid workspaceId, Guid tenantId, Guid requestId, Guid planId) : IOperationRunContext
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> counts = new();
-
-    public long RunId { get; } = runId;
-
-    public string Type => OperationTypes.RestoreExecute;
-
-    public Guid WorkspaceId { get; } = workspaceId;
-
-    public Guid? TenantId { get; } = tenantId;
-
-    public JsonObject Inputs { get; } = new() { ["restoreRequestId"] = requestId.ToString(), ["planId"] = planId.ToString() };
-
-    public Guid? ScheduleId => null;
-
-    public DateTimeOffset? ScheduledFor => null;
-
-    public long? RetryOfRunId => null;
-
-    public Guid? RestoreRequestId { get; } = requestId;
-
-    public void Set(string key, long value) => counts[key] = value;
-
-    public void Increment(string key, long by = 1) => counts.AddOrUpdate(key, by, (_, v) => v + by);
-
-    public long Get(string key) => counts.GetValueOrDefault(key);
-
-    public Task ReportProgressAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-    public Task AddFailureAsync(string code, string message, string? item = null, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
