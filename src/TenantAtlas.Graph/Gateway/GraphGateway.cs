@@ -11,7 +11,7 @@ using TenantAtlas.Graph.Registry;
 namespace TenantAtlas.Graph.Gateway;
 
 /// <summary>The gateway: every URL comes from the contract registry; the pipeline underneath enforces it again.</summary>
-internal sealed class GraphGateway(
+internal sealed partial class GraphGateway(
     GraphContractRegistry registry,
     TenantGraphClients clients,
     GraphRequests requests,
@@ -129,7 +129,13 @@ internal sealed class GraphGateway(
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         var created = await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.CreateMethod), client.Url(contract.ApiVersion, contract.CollectionPath), body, null, contract.Key, cancellationToken);
         logger.LogInformation("Created a {ResourceKey} object in tenant {TenantId}", contract.Key, tenantId);
-        return created is null ? [] : Clean(created);
+        var result = created is null ? [] : Clean(created);
+        if (WritesDefinitionValues(contract, content, out var desired) && Str(result["id"]) is { } createdId)
+        {
+            await WriteDefinitionValuesAsync(client, contract, ObjectId(createdId, contract.Key), desired, isNew: true, cancellationToken);
+        }
+
+        return result;
     }
 
     public async Task UpdateObjectAsync(
@@ -146,6 +152,10 @@ internal sealed class GraphGateway(
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.UpdateMethod), client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), body, null, contract.Key, cancellationToken);
         logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
+        if (WritesDefinitionValues(contract, content, out var desired))
+        {
+            await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: false, cancellationToken);
+        }
     }
 
     public async Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default)

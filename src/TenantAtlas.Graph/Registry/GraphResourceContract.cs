@@ -160,6 +160,8 @@ internal sealed class GraphResourceContract
         }
 
         list.AddRange(WriteNavigations.Select(n => new GraphOperation("POST", "{id}/" + n, GraphOperationKind.WriteNavigation)));
+        // A navigation restore writes it may have to correct: a value that is not as backed up is deleted and created again.
+        list.AddRange(WriteNavigations.Select(n => new GraphOperation("DELETE", "{id}/" + n + "/{id}", GraphOperationKind.WriteNavigation)));
         return list;
     }
 }

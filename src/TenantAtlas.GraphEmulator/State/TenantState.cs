@@ -274,6 +274,22 @@ public sealed class TenantState
         }
     }
 
+    /// <summary>
+    /// Changes an administrative template's definition values in place (a setting switched off, one removed…), as an admin
+    /// in the portal would, and stamps the template modified.
+    /// </summary>
+    public void EditDefinitionValues(string id, Action<List<JsonObject>> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        lock (Sync)
+        {
+            var resource = Collection(GraphFamilies.GroupPolicyConfigurations).Find(id)
+                ?? throw new KeyNotFoundException($"{GraphFamilies.GroupPolicyConfigurations} object '{id}' does not exist.");
+            edit(resource.DefinitionValues);
+            Touch(GraphFamilies.GroupPolicyConfigurations, resource);
+        }
+    }
+
     /// <summary>Every groups delta token issued so far answers 410 Gone from now on.</summary>
     public void ExpireDeltaTokens()
     {

@@ -234,13 +234,6 @@ internal sealed class RestoreExecuteJob(
         }
 
         // An earlier run stopped in the middle of this item (a worker killed): resolve it in the target as a redelivery would.
-        if (Unwritable(item) is { } unwritable)
-        {
-            await ledger.RecordAsync(item, ItemResult.Failed, item.TargetObjectId, "not_writable", unwritable, cancellationToken);
-            await execution.Run.AddFailureAsync("not_writable", unwritable, item.DisplayName, cancellationToken);
-            return;
-        }
-
         var row = await ledger.BeginAsync(item, done, cancellationToken);
         try
         {
@@ -382,20 +375,6 @@ internal sealed class RestoreExecuteJob(
     /// an empty policy and an update could not change a setting, so neither is attempted — a partial write is never
     /// reported as restored. An update of the template's own properties and assignments is complete and goes ahead.
     /// </summary>
-    private static string? Unwritable(RestorePlanItem item)
-    {
-        if (item.Family != GraphResourceKeys.GroupPolicyConfigurations)
-        {
-            return null;
-        }
-
-        const string Why = "TenantAtlas cannot write an administrative template's settings (definition values) yet: restore it by hand.";
-        return item.Action == PlanAction.Create
-            || PlanJson.Read(item.ContentDiff, ObjectDiff.Identical).Changes.Any(c => c.Locator.StartsWith("/definitionValues", StringComparison.Ordinal))
-            ? Why
-            : null;
-    }
-
     /// <summary>The object a create of this item may have made before a crash: same type and the name it was created with; the newest when several.</summary>
     private async Task<string?> FindCreatedAsync(Guid tenantId, RestorePlanItem item, string name, CancellationToken cancellationToken)
     {

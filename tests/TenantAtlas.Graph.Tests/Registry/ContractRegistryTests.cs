@@ -105,6 +105,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("PUT", "/beta/deviceManagement/configurationPolicies/1", "Update")]
     [InlineData("POST", "/beta/deviceManagement/deviceConfigurations/1/assign", "Assign")]
     [InlineData("POST", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues", "WriteNavigation")]
+    [InlineData("DELETE", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues/2", "WriteNavigation")]
     [InlineData("POST", "/beta/$batch", "Batch")]
     [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1", "Delete")]
     public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)

@@ -169,32 +169,45 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
     }
 
     [Fact]
-    public async Task An_administrative_template_is_updated_in_its_own_properties_but_never_created_without_its_settings()
+    public async Task An_administrative_template_is_created_with_its_settings_and_a_changed_setting_is_put_back()
     {
         const string Templates = GraphResourceKeys.GroupPolicyConfigurations;
         var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 48);
         (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var ids = emulated.Ids(Templates).Where(id => SettingsOf(emulated.Get(Templates, id)!).Count > 1).Take(2).ToList();
+        ids.Should().HaveCount(2, "the seed gives templates several definition values");
         var set = await fixture.BackupAsync(tenantId, Templates);
-        var ids = emulated.Ids(Templates);
-        ids.Should().HaveCountGreaterThan(1);
+        var deleted = SettingsOf(emulated.Get(Templates, ids[0])!);
+        var changed = SettingsOf(emulated.Get(Templates, ids[1])!);
+        var deletedName = emulated.Get(Templates, ids[0])!["displayName"]!.GetValue<string>();
         emulated.DeletePolicy(Templates, ids[0]);
-        emulated.Update(Templates, ids[1], new JsonObject { ["description"] = "changed in the portal" });
+        // In the portal: one setting removed, another switched off.
+        emulated.EditDefinitionValues(ids[1], values =>
+        {
+            values.RemoveAt(0);
+            values[0]["enabled"] = !values[0]["enabled"]!.GetValue<bool>();
+        });
+        SettingsOf(emulated.Get(Templates, ids[1])!).Should().NotEqual(changed);
         var requestId = await support.RequestAsync(set.Id, tenantId, Templates);
         var plan = await support.PlanAsync(requestId);
-        var before = fixture.Emulator.RequestLog(emulated.TenantId).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+        plan.Items.Single(i => i.SourceGraphId == ids[1]).Action.Should().Be(PlanAction.Update);
 
         var run = await support.ExecuteAsync(requestId, plan.Id);
 
-        run.Outcome.Should().Be(OperationRunOutcome.PartiallySucceeded);
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
         var ledger = await support.LedgerAsync(run.Id);
-        var created = ledger.Single(r => r.PlannedAction == PlanAction.Create);
-        created.Result.Should().Be(ItemResult.Failed);
-        created.ErrorCode.Should().Be("not_writable");
-        ledger.Single(r => r.PlannedAction == PlanAction.Update).Result.Should().Be(ItemResult.Updated);
-        fixture.Emulator.RequestLog(emulated.TenantId, before).Should().NotContain(e => e.Method == "POST" && e.PathAndQuery.EndsWith("/groupPolicyConfigurations", StringComparison.Ordinal),
-            "a template is never created without its settings");
-        emulated.Get(Templates, ids[1])!["description"]?.GetValue<string>().Should().NotBe("changed in the portal");
+        var created = ledger.Single(r => r.PlannedAction == PlanAction.Create && r.DisplayName == deletedName);
+        created.Result.Should().Be(ItemResult.Created);
+        SettingsOf(emulated.Get(Templates, created.TargetObjectId!)!).Should().Equal(deleted, "the template is created with every setting it had");
+        SettingsOf(emulated.Get(Templates, ids[1])!).Should().Equal(changed, "the changed settings are as backed up again");
     }
+
+    /// <summary>An administrative template's settings as comparable lines: definition, enabled, each presentation's value.</summary>
+    private static List<string> SettingsOf(JsonObject template) =>
+        [.. (template["definitionValues"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(v => $"{v["definition"]!["id"]}|{v["enabled"]}|" + string.Join(";", (v["presentationValues"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(p => $"{p["presentation"]!["id"]}={p["value"]?.ToJsonString()}{p["values"]?.ToJsonString()}").Order(StringComparer.Ordinal)))
+            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task A_cross_tenant_execute_creates_every_object_with_assignments_mapped_to_the_targets_groups()

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Abstractions;
+using TenantAtlas.Graph.Clients;
+using TenantAtlas.Graph.Contracts;
+using TenantAtlas.Graph.Registry;
+
+namespace TenantAtlas.Graph.Gateway;
+
+/// <summary>
+/// Administrative templates keep their settings as definition values below the policy, each bound to a definition of
+/// Microsoft's catalog and holding presentation values bound to that definition's presentations. A create or update of
+/// the policy writes them as the backed-up content has them: values already there as intended are kept, the others
+/// deleted, the missing ones created with their bindings. Idempotent, so a redelivered restore converges.
+/// </summary>
+internal sealed partial class GraphGateway
+{
+    private const string DefinitionValues = "definitionValues";
+
+    private static bool WritesDefinitionValues(GraphResourceContract contract, JsonObject content, out JsonArray desired)
+    {
+        desired = content[DefinitionValues] as JsonArray ?? [];
+        return contract.WriteNavigations.Contains(DefinitionValues, StringComparer.Ordinal) && content[DefinitionValues] is JsonArray;
+    }
+
+    /// <returns>How many values were deleted and created.</returns>
+    private async Task<(int Deleted, int Created)> WriteDefinitionValuesAsync(
+        TenantGraphClient client, GraphResourceContract contract, string policyId, JsonArray desired, bool isNew, CancellationToken cancellationToken)
+    {
+        var wanted = desired.OfType<JsonObject>().ToList();
+        foreach (var value in wanted.Where(v => DefinitionId(v) is null))
+        {
+            throw new GraphRequestException(GraphFailureKind.BadRequest, "definitionMissing",
+                $"A backed-up definition value ({Str(value["id"]) ?? "without id"}) does not name its definition: the template's settings cannot be written.")
+            {
+                TenantId = client.TenantId,
+                ResourceKey = contract.Key,
+            };
+        }
+
+        var existing = isNew ? [] : (await ReadDefinitionValuesAsync(client, contract, policyId, cancellationToken)).OfType<JsonObject>().ToList();
+        var pending = wanted.Select(Signature).ToList();
+        var keep = new List<JsonObject>();
+        foreach (var value in existing)
+        {
+            var at = pending.IndexOf(Signature(value));
+            if (at >= 0)
+            {
+                pending.RemoveAt(at);
+                keep.Add(value);
+            }
+        }
+
+        var deleted = 0;
+        foreach (var value in existing.Except(keep))
+        {
+            var valueId = ObjectId(Str(value["id"]) ?? "", contract.Key);
+            try
+            {
+                await GraphRequests.SendAsync(client, Method.DELETE, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{policyId}/{DefinitionValues}/{valueId}"),
+                    null, null, contract.Key, cancellationToken);
+                deleted++;
+            }
+            catch (GraphRequestException e) when (e.HttpStatus == 404)
+            {
+                // Already gone (a redelivered write): nothing to delete.
+            }
+        }
+
+        var created = 0;
+        var keptSignatures = keep.Select(Signature).ToList();
+        foreach (var value in wanted)
+        {
+            var signature = Signature(value);
+            var kept = keptSignatures.IndexOf(signature);
+            if (kept >= 0)
+            {
+                keptSignatures.RemoveAt(kept);
+                continue;
+            }
+
+            await GraphRequests.SendAsync(client, Method.POST, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{policyId}/{DefinitionValues}"),
+                DefinitionValueBody(client, contract, value), null, contract.Key, cancellationToken);
+            created++;
+        }
+
+        if (deleted + created > 0)
+        {
+            logger.LogInformation("Wrote the definition values of {ResourceKey} object {ObjectId} in tenant {TenantId}: {Deleted} deleted, {Created} created",
+                contract.Key, policyId, client.TenantId, deleted, created);
+        }
+
+        return (deleted, created);
+    }
+
+    /// <summary>The create body Graph takes: the value's own settings and every binding as an absolute URL of the catalog.</summary>
+    private static JsonObject DefinitionValueBody(TenantGraphClient client, GraphResourceContract contract, JsonObject value)
+    {
+        var definitionId = DefinitionId(value)!;
+        var definitionUrl = client.Url(contract.ApiVersion, $"deviceManagement/groupPolicyDefinitions('{definitionId}')").AbsoluteUri;
+        var body = new JsonObject
+        {
+            ["enabled"] = value["enabled"]?.DeepClone() ?? true,
+            ["definition@odata.bind"] = definitionUrl,
+        };
+        if (value["configurationType"] is { } configurationType)
+        {
+            body["configurationType"] = configurationType.DeepClone();
+        }
+
+        var presentations = new JsonArray();
+        foreach (var presentationValue in (value["presentationValues"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (Str(presentationValue["presentation"]?["id"]) is not { } presentationId)
+            {
+                continue;
+            }
+
+            var written = new JsonObject
+            {
+                ["@odata.type"] = presentationValue["@odata.type"]?.DeepClone(),
+                ["presentation@odata.bind"] = client.Url(contract.ApiVersion, $"deviceManagement/groupPolicyDefinitions('{definitionId}')/presentations('{presentationId}')").AbsoluteUri,
+            };
+            foreach (var name in new[] { "value", "values" })
+            {
+                if (presentationValue[name] is { } setting)
+                {
+                    written[name] = setting.DeepClone();
+                }
+            }
+
+            presentations.Add(written);
+        }
+
+        body["presentationValues"] = presentations;
+        return body;
+    }
+
+    private static string? DefinitionId(JsonObject value) => Str(value["definition"]?["id"]);
+
+    /// <summary>What makes two definition values the same setting: the definition, enabled, and each presentation's value.</summary>
+    private static string Signature(JsonObject value)
+    {
+        var presentations = (value["presentationValues"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(p => $"{Str(p["presentation"]?["id"])}={p["value"]?.ToJsonString()}{p["values"]?.ToJsonString()}")
+            .Order(StringComparer.Ordinal);
+        return $"{DefinitionId(value)}|{value["enabled"]?.ToJsonString() ?? "true"}|{string.Join(';', presentations)}";
+    }
+}
