@@ -83,21 +83,18 @@ internal static class MspNightBench
             }
         });
 
-        // The night: every schedule started at once (as the scheduler's tick would), one run per tenant.
+        // The night: every schedule started at once, as the scheduler's tick creates a slot's runs together (started one
+        // after the other, the starts alone took half a minute for 20 tenants on a busy machine and counted as wall time).
         var clock = Stopwatch.StartNew();
-        var runIds = new List<long>();
-        foreach (var tenant in tenants)
+        var runIds = (await Task.WhenAll(tenants.Select(async tenant =>
         {
             using var response = await api.PostAsync(new Uri("/api/operations", UriKind.Relative), new StringContent(
                 $$$"""{"type":"backup_schedule.run_now","tenantId":"{{{tenant.Id}}}","inputs":{"scheduleId":"{{{tenant.ScheduleId}}}"}}""", Encoding.UTF8, "application/json"));
             var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
-            {
-                throw new InvalidOperationException($"Starting the backup of {tenant.Name} answered {(int)response.StatusCode}: {body}");
-            }
-
-            runIds.Add(JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64());
-        }
+            return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK
+                ? JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64()
+                : throw new InvalidOperationException($"Starting the backup of {tenant.Name} answered {(int)response.StatusCode}: {body}");
+        }))).ToList();
 
         Console.WriteLine($"  {runIds.Count} runs started in {clock.Elapsed.TotalSeconds:0.0} s");
         List<Run> runs;
@@ -144,6 +141,7 @@ internal static class MspNightBench
 
         var optimum = Optimum.Compute([.. byTenant.Values.Select(v => v.Admitted)], limits);
         var wall = (runs.Max(r => r.CompletedAt!.Value) - runs.Min(r => r.CreatedAt)).TotalSeconds;
+        var startSpread = (runs.Max(r => r.CreatedAt) - runs.Min(r => r.CreatedAt)).TotalSeconds;
         var ratio = optimum.Seconds / wall;
         var succeeded = runs.Count(r => r.Outcome == "succeeded");
         var failed = runs.Count - succeeded;
@@ -174,7 +172,7 @@ internal static class MspNightBench
         text.AppendLine(inv, $"| per tenant, the fastest Graph allows | {optimum.PerTenantSeconds.Max():0.0} s for the largest tenant: {optimum.PerTenantBound} |");
         text.AppendLine(inv, $"| **throttle-limited optimum** | **{optimum.Seconds:0.0} s** — {optimum.FleetBound} |");
         text.AppendLine(inv, $"| **ratio optimum ÷ wall time** | **{ratio:0.00}** (target ≥ 0.70: {(ratio >= 0.7 ? "met" : "**missed**")}) |");
-        text.AppendLine(inv, $"| one run (started → completed) | min {runSeconds.FirstOrDefault():0.0} s, median {(runSeconds.Count > 0 ? runSeconds[runSeconds.Count / 2] : 0):0.0} s, max {runSeconds.LastOrDefault():0.0} s; waited in the queue up to {queueSeconds.DefaultIfEmpty(0).Max():0.0} s |");
+        text.AppendLine(inv, $"| one run (started → completed) | min {runSeconds.FirstOrDefault():0.0} s, median {(runSeconds.Count > 0 ? runSeconds[runSeconds.Count / 2] : 0):0.0} s, max {runSeconds.LastOrDefault():0.0} s; waited in the queue up to {queueSeconds.DefaultIfEmpty(0).Max():0.0} s; all runs created within {startSpread:0.0} s |");
         text.AppendLine(inv, $"| peak memory (RSS) | app {Mb(appRssBefore):0} MB before → peak {Mb(appPeak):0} MB; emulator {Mb(emulatorRssBefore):0} → {Mb(emulatorPeak):0} MB |");
         text.AppendLine(inv, $"| CPU used | app {appCpu:0.0} s, emulator {emulatorCpu:0.0} s ({appCpu / Math.Max(1, optimum.TotalRequests) * 1000:0.00} ms of app CPU per Graph call) |");
         Console.WriteLine();

@@ -16,9 +16,9 @@ namespace TenantAtlas.Backup.Jobs;
 /// <summary>
 /// The backup of one run (run now, retry, scheduled). Inside the tenant Graph envelope it streams the policies of the
 /// schedule's families (side by side) and reads each in full through the gateway, <see cref="BackupOptions.ReadsInFlight"/>
-/// at a time; then it stores one backup set with an item per policy read, and a scheduled run applies the schedule's retention. It reports only through its run: total, processed,
-/// succeeded and failed policies, <c>created</c> (the set), <c>pruned</c>, a failure entry per policy or family that could
-/// not be read, and the throttle figures (the envelope's).
+/// at a time; then it stores one backup set with an item per policy read, and a scheduled run applies the schedule's
+/// retention. It reports only through its run: total, processed, succeeded and failed policies, <c>created</c> (the set),
+/// <c>pruned</c>, a failure entry per policy or family that could not be read, and the throttle figures (the envelope's).
 /// <para>
 /// Partial success: a set is stored when at least one policy was read or nothing failed. The run succeeds when nothing
 /// failed, partially succeeds when some policies failed and others are in the set, and fails when nothing could be read.
