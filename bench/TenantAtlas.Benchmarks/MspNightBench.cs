@@ -165,7 +165,7 @@ internal static class MspNightBench
         text.AppendLine("| figure | value |");
         text.AppendLine("|---|---|");
         text.AppendLine(inv, $"| tenants × policies | {tenants.Count} tenants, {runs.Sum(r => r.Total):N0} policies listed, {runs.Sum(r => r.Succeeded):N0} backed up, {runs.Sum(r => r.Failed):N0} failed |");
-        text.AppendLine(inv, $"| runs | {succeeded} succeeded, {failed} not ({string.Join(", ", runs.Where(r => r.Outcome != "succeeded").GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"))}) |");
+        text.AppendLine(inv, $"| runs | {succeeded} succeeded, {failed} not{(failed == 0 ? "" : $" ({string.Join(", ", runs.Where(r => r.Outcome != "succeeded").GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"))})")} |");
         text.AppendLine(inv, $"| **wall time** (first run created → last run completed) | **{wall:0.0} s** |");
         text.AppendLine(inv, $"| Graph calls admitted by the emulator | {optimum.TotalRequests:N0} ({optimum.TotalRequests / (double)tenants.Count:0} per tenant: {byTenant.Values.Min(v => v.Admitted)}–{byTenant.Values.Max(v => v.Admitted)}) = {optimum.TotalRequests / wall:0} calls/s |");
         text.AppendLine(inv, $"| 429s answered by the emulator / counted by the runs | {throttled} / {runs.Sum(r => r.Throttled)} |");
