@@ -12,7 +12,7 @@
 # groups, backs Contoso-EU up, creates a restore request into Contoso-US (POST /api/restores), plans it and executes it,
 # sampling the app's RSS. Prints writes/s against the budget's maximum (target ≥ 0.8), items/s, 429s and peak memory.
 #
-# Knobs (environment): BENCH_ITEMS (1000), BENCH_KEEP=1 keeps the temp dir, Graph__Budget__Writes and other app
+# Knobs (environment): BENCH_ITEMS (1000), BENCH_LATENCY_MS (none; e.g. 80-200), BENCH_KEEP=1 keeps the temp dir, Graph__Budget__Writes and other app
 # settings pass through to the app.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,44 +28,26 @@ ta_bench_build 900 "$app_dir"
 ta_bench_build 900 "$src_root/src/TenantAtlas.GraphEmulator"
 ta_log "Building the benchmark (Release)"
 ta_bench_build 900 bench/TenantAtlas.Benchmarks
-emulator_dir="$src_root/src/TenantAtlas.GraphEmulator"
 bench_dll="$root/bench/TenantAtlas.Benchmarks/bin/Release/net10.0/TenantAtlas.Benchmarks.dll"
 
 ta_bench_pg_start
 ta_bench_app_db
 
-emulator_port=$(ta_free_port)
-emulator_https_port=$(ta_free_port)
-emulator_url="http://127.0.0.1:$emulator_port"
 target_tenant=1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
 # Four families, split 30/20/30/20; nothing else in the source.
 dc=$((items * 3 / 10)); cp=$((items * 2 / 10)); sc=$((items * 3 / 10)); ds=$((items - dc - cp - sc))
-ta_log "Starting the Graph emulator on $emulator_url: $items policies in Contoso, none in Contoso US (writes limited to 100 per 20 s)"
-(cd "$emulator_dir" && exec dotnet bin/Release/net10.0/TenantAtlas.GraphEmulator.dll --urls "$emulator_url" \
-   --GraphEmulator:HttpsPort="$emulator_https_port" --GraphEmulator:CertificatePath="$work/emulator.pfx" \
+ta_bench_emulator_start "$items policies in Contoso, none in Contoso US (writes limited to 100 per 20 s)" \
    --GraphEmulator:MaxRequestLogEntries=1000000 \
    --GraphEmulator:Tenants:0:Policies=0 --GraphEmulator:Tenants:0:Groups=300 --GraphEmulator:Tenants:0:DuplicateGroupNames=0 \
    --GraphEmulator:Tenants:0:FamilyCounts:deviceConfigurations=$dc --GraphEmulator:Tenants:0:FamilyCounts:deviceCompliancePolicies=$cp \
    --GraphEmulator:Tenants:0:FamilyCounts:configurationPolicies=$sc --GraphEmulator:Tenants:0:FamilyCounts:deviceManagementScripts=$ds \
    --GraphEmulator:Tenants:1:Seed=1 --GraphEmulator:Tenants:1:Groups=300 --GraphEmulator:Tenants:1:Policies=0 \
    --GraphEmulator:Tenants:1:AssignmentFilters=6 --GraphEmulator:Tenants:1:ScopeTags=4 \
-   --GraphEmulator:Tenants:1:WriteLimit=100 --GraphEmulator:Tenants:1:RequestLimit=1000 --GraphEmulator:Tenants:1:LimitWindowSeconds=20 \
-   --Logging:LogLevel:Default=Warning) >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-ta_bench_stop_at_exit "$emulator_pid"
-for _ in $(seq 1 120); do
-  curl -fs "$emulator_url/_emulator/certificate" -o "$work/emulator.pem" 2>/dev/null && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
-  sleep 0.5
-done
-[ -s "$work/emulator.pem" ] || { cat "$work/emulator.log" >&2; ta_log "The Graph emulator did not start"; exit 1; }
-thumbprint=$(openssl x509 -in "$work/emulator.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+   --GraphEmulator:Tenants:1:WriteLimit=100 --GraphEmulator:Tenants:1:RequestLimit=1000 --GraphEmulator:Tenants:1:LimitWindowSeconds=20
 
 # The demo's schedules exist (Contoso-EU's nightly one is the backup the restore comes from); the five-minute ones of the
 # other tenants are switched off, so nothing backs the target up while the benchmark runs (that would make the plan stale).
 export ASPNETCORE_ENVIRONMENT=Demo Demo__History=false Demo__BackupSchedules=true Logging__LogLevel__Default=Warning
-export Graph__TrustedCertificateThumbprints__0="$thumbprint"
-export Demo__GraphBaseUrl="$emulator_url" Demo__AuthorityHost="https://127.0.0.1:$emulator_https_port"
 
 ta_log "Migrating and seeding the demo accounts and tenants"
 ta_bench_migrate_and_seed
@@ -75,7 +57,7 @@ ta_bench_app_start
 sleep 2
 
 ta_log "Measuring"
-settings="app: $measured, Release, --role all, environment Demo, write budget ${Graph__Budget__Writes:-90} per 20 s; emulator in its own process, $items policies"
+settings="app: $measured, Release, --role all, environment Demo, write budget ${Graph__Budget__Writes:-90} per 20 s; emulator in its own process, $items policies, latency per Graph round trip $latency"
 status=0
 timeout 3600 dotnet "$bench_dll" restore --base-url "$base_url" --db "$TENANTATLAS_DB" --token "$token" --pid "$app_pid" \
   --emulator "$emulator_url" --target-emulator-tenant "$target_tenant" --source Contoso-EU --target Contoso-US \

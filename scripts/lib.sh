@@ -176,6 +176,37 @@ ta_bench_pg_start() {
 # ta_bench_psql ARG... — psql on that server as postgres (15 minutes at most).
 ta_bench_psql() { PGPASSWORD="$pg_password" timeout 900 "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
 
+# ta_bench_emulator_start WHAT ARG... — the Graph emulator built in $src_root, as its own process on free 127.0.0.1 ports
+# (Graph over http, the Entra authority over https with a self-signed certificate in $work), logging to $work/emulator.log,
+# stopped at exit; ARGs are its configuration (--GraphEmulator:…=…). With BENCH_LATENCY_MS (e.g. 80-200) every Graph round
+# trip waits a uniformly random time in that range (GraphEmulator:LatencyMs). Waits up to 60 s for the certificate, then
+# exports what the app needs to trust it and what seed-demo points the demo tenants at. Sets emulator_url,
+# emulator_https_port, emulator_pid, thumbprint and latency ("none" without BENCH_LATENCY_MS).
+ta_bench_emulator_start() {
+  local what=$1 dir="$src_root/src/TenantAtlas.GraphEmulator" port extra=()
+  shift
+  port=$(ta_free_port)
+  emulator_https_port=$(ta_free_port)
+  emulator_url="http://127.0.0.1:$port"
+  latency=${BENCH_LATENCY_MS:-none}
+  if [ "$latency" != none ]; then extra+=(--GraphEmulator:LatencyMs="$latency"); fi
+  ta_log "Starting the Graph emulator on $emulator_url: $what; latency per Graph round trip: $latency"
+  (cd "$dir" && exec dotnet bin/Release/net10.0/TenantAtlas.GraphEmulator.dll --urls "$emulator_url" \
+     --GraphEmulator:HttpsPort="$emulator_https_port" --GraphEmulator:CertificatePath="$work/emulator.pfx" \
+     "${extra[@]}" "$@" --Logging:LogLevel:Default=Warning) >"$work/emulator.log" 2>&1 &
+  emulator_pid=$!
+  ta_bench_stop_at_exit "$emulator_pid"
+  for _ in $(seq 1 120); do
+    curl -fs "$emulator_url/_emulator/certificate" -o "$work/emulator.pem" 2>/dev/null && break
+    kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  [ -s "$work/emulator.pem" ] || { cat "$work/emulator.log" >&2; ta_log "The Graph emulator did not start"; exit 1; }
+  thumbprint=$(openssl x509 -in "$work/emulator.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+  export Graph__TrustedCertificateThumbprints__0="$thumbprint"
+  export Demo__GraphBaseUrl="$emulator_url" Demo__AuthorityHost="https://127.0.0.1:$emulator_https_port"
+}
+
 # ta_bench_app_db — the app's database "tenantatlas" on that server, exported as TENANTATLAS_DB.
 ta_bench_app_db() {
   ta_bench_psql -d postgres -c "CREATE DATABASE tenantatlas"

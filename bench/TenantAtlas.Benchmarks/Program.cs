@@ -17,6 +17,12 @@ if (args is ["restore", ..])
     return await RestoreBench.RunAsync(args[1..]);
 }
 
+if (args is ["msp-night", ..])
+{
+    // The MSP-night benchmark (scripts/bench-msp-night.sh).
+    return await MspNightBench.RunAsync(args[1..]);
+}
+
 if (args is ["inventory", ..])
 {
     // The inventory sync benchmark (scripts/bench-inventory.sh).

@@ -19,6 +19,23 @@ public sealed class GraphEmulatorOptions
     public int MaxRequestLogEntries { get; set; } = 100_000;
 
     /// <summary>
+    /// Latency added to every Graph round trip, as milliseconds "MIN-MAX" (uniformly random per call, e.g. "80-200") or one
+    /// number; null: none. A <c>$batch</c> is one round trip (its items add none); token requests and the control API add
+    /// none. The delay comes before the call is admitted (service limits, log), as the network's does. For benchmarks.
+    /// </summary>
+    public string? LatencyMs { get; set; }
+
+    /// <summary>
+    /// More tenants made from one template, for benchmarks that need a fleet (an MSP's hundred tenants): tenant i (1…Count)
+    /// gets the ids and secret of <see cref="GeneratedTenants.TenantIdOf"/> and the template's sizes, limits and seed + i.
+    /// </summary>
+    public GeneratedTenants? GeneratedTenants { get; set; }
+
+    /// <summary>The configured tenants, then the generated ones.</summary>
+    public IEnumerable<TenantSpec> AllTenantSpecs() =>
+        GeneratedTenants is { Count: > 0 } generated ? Tenants.Concat(generated.Specs()) : Tenants;
+
+    /// <summary>
     /// Serve an https endpoint too: MSAL (inside Azure.Identity) refuses an authority that is not https,
     /// so the token endpoint must be reachable over TLS. The certificate is self-signed for 127.0.0.1/localhost.
     /// </summary>

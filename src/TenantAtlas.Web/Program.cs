@@ -1,7 +1,7 @@
 using TenantAtlas.Web.Demo;
 using TenantAtlas.Web.Platform;
 
-// Commands: (none) run the portal · migrate · seed-demo · tokens · legacy import|backfill. Options: --role web|worker|all.
+// Commands: (none) run the portal · migrate · seed-demo · seed-bench-tenants · tokens · legacy import|backfill. Options: --role web|worker|all.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
 var options = command == "run" && (args.Length == 0 || args[0] != "run") ? args : args[1..];
 var builder = WebApplication.CreateBuilder(options);
@@ -40,6 +40,15 @@ switch (command)
 
         return 0;
 
+    case "seed-bench-tenants":
+        if (app.Environment.IsProduction() && !builder.Configuration.GetValue("Demo:AllowInProduction", false))
+        {
+            app.Logger.LogError("Refusing to seed benchmark tenants in Production. Set Demo__AllowInProduction=true if you really mean it.");
+            return 2;
+        }
+
+        return await BenchTenantsCommand.RunAsync(app.Services, options);
+
     case "tokens":
         return await TokenCommand.RunAsync(app.Services, options);
 
@@ -47,7 +56,7 @@ switch (command)
         return await TenantAtlas.Legacy.Contracts.LegacyCommand.RunAsync(app.Services, options);
 
     default:
-        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: run (default), migrate, seed-demo, tokens create --user EMAIL [--expires DAYS] [--name NAME], legacy import (--from CONN | --csv DIR), legacy backfill.");
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: run (default), migrate, seed-demo, seed-bench-tenants --count N, tokens create --user EMAIL [--expires DAYS] [--name NAME], legacy import (--from CONN | --csv DIR), legacy backfill.");
         return 2;
 }
 

@@ -13,6 +13,12 @@ internal sealed class GraphDispatcher(EmulatorState state)
 {
     public async Task<GraphResponse> HandleAsync(GraphRequest request, string? authorization, CancellationToken cancellationToken)
     {
+        // The network's share of the call, before the service sees it; a $batch item travels inside its envelope.
+        if (!request.IsBatchItem && !state.Latency.IsNone)
+        {
+            await Task.Delay(state.Latency.Sample(Random.Shared), state.Time, cancellationToken);
+        }
+
         var requestId = Guid.NewGuid().ToString();
         var clientRequestId = request.Header("client-request-id");
         var now = state.Time.GetUtcNow();

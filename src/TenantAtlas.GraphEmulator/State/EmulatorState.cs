@@ -17,6 +17,7 @@ public sealed class EmulatorState
         Protector = new TokenProtector(options.SigningKey);
         Log = new RequestLog(Math.Max(1, options.MaxRequestLogEntries));
         Faults = new FaultEngine(options.TimeProvider);
+        Latency = LatencyRange.Parse(options.LatencyMs);
         Reset();
     }
 
@@ -27,6 +28,9 @@ public sealed class EmulatorState
     internal TokenProtector Protector { get; }
 
     internal FaultEngine Faults { get; }
+
+    /// <summary>The latency added to each Graph round trip (<see cref="GraphEmulatorOptions.LatencyMs"/>).</summary>
+    public LatencyRange Latency { get; }
 
     internal RequestLog Log { get; }
 
@@ -108,7 +112,7 @@ public sealed class EmulatorState
         Faults.Clear();
         Log.Clear();
         tenants.Clear();
-        foreach (var spec in Options.Tenants)
+        foreach (var spec in Options.AllTenantSpecs())
         {
             CreateTenant(spec);
         }

@@ -81,6 +81,26 @@ public sealed class BackupJobTests(EmulatorBackupFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Policies_are_read_several_at_a_time_not_one_round_trip_after_the_other()
+    {
+        // Every read of one policy takes 400 ms at the emulator: one at a time, no two reads could arrive within 400 ms.
+        var (emulated, tenantId) = await fixture.NewTenantAsync();
+        var schedule = await fixture.CreateScheduleAsync(BackupFixture.Nightly() with { Families = [GraphResourceKeys.DeviceConfigurations] }, tenant: tenantId);
+        fixture.Emulator.AddFault(FaultSpec.Latency("/beta/deviceManagement/deviceConfigurations/*", 400, emulated.TenantId));
+
+        var (result, run) = await RunJobAsync(tenantId, schedule);
+
+        result.Should().Be(OperationJobResult.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        (await SetOfRunAsync(run.RunId))!.Items.Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(GraphResourceKeys.DeviceConfigurations));
+        var reads = fixture.Emulator.RequestLog(emulated.TenantId)
+            .Where(e => e.Kind == "graph" && e.PathAndQuery.StartsWith("/beta/deviceManagement/deviceConfigurations/", StringComparison.Ordinal))
+            .Select(e => e.Timestamp).Order().ToList();
+        reads.Count.Should().BeGreaterThanOrEqualTo(4);
+        var mostAtOnce = reads.Select(t => reads.Count(o => o >= t && o < t.AddMilliseconds(400))).Max();
+        mostAtOnce.Should().BeGreaterThanOrEqualTo(2, "the backup keeps several reads in flight (Backup:ReadsInFlight, default 4)");
+    }
+
+    [Fact]
     public async Task A_policy_that_cannot_be_read_is_a_failure_entry_and_the_run_partially_succeeds()
     {
         var (emulated, tenantId) = await fixture.NewTenantAsync();
