@@ -146,6 +146,19 @@ internal static class CollectionHandlers
             throw GraphException.BadRequest("A compliance policy must be created with scheduledActionsForRule.", source);
         }
 
+        // An update profile names what it deploys: Intune refuses one without its release or approval type.
+        var updateProfileRequires = family.Name switch
+        {
+            GraphFamilies.WindowsFeatureUpdateProfiles => "featureUpdateVersion",
+            GraphFamilies.WindowsQualityUpdateProfiles => "expeditedUpdateSettings",
+            GraphFamilies.WindowsDriverUpdateProfiles => "approvalType",
+            _ => null,
+        };
+        if (updateProfileRequires is not null && body[updateProfileRequires] is null)
+        {
+            throw GraphException.BadRequest($"The property '{updateProfileRequires}' is required.", source);
+        }
+
         if (family.Name == GraphFamilies.DeviceManagementScripts && body["scriptContent"] is JsonValue content
             && !IsBase64(content.GetValue<string>()))
         {
@@ -212,6 +225,7 @@ internal static class CollectionHandlers
                 }
             }
 
+            IntuneShapes.DeriveUpdateRelease(family.Name, resource.Data);
             tenant.Touch(family.Name, resource);
             return GraphResponse.NoContent();
         }
@@ -498,6 +512,20 @@ internal static class CollectionHandlers
                 ["templateFamily"] = "none",
                 ["templateDisplayName"] = null,
                 ["templateDisplayVersion"] = null,
+            };
+        }
+
+        IntuneShapes.DeriveUpdateRelease(family.Name, data);
+        if (family.Name == GraphFamilies.WindowsDriverUpdateProfiles)
+        {
+            // A new driver profile has no devices reporting yet; its first inventory sync is Intune's.
+            data["deviceReporting"] = 0;
+            data["newUpdates"] = 0;
+            data["inventorySyncStatus"] = new JsonObject
+            {
+                ["@odata.type"] = "microsoft.graph.windowsDriverUpdateProfileInventorySyncStatus",
+                ["lastSuccessfulSyncDateTime"] = now,
+                ["driverInventorySyncState"] = "success",
             };
         }
 

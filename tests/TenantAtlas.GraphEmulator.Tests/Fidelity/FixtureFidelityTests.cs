@@ -29,6 +29,9 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["deviceShellScripts"] = (GraphFamilies.DeviceShellScripts, null),
         ["deviceCustomAttributeShellScripts"] = (GraphFamilies.DeviceCustomAttributeShellScripts, null),
         ["deviceComplianceScripts"] = (GraphFamilies.DeviceComplianceScripts, null),
+        ["windowsFeatureUpdateProfiles"] = (GraphFamilies.WindowsFeatureUpdateProfiles, null),
+        ["windowsQualityUpdateProfiles"] = (GraphFamilies.WindowsQualityUpdateProfiles, null),
+        ["windowsDriverUpdateProfiles"] = (GraphFamilies.WindowsDriverUpdateProfiles, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),
@@ -197,6 +200,9 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
             [GraphFamilies.MobileAppConfigurations] = 12,
             [GraphFamilies.ManagedAppPolicies] = 15,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 15,
+            [GraphFamilies.WindowsFeatureUpdateProfiles] = 3,
+            [GraphFamilies.WindowsQualityUpdateProfiles] = 3,
+            [GraphFamilies.WindowsDriverUpdateProfiles] = 3,
         };
     });
 
