@@ -597,6 +597,30 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Compliance policies of the settings catalog (Linux, newer platforms): settings like configurationPolicies and
+            // the actions for noncompliance like deviceCompliancePolicies. A create carries both; the update is a PUT of
+            // the settings-catalog properties, so it rewrites the settings and leaves the target's actions as they are.
+            Key = GraphResourceKeys.CompliancePolicies,
+            Label = "Compliance policies (settings catalog)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Compliance,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/compliancePolicies",
+            ListSelect = ["id", "name", "description", "platforms", "technologies", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "settingCount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments,settings,scheduledActionsForRule($expand=scheduledActionConfigurations)",
+            ReadNavigations = ["settings"],
+            DisplayNameProperty = "name",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PUT",
+            UpdateBodyProperties = ["name", "description", "platforms", "technologies", "settings", "roleScopeTagIds"],
+            AssignAction = "assign",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
             Key = GraphResourceKeys.AssignmentFilters,
             Label = "Assignment filters",
             Kind = GraphResourceKind.Dependency,

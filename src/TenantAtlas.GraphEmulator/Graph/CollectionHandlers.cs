@@ -330,10 +330,11 @@ internal static class CollectionHandlers
 
         var navigations = new HashSet<string>(family.Navigations, StringComparer.Ordinal) { "assignments" };
         BodyValidator.Validate(body, schema, navigations, source);
-        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is JsonArray rules)
+        if (family.Navigations.Contains("scheduledActionsForRule") && body["scheduledActionsForRule"] is JsonArray rules)
         {
-            var ruleSchema = GraphSchema.Get("microsoft.graph.deviceComplianceScheduledActionForRule");
-            var actionSchema = GraphSchema.Get("microsoft.graph.deviceComplianceActionItem");
+            var (ruleType, actionType) = ScheduledActionTypes(family);
+            var ruleSchema = GraphSchema.Get(ruleType);
+            var actionSchema = GraphSchema.Get(actionType);
             foreach (var rule in rules.OfType<JsonObject>())
             {
                 BodyValidator.Validate(rule, ruleSchema, RuleNavigations, source);
@@ -344,7 +345,7 @@ internal static class CollectionHandlers
             }
         }
 
-        if (family.Name == GraphFamilies.ConfigurationPolicies && body["settings"] is JsonArray settings)
+        if (family.UpdateWithPut && body["settings"] is JsonArray settings)
         {
             var settingSchema = GraphSchema.Get("microsoft.graph.deviceManagementConfigurationSetting");
             foreach (var setting in settings.OfType<JsonObject>())
@@ -353,6 +354,12 @@ internal static class CollectionHandlers
             }
         }
     }
+
+    /// <summary>The rule and action types of a family's actions for noncompliance (settings-catalog compliance has its own).</summary>
+    public static (string Rule, string Action) ScheduledActionTypes(FamilyDefinition family) =>
+        family.Name == GraphFamilies.CompliancePolicies
+            ? ("microsoft.graph.deviceManagementComplianceScheduledActionForRule", "microsoft.graph.deviceManagementComplianceActionItem")
+            : ("microsoft.graph.deviceComplianceScheduledActionForRule", "microsoft.graph.deviceComplianceActionItem");
 
     private static readonly IReadOnlySet<string> RuleNavigations = new HashSet<string>(StringComparer.Ordinal) { "scheduledActionConfigurations", "settingDefinitions" };
 
@@ -502,6 +509,12 @@ internal static class CollectionHandlers
             data["roleScopeTagIds"] = new JsonArray("0");
         }
 
+        if (family.Name == GraphFamilies.CompliancePolicies)
+        {
+            data["creationSource"] ??= null;
+            data["isAssigned"] = false;
+        }
+
         if (family.Name == GraphFamilies.ConfigurationPolicies)
         {
             data["creationSource"] ??= null;
@@ -545,13 +558,13 @@ internal static class CollectionHandlers
 
     private static void AddNavigationsFromBody(FamilyDefinition family, JsonObject body, StoredResource resource)
     {
-        if (family.Name == GraphFamilies.ConfigurationPolicies && body["settings"] is JsonArray settings)
+        if (family.UpdateWithPut && body["settings"] is JsonArray settings)
         {
             resource.Settings.AddRange(NumberSettings(settings));
             resource.Data["settingCount"] = resource.Settings.Count;
         }
 
-        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is JsonArray rules)
+        if (family.Navigations.Contains("scheduledActionsForRule") && body["scheduledActionsForRule"] is JsonArray rules)
         {
             foreach (var rule in rules.OfType<JsonObject>())
             {

@@ -264,6 +264,24 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // Compliance of the settings catalog: settings (PUT like configurationPolicies) and actions for noncompliance.
+            Name = GraphFamilies.CompliancePolicies,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementCompliancePolicy",
+            AssignmentType = "microsoft.graph.deviceManagementConfigurationPolicyAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            UpdateWithPut = true,
+            NameProperty = "name",
+            BaseProperties = Set(
+                "id", "name", "description", "platforms", "technologies", "createdDateTime", "lastModifiedDateTime", "settingCount",
+                "creationSource", "roleScopeTagIds", "isAssigned"),
+            Navigations = Set("settings", "scheduledActionsForRule"),
+        },
+        new()
+        {
             Name = GraphFamilies.MobileAppConfigurations,
             Parent = "deviceAppManagement",
             EntityType = "microsoft.graph.managedDeviceMobileAppConfiguration",

@@ -16,6 +16,7 @@ public static class GraphFamilies
     public const string WindowsFeatureUpdateProfiles = "windowsFeatureUpdateProfiles";
     public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
+    public const string CompliancePolicies = "compliancePolicies";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -41,6 +42,7 @@ public static class GraphFamilies
         WindowsFeatureUpdateProfiles,
         WindowsQualityUpdateProfiles,
         WindowsDriverUpdateProfiles,
+        CompliancePolicies,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

@@ -34,6 +34,7 @@ internal static class IntuneShapes
             GraphFamilies.WindowsFeatureUpdateProfiles => FeatureUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.WindowsQualityUpdateProfiles => QualityUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.WindowsDriverUpdateProfiles => DriverUpdateProfile(rng, ctx, id, index, times),
+            GraphFamilies.CompliancePolicies => SettingsCompliancePolicy(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -53,7 +54,7 @@ internal static class IntuneShapes
             resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
         }
 
-        if (family == GraphFamilies.ConfigurationPolicies)
+        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies)
         {
             resource.Data["isAssigned"] = resource.Assignments.Count > 0;
         }
@@ -68,14 +69,15 @@ internal static class IntuneShapes
     public static void Reshape(FamilyDefinition family, StoredResource resource)
     {
         resource.Data = Shaped(resource.Data, family.EntityType);
+        var (ruleType, actionType) = CollectionHandlers.ScheduledActionTypes(family);
         for (var i = 0; i < resource.ScheduledActionsForRule.Count; i++)
         {
             var rule = resource.ScheduledActionsForRule[i];
-            var shaped = Shaped(rule, "microsoft.graph.deviceComplianceScheduledActionForRule");
+            var shaped = Shaped(rule, ruleType);
             shaped["scheduledActionConfigurations"] = Json.Array(
                 (rule["scheduledActionConfigurations"] as JsonArray ?? [])
                 .OfType<JsonObject>()
-                .Select(action => (JsonNode?)Shaped(action, "microsoft.graph.deviceComplianceActionItem")));
+                .Select(action => (JsonNode?)Shaped(action, actionType)));
             resource.ScheduledActionsForRule[i] = shaped;
         }
 
@@ -808,6 +810,79 @@ internal static class IntuneShapes
             },
         };
         return new StoredResource(data);
+    }
+
+    private static readonly (string DefinitionId, string Kind, string[] Values)[] LinuxComplianceSettings =
+    [
+        ("linux_deviceencryption_required", "choice", ["_false", "_true"]),
+        ("linux_passwordpolicy_minimumlength", "integer", ["8", "12", "14"]),
+        ("linux_passwordpolicy_minimumdigits", "integer", ["1", "2"]),
+        ("linux_passwordpolicy_minimumlowercase", "integer", ["1", "2"]),
+        ("linux_passwordpolicy_minimumsymbols", "integer", ["0", "1"]),
+    ];
+
+    /// <summary>
+    /// A compliance policy of the settings catalog (Linux): settings as in configurationPolicies, and one rule of actions
+    /// for noncompliance (block at once, sometimes a notification a day later).
+    /// </summary>
+    private static StoredResource SettingsCompliancePolicy(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = $"LNX - Compliance - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? "Linux devices must meet the baseline" : "",
+            ["platforms"] = "linux",
+            ["technologies"] = "linuxMdm",
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["settingCount"] = 0,
+            ["creationSource"] = null,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["isAssigned"] = false,
+        };
+        var resource = new StoredResource(data);
+        var used = new HashSet<int>();
+        for (var i = rng.Between(1, 4); i > 0; i--)
+        {
+            var pick = rng.Next(LinuxComplianceSettings.Length);
+            if (used.Add(pick))
+            {
+                resource.Settings.Add(Setting(resource.Settings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), LinuxComplianceSettings[pick], rng));
+            }
+        }
+
+        data["settingCount"] = resource.Settings.Count;
+        var actions = Json.Array(
+        [
+            new JsonObject
+            {
+                ["id"] = rng.Guid(),
+                ["gracePeriodHours"] = 0,
+                ["actionType"] = "block",
+                ["notificationTemplateId"] = "",
+                ["notificationMessageCCList"] = Json.Empty(),
+            },
+        ]);
+        if (rng.Chance(0.5))
+        {
+            actions.Add(new JsonObject
+            {
+                ["id"] = rng.Guid(),
+                ["gracePeriodHours"] = 24,
+                ["actionType"] = "notification",
+                ["notificationTemplateId"] = rng.Guid(),
+                ["notificationMessageCCList"] = Json.Empty(),
+            });
+        }
+
+        resource.ScheduledActionsForRule.Add(new JsonObject
+        {
+            ["id"] = rng.Guid(),
+            ["ruleName"] = null,
+            ["scheduledActionConfigurations"] = actions,
+        });
+        return resource;
     }
 
     /// <summary>

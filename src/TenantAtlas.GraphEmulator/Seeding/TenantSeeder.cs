@@ -15,7 +15,7 @@ internal static class TenantSeeder
         (GraphFamilies.DeviceConfigurations, 25),
         (GraphFamilies.DeviceCompliancePolicies, 10),
         // The newer families take their share from the settings catalog, so the older families keep their counts.
-        (GraphFamilies.ConfigurationPolicies, 13),
+        (GraphFamilies.ConfigurationPolicies, 12),
         (GraphFamilies.GroupPolicyConfigurations, 10),
         (GraphFamilies.DeviceManagementScripts, 8),
         (GraphFamilies.MobileAppConfigurations, 5),
@@ -28,6 +28,7 @@ internal static class TenantSeeder
         (GraphFamilies.WindowsFeatureUpdateProfiles, 1),
         (GraphFamilies.WindowsQualityUpdateProfiles, 1),
         (GraphFamilies.WindowsDriverUpdateProfiles, 1),
+        (GraphFamilies.CompliancePolicies, 1),
     ];
 
     public static Dictionary<string, ResourceCollection> Seed(TenantSpec spec, string domain, out SeedContext context)

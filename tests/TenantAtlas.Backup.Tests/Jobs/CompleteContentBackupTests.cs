@@ -22,6 +22,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
         GraphResourceKeys.DeviceComplianceScripts,
         GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
+        GraphResourceKeys.CompliancePolicies,
     ];
 
     /// <summary>
@@ -38,6 +39,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.WindowsFeatureUpdateProfiles] = (["featureUpdateVersion", "deployableContentDisplayName", "endOfSupportDate"], []),
         [GraphResourceKeys.WindowsQualityUpdateProfiles] = (["expeditedUpdateSettings", "releaseDateDisplayName"], []),
         [GraphResourceKeys.WindowsDriverUpdateProfiles] = (["approvalType", "deploymentDeferralInDays", "inventorySyncStatus"], []),
+        [GraphResourceKeys.CompliancePolicies] = (["settings", "scheduledActionsForRule"], []),
     };
 
     private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)
@@ -64,6 +66,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
                 [GraphResourceKeys.WindowsFeatureUpdateProfiles] = 4,
                 [GraphResourceKeys.WindowsQualityUpdateProfiles] = 4,
                 [GraphResourceKeys.WindowsDriverUpdateProfiles] = 4,
+                [GraphResourceKeys.CompliancePolicies] = 4,
             };
         });
 
@@ -78,7 +81,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
         }
 
-        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles })
+        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies })
         {
             set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }

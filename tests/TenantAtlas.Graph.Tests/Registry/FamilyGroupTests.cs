@@ -50,6 +50,7 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphFamilyGroup.Updates)]
     [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles, GraphFamilyGroup.Updates)]
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles, GraphFamilyGroup.Updates)]
+    [InlineData(GraphResourceKeys.CompliancePolicies, GraphFamilyGroup.Compliance)]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.ManagedAppPolicies, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphFamilyGroup.Enrollment)]

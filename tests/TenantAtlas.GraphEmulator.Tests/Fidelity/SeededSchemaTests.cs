@@ -141,6 +141,7 @@ public sealed partial class SeededSchemaTests(EmulatorFixture fixture) : IClassF
             [GraphFamilies.WindowsFeatureUpdateProfiles] = 3,
             [GraphFamilies.WindowsQualityUpdateProfiles] = 3,
             [GraphFamilies.WindowsDriverUpdateProfiles] = 3,
+            [GraphFamilies.CompliancePolicies] = 3,
         };
     });
 

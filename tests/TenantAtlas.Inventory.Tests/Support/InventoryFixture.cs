@@ -34,6 +34,7 @@ public sealed class InventoryFixture : EmulatorTenantFixture
             [GraphResourceKeys.WindowsFeatureUpdateProfiles] = 2,
             [GraphResourceKeys.WindowsQualityUpdateProfiles] = 2,
             [GraphResourceKeys.WindowsDriverUpdateProfiles] = 2,
+            [GraphResourceKeys.CompliancePolicies] = 2,
         },
     };
 

@@ -25,6 +25,7 @@ public sealed class PlatformTests
     [InlineData(GraphResourceKeys.WindowsFeatureUpdateProfiles, null, null, "Windows")]
     [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles, null, null, "Windows")]
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.CompliancePolicies, null, "linux", "Linux")]
     [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts, null, null, "macOS")]
     [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.targetedManagedAppConfiguration", null, "Multiple")]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, "#microsoft.graph.someFutureConfiguration", null, null)]
