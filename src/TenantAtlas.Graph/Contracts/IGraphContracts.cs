@@ -68,6 +68,10 @@ public static class GraphResourceKeys
     public const string DeviceShellScripts = "deviceShellScripts";
     public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
     public const string DeviceComplianceScripts = "deviceComplianceScripts";
+    public const string WindowsFeatureUpdateProfiles = "windowsFeatureUpdateProfiles";
+    public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
+    public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
+    public const string CompliancePolicies = "compliancePolicies";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";

@@ -534,6 +534,93 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Windows feature update profiles: which Windows release devices move to. Intune derives the release's display
+            // name and end of support from featureUpdateVersion, so a write leaves them out.
+            Key = GraphResourceKeys.WindowsFeatureUpdateProfiles,
+            Label = "Feature updates",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Updates,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/windowsFeatureUpdateProfiles",
+            ListSelect = [.. Summary, "featureUpdateVersion"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ExtraStripBeforeWrite = ["deployableContentDisplayName", "endOfSupportDate"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // Quality update profiles (expedited quality updates): the release and the forced-reboot grace period; the
+            // release's display names are Intune's own.
+            Key = GraphResourceKeys.WindowsQualityUpdateProfiles,
+            Label = "Quality updates",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Updates,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/windowsQualityUpdateProfiles",
+            ListSelect = [.. Summary, "expeditedUpdateSettings"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ExtraStripBeforeWrite = ["releaseDateDisplayName", "deployableContentDisplayName"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // Driver update profiles: approval type and deferral. Device counts and the inventory sync status are
+            // reports Intune keeps; the drivers approved by hand (driverInventories) are not part of the profile's backup.
+            Key = GraphResourceKeys.WindowsDriverUpdateProfiles,
+            Label = "Driver updates",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Updates,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/windowsDriverUpdateProfiles",
+            ListSelect = [.. Summary, "approvalType", "deploymentDeferralInDays"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ExtraStripBeforeWrite = ["deviceReporting", "newUpdates", "inventorySyncStatus"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // Compliance policies of the settings catalog (Linux, newer platforms): settings like configurationPolicies and
+            // the actions for noncompliance like deviceCompliancePolicies. A create carries both; the update is a PUT of
+            // the settings-catalog properties, so it rewrites the settings and leaves the target's actions as they are.
+            Key = GraphResourceKeys.CompliancePolicies,
+            Label = "Compliance policies (settings catalog)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Compliance,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/compliancePolicies",
+            ListSelect = ["id", "name", "description", "platforms", "technologies", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "settingCount"],
+            ListExpand = "assignments",
+            GetExpand = "assignments,settings,scheduledActionsForRule($expand=scheduledActionConfigurations)",
+            ReadNavigations = ["settings"],
+            DisplayNameProperty = "name",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PUT",
+            UpdateBodyProperties = ["name", "description", "platforms", "technologies", "settings", "roleScopeTagIds"],
+            AssignAction = "assign",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
             Key = GraphResourceKeys.AssignmentFilters,
             Label = "Assignment filters",
             Kind = GraphResourceKind.Dependency,

@@ -146,6 +146,19 @@ internal static class CollectionHandlers
             throw GraphException.BadRequest("A compliance policy must be created with scheduledActionsForRule.", source);
         }
 
+        // An update profile names what it deploys: Intune refuses one without its release or approval type.
+        var updateProfileRequires = family.Name switch
+        {
+            GraphFamilies.WindowsFeatureUpdateProfiles => "featureUpdateVersion",
+            GraphFamilies.WindowsQualityUpdateProfiles => "expeditedUpdateSettings",
+            GraphFamilies.WindowsDriverUpdateProfiles => "approvalType",
+            _ => null,
+        };
+        if (updateProfileRequires is not null && body[updateProfileRequires] is null)
+        {
+            throw GraphException.BadRequest($"The property '{updateProfileRequires}' is required.", source);
+        }
+
         if (family.Name == GraphFamilies.DeviceManagementScripts && body["scriptContent"] is JsonValue content
             && !IsBase64(content.GetValue<string>()))
         {
@@ -212,6 +225,7 @@ internal static class CollectionHandlers
                 }
             }
 
+            IntuneShapes.DeriveUpdateRelease(family.Name, resource.Data);
             tenant.Touch(family.Name, resource);
             return GraphResponse.NoContent();
         }
@@ -316,10 +330,11 @@ internal static class CollectionHandlers
 
         var navigations = new HashSet<string>(family.Navigations, StringComparer.Ordinal) { "assignments" };
         BodyValidator.Validate(body, schema, navigations, source);
-        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is JsonArray rules)
+        if (family.Navigations.Contains("scheduledActionsForRule") && body["scheduledActionsForRule"] is JsonArray rules)
         {
-            var ruleSchema = GraphSchema.Get("microsoft.graph.deviceComplianceScheduledActionForRule");
-            var actionSchema = GraphSchema.Get("microsoft.graph.deviceComplianceActionItem");
+            var (ruleType, actionType) = ScheduledActionTypes(family);
+            var ruleSchema = GraphSchema.Get(ruleType);
+            var actionSchema = GraphSchema.Get(actionType);
             foreach (var rule in rules.OfType<JsonObject>())
             {
                 BodyValidator.Validate(rule, ruleSchema, RuleNavigations, source);
@@ -330,7 +345,7 @@ internal static class CollectionHandlers
             }
         }
 
-        if (family.Name == GraphFamilies.ConfigurationPolicies && body["settings"] is JsonArray settings)
+        if (family.UpdateWithPut && body["settings"] is JsonArray settings)
         {
             var settingSchema = GraphSchema.Get("microsoft.graph.deviceManagementConfigurationSetting");
             foreach (var setting in settings.OfType<JsonObject>())
@@ -339,6 +354,12 @@ internal static class CollectionHandlers
             }
         }
     }
+
+    /// <summary>The rule and action types of a family's actions for noncompliance (settings-catalog compliance has its own).</summary>
+    public static (string Rule, string Action) ScheduledActionTypes(FamilyDefinition family) =>
+        family.Name == GraphFamilies.CompliancePolicies
+            ? ("microsoft.graph.deviceManagementComplianceScheduledActionForRule", "microsoft.graph.deviceManagementComplianceActionItem")
+            : ("microsoft.graph.deviceComplianceScheduledActionForRule", "microsoft.graph.deviceComplianceActionItem");
 
     private static readonly IReadOnlySet<string> RuleNavigations = new HashSet<string>(StringComparer.Ordinal) { "scheduledActionConfigurations", "settingDefinitions" };
 
@@ -488,6 +509,12 @@ internal static class CollectionHandlers
             data["roleScopeTagIds"] = new JsonArray("0");
         }
 
+        if (family.Name == GraphFamilies.CompliancePolicies)
+        {
+            data["creationSource"] ??= null;
+            data["isAssigned"] = false;
+        }
+
         if (family.Name == GraphFamilies.ConfigurationPolicies)
         {
             data["creationSource"] ??= null;
@@ -498,6 +525,20 @@ internal static class CollectionHandlers
                 ["templateFamily"] = "none",
                 ["templateDisplayName"] = null,
                 ["templateDisplayVersion"] = null,
+            };
+        }
+
+        IntuneShapes.DeriveUpdateRelease(family.Name, data);
+        if (family.Name == GraphFamilies.WindowsDriverUpdateProfiles)
+        {
+            // A new driver profile has no devices reporting yet; its first inventory sync is Intune's.
+            data["deviceReporting"] = 0;
+            data["newUpdates"] = 0;
+            data["inventorySyncStatus"] = new JsonObject
+            {
+                ["@odata.type"] = "microsoft.graph.windowsDriverUpdateProfileInventorySyncStatus",
+                ["lastSuccessfulSyncDateTime"] = now,
+                ["driverInventorySyncState"] = "success",
             };
         }
 
@@ -517,13 +558,13 @@ internal static class CollectionHandlers
 
     private static void AddNavigationsFromBody(FamilyDefinition family, JsonObject body, StoredResource resource)
     {
-        if (family.Name == GraphFamilies.ConfigurationPolicies && body["settings"] is JsonArray settings)
+        if (family.UpdateWithPut && body["settings"] is JsonArray settings)
         {
             resource.Settings.AddRange(NumberSettings(settings));
             resource.Data["settingCount"] = resource.Settings.Count;
         }
 
-        if (family.Name == GraphFamilies.DeviceCompliancePolicies && body["scheduledActionsForRule"] is JsonArray rules)
+        if (family.Navigations.Contains("scheduledActionsForRule") && body["scheduledActionsForRule"] is JsonArray rules)
         {
             foreach (var rule in rules.OfType<JsonObject>())
             {

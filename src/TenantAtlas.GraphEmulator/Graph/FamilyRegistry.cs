@@ -216,6 +216,72 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // Feature update profiles: Intune fills the release's display name and end of support from the version.
+            Name = GraphFamilies.WindowsFeatureUpdateProfiles,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.windowsFeatureUpdateProfile",
+            AssignmentType = "microsoft.graph.windowsFeatureUpdateProfileAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            BaseProperties = Set(
+                "id", "displayName", "description", "featureUpdateVersion", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds",
+                "deployableContentDisplayName", "endOfSupportDate"),
+        },
+        new()
+        {
+            // Quality update profiles: an expedited quality update (release and days until a forced reboot).
+            Name = GraphFamilies.WindowsQualityUpdateProfiles,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.windowsQualityUpdateProfile",
+            AssignmentType = "microsoft.graph.windowsQualityUpdateProfileAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            BaseProperties = Set(
+                "id", "displayName", "description", "expeditedUpdateSettings", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds",
+                "releaseDateDisplayName", "deployableContentDisplayName"),
+        },
+        new()
+        {
+            // Driver update profiles: manual or automatic approval (with a deferral); device counts are Intune's reports.
+            Name = GraphFamilies.WindowsDriverUpdateProfiles,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.windowsDriverUpdateProfile",
+            AssignmentType = "microsoft.graph.windowsDriverUpdateProfileAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            BaseProperties = Set(
+                "id", "displayName", "description", "approvalType", "deviceReporting", "newUpdates", "deploymentDeferralInDays",
+                "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "inventorySyncStatus"),
+        },
+        new()
+        {
+            // Compliance of the settings catalog: settings (PUT like configurationPolicies) and actions for noncompliance.
+            Name = GraphFamilies.CompliancePolicies,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementCompliancePolicy",
+            AssignmentType = "microsoft.graph.deviceManagementConfigurationPolicyAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            UpdateWithPut = true,
+            NameProperty = "name",
+            BaseProperties = Set(
+                "id", "name", "description", "platforms", "technologies", "createdDateTime", "lastModifiedDateTime", "settingCount",
+                "creationSource", "roleScopeTagIds", "isAssigned"),
+            Navigations = Set("settings", "scheduledActionsForRule"),
+        },
+        new()
+        {
             Name = GraphFamilies.MobileAppConfigurations,
             Parent = "deviceAppManagement",
             EntityType = "microsoft.graph.managedDeviceMobileAppConfiguration",

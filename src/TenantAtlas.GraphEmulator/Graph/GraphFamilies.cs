@@ -13,6 +13,10 @@ public static class GraphFamilies
     public const string DeviceShellScripts = "deviceShellScripts";
     public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
     public const string DeviceComplianceScripts = "deviceComplianceScripts";
+    public const string WindowsFeatureUpdateProfiles = "windowsFeatureUpdateProfiles";
+    public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
+    public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
+    public const string CompliancePolicies = "compliancePolicies";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -35,6 +39,10 @@ public static class GraphFamilies
         DeviceShellScripts,
         DeviceCustomAttributeShellScripts,
         DeviceComplianceScripts,
+        WindowsFeatureUpdateProfiles,
+        WindowsQualityUpdateProfiles,
+        WindowsDriverUpdateProfiles,
+        CompliancePolicies,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

@@ -31,6 +31,10 @@ internal static class IntuneShapes
             GraphFamilies.DeviceShellScripts => ShellScript(rng, ctx, id, index, times),
             GraphFamilies.DeviceCustomAttributeShellScripts => CustomAttributeScript(rng, ctx, id, index, times),
             GraphFamilies.DeviceComplianceScripts => ComplianceScript(rng, ctx, id, index, times),
+            GraphFamilies.WindowsFeatureUpdateProfiles => FeatureUpdateProfile(rng, ctx, id, index, times),
+            GraphFamilies.WindowsQualityUpdateProfiles => QualityUpdateProfile(rng, ctx, id, index, times),
+            GraphFamilies.WindowsDriverUpdateProfiles => DriverUpdateProfile(rng, ctx, id, index, times),
+            GraphFamilies.CompliancePolicies => SettingsCompliancePolicy(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -50,7 +54,7 @@ internal static class IntuneShapes
             resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
         }
 
-        if (family == GraphFamilies.ConfigurationPolicies)
+        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies)
         {
             resource.Data["isAssigned"] = resource.Assignments.Count > 0;
         }
@@ -65,14 +69,15 @@ internal static class IntuneShapes
     public static void Reshape(FamilyDefinition family, StoredResource resource)
     {
         resource.Data = Shaped(resource.Data, family.EntityType);
+        var (ruleType, actionType) = CollectionHandlers.ScheduledActionTypes(family);
         for (var i = 0; i < resource.ScheduledActionsForRule.Count; i++)
         {
             var rule = resource.ScheduledActionsForRule[i];
-            var shaped = Shaped(rule, "microsoft.graph.deviceComplianceScheduledActionForRule");
+            var shaped = Shaped(rule, ruleType);
             shaped["scheduledActionConfigurations"] = Json.Array(
                 (rule["scheduledActionConfigurations"] as JsonArray ?? [])
                 .OfType<JsonObject>()
-                .Select(action => (JsonNode?)Shaped(action, "microsoft.graph.deviceComplianceActionItem")));
+                .Select(action => (JsonNode?)Shaped(action, actionType)));
             resource.ScheduledActionsForRule[i] = shaped;
         }
 
@@ -729,6 +734,187 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    /// <summary>Windows releases a feature update profile can name, with the end of servicing Intune reports for each.</summary>
+    private static readonly (string Version, string EndOfSupport)[] FeatureReleases =
+    [
+        ("Windows 10, version 22H2", "2025-10-14T00:00:00Z"), ("Windows 11, version 22H2", "2025-10-14T00:00:00Z"),
+        ("Windows 11, version 23H2", "2026-11-10T00:00:00Z"), ("Windows 11, version 24H2", "2027-10-12T00:00:00Z"),
+    ];
+
+    /// <summary>Quality update releases (Patch Tuesday "B" releases) an expedited profile can name.</summary>
+    private static readonly string[] QualityReleases =
+    [
+        "2025-03-11T00:00:00Z", "2025-04-08T00:00:00Z", "2025-05-13T00:00:00Z", "2025-06-10T00:00:00Z",
+    ];
+
+    private static readonly int[] DeferralDays = [0, 7, 14, 30];
+
+    private static StoredResource FeatureUpdateProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var (version, _) = rng.Pick(FeatureReleases);
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = $"FU - {version.Replace("Windows ", "Win", StringComparison.Ordinal)} {rng.Pick(Rings)} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? $"Moves {rng.Pick(Rings)} devices to {version}" : "",
+            ["featureUpdateVersion"] = version,
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        DeriveUpdateRelease(GraphFamilies.WindowsFeatureUpdateProfiles, data);
+        return new StoredResource(data);
+    }
+
+    private static StoredResource QualityUpdateProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = $"QU - Expedite {rng.Pick(Rings)} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? "Expedited security update" : "",
+            ["expeditedUpdateSettings"] = new JsonObject
+            {
+                ["@odata.type"] = "microsoft.graph.expeditedWindowsQualityUpdateSettings",
+                ["qualityUpdateRelease"] = rng.Pick(QualityReleases),
+                ["daysUntilForcedReboot"] = rng.Next(3),
+            },
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        DeriveUpdateRelease(GraphFamilies.WindowsQualityUpdateProfiles, data);
+        return new StoredResource(data);
+    }
+
+    private static StoredResource DriverUpdateProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var automatic = rng.Chance(0.6);
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = $"DU - {(automatic ? "Auto" : "Manual")} {rng.Pick(Rings)} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? "Drivers and firmware from Windows Update" : "",
+            ["approvalType"] = automatic ? "automatic" : "manual",
+            ["deviceReporting"] = rng.Next(400),
+            ["newUpdates"] = rng.Next(12),
+            ["deploymentDeferralInDays"] = automatic ? rng.Pick(DeferralDays) : 0,
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["inventorySyncStatus"] = new JsonObject
+            {
+                ["@odata.type"] = "microsoft.graph.windowsDriverUpdateProfileInventorySyncStatus",
+                ["lastSuccessfulSyncDateTime"] = times.Modified,
+                ["driverInventorySyncState"] = "success",
+            },
+        };
+        return new StoredResource(data);
+    }
+
+    private static readonly (string DefinitionId, string Kind, string[] Values)[] LinuxComplianceSettings =
+    [
+        ("linux_deviceencryption_required", "choice", ["_false", "_true"]),
+        ("linux_passwordpolicy_minimumlength", "integer", ["8", "12", "14"]),
+        ("linux_passwordpolicy_minimumdigits", "integer", ["1", "2"]),
+        ("linux_passwordpolicy_minimumlowercase", "integer", ["1", "2"]),
+        ("linux_passwordpolicy_minimumsymbols", "integer", ["0", "1"]),
+    ];
+
+    /// <summary>
+    /// A compliance policy of the settings catalog (Linux): settings as in configurationPolicies, and one rule of actions
+    /// for noncompliance (block at once, sometimes a notification a day later).
+    /// </summary>
+    private static StoredResource SettingsCompliancePolicy(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = $"LNX - Compliance - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? "Linux devices must meet the baseline" : "",
+            ["platforms"] = "linux",
+            ["technologies"] = "linuxMdm",
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["settingCount"] = 0,
+            ["creationSource"] = null,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["isAssigned"] = false,
+        };
+        var resource = new StoredResource(data);
+        var used = new HashSet<int>();
+        for (var i = rng.Between(1, 4); i > 0; i--)
+        {
+            var pick = rng.Next(LinuxComplianceSettings.Length);
+            if (used.Add(pick))
+            {
+                resource.Settings.Add(Setting(resource.Settings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), LinuxComplianceSettings[pick], rng));
+            }
+        }
+
+        data["settingCount"] = resource.Settings.Count;
+        var actions = Json.Array(
+        [
+            new JsonObject
+            {
+                ["id"] = rng.Guid(),
+                ["gracePeriodHours"] = 0,
+                ["actionType"] = "block",
+                ["notificationTemplateId"] = "",
+                ["notificationMessageCCList"] = Json.Empty(),
+            },
+        ]);
+        if (rng.Chance(0.5))
+        {
+            actions.Add(new JsonObject
+            {
+                ["id"] = rng.Guid(),
+                ["gracePeriodHours"] = 24,
+                ["actionType"] = "notification",
+                ["notificationTemplateId"] = rng.Guid(),
+                ["notificationMessageCCList"] = Json.Empty(),
+            });
+        }
+
+        resource.ScheduledActionsForRule.Add(new JsonObject
+        {
+            ["id"] = rng.Guid(),
+            ["ruleName"] = null,
+            ["scheduledActionConfigurations"] = actions,
+        });
+        return resource;
+    }
+
+    /// <summary>
+    /// What Intune derives from an update profile's release (the emulator on create and update, as the service does):
+    /// a feature release's display name and end of support, a quality release's display names. A release the emulator
+    /// does not know gets its own text as the display name and no end of support.
+    /// </summary>
+    public static void DeriveUpdateRelease(string family, JsonObject data)
+    {
+        if (family == GraphFamilies.WindowsFeatureUpdateProfiles)
+        {
+            var version = data["featureUpdateVersion"]?.GetValue<string>();
+            data["deployableContentDisplayName"] = version;
+            data["endOfSupportDate"] = FeatureReleases.FirstOrDefault(r => r.Version == version).EndOfSupport;
+        }
+        else if (family == GraphFamilies.WindowsQualityUpdateProfiles)
+        {
+            var release = (data["expeditedUpdateSettings"] as JsonObject)?["qualityUpdateRelease"]?.GetValue<string>();
+            if (DateTimeOffset.TryParse(release, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date))
+            {
+                var name = date.ToString("yyyy.MM", System.Globalization.CultureInfo.InvariantCulture) + " B Security Updates for Windows 10 and later";
+                data["releaseDateDisplayName"] = $"{date.ToString("MMMM d, yyyy", System.Globalization.CultureInfo.InvariantCulture)} - {name}";
+                data["deployableContentDisplayName"] = $"{date.ToString("MM/dd/yyyy", System.Globalization.CultureInfo.InvariantCulture)} - {name}";
+            }
+            else
+            {
+                data["releaseDateDisplayName"] = release;
+                data["deployableContentDisplayName"] = release;
+            }
+        }
+    }
+
     private static StoredResource AppConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var ios = odataType is null ? rng.Chance(0.5) : odataType.Contains("ios", StringComparison.OrdinalIgnoreCase);
@@ -1046,6 +1232,9 @@ internal static class IntuneShapes
             case GraphFamilies.DeviceShellScripts:
             case GraphFamilies.DeviceCustomAttributeShellScripts:
             case GraphFamilies.MobileAppConfigurations:
+            case GraphFamilies.WindowsFeatureUpdateProfiles:
+            case GraphFamilies.WindowsQualityUpdateProfiles:
+            case GraphFamilies.WindowsDriverUpdateProfiles:
                 break;
             case GraphFamilies.DeviceHealthScripts:
             case GraphFamilies.DeviceComplianceScripts:

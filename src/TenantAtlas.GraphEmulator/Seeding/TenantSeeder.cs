@@ -15,7 +15,7 @@ internal static class TenantSeeder
         (GraphFamilies.DeviceConfigurations, 25),
         (GraphFamilies.DeviceCompliancePolicies, 10),
         // The newer families take their share from the settings catalog, so the older families keep their counts.
-        (GraphFamilies.ConfigurationPolicies, 16),
+        (GraphFamilies.ConfigurationPolicies, 12),
         (GraphFamilies.GroupPolicyConfigurations, 10),
         (GraphFamilies.DeviceManagementScripts, 8),
         (GraphFamilies.MobileAppConfigurations, 5),
@@ -25,6 +25,10 @@ internal static class TenantSeeder
         (GraphFamilies.DeviceShellScripts, 3),
         (GraphFamilies.DeviceCustomAttributeShellScripts, 3),
         (GraphFamilies.DeviceComplianceScripts, 3),
+        (GraphFamilies.WindowsFeatureUpdateProfiles, 1),
+        (GraphFamilies.WindowsQualityUpdateProfiles, 1),
+        (GraphFamilies.WindowsDriverUpdateProfiles, 1),
+        (GraphFamilies.CompliancePolicies, 1),
     ];
 
     public static Dictionary<string, ResourceCollection> Seed(TenantSpec spec, string domain, out SeedContext context)

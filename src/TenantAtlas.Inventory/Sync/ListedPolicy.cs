@@ -113,7 +113,9 @@ internal static class Platforms
         return family switch
         {
             GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles
-                or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceComplianceScripts => Windows,
+                or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceComplianceScripts
+                or GraphResourceKeys.WindowsFeatureUpdateProfiles or GraphResourceKeys.WindowsQualityUpdateProfiles
+                or GraphResourceKeys.WindowsDriverUpdateProfiles => Windows,
             GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
             _ => null,
         };

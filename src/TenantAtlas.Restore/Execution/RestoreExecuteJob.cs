@@ -421,7 +421,8 @@ internal sealed class RestoreExecuteJob(
     private bool HasAssignments(string family) => contracts.Find(family)?.HasAssignments == true;
 
     /// <summary>The name property of a family's objects (the settings catalog's is <c>name</c>).</summary>
-    private static string NameProperty(string family) => family == GraphResourceKeys.ConfigurationPolicies ? "name" : "displayName";
+    private static string NameProperty(string family) =>
+        family is GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.CompliancePolicies ? "name" : "displayName";
 
     private async Task<RestoreRequest?> LoadRequestAsync(Guid requestId, CancellationToken cancellationToken)
     {

@@ -21,6 +21,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
         GraphResourceKeys.DeviceComplianceScripts,
+        GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
+        GraphResourceKeys.CompliancePolicies,
     ];
 
     /// <summary>
@@ -34,6 +36,10 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.DeviceCustomAttributeShellScripts] = (["scriptContent", "customAttributeName", "customAttributeType"], []),
         [GraphResourceKeys.DeviceComplianceScripts] = (["detectionScriptContent"], ["runRemediationScript", "runSchedule"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
+        [GraphResourceKeys.WindowsFeatureUpdateProfiles] = (["featureUpdateVersion", "deployableContentDisplayName", "endOfSupportDate"], []),
+        [GraphResourceKeys.WindowsQualityUpdateProfiles] = (["expeditedUpdateSettings", "releaseDateDisplayName"], []),
+        [GraphResourceKeys.WindowsDriverUpdateProfiles] = (["approvalType", "deploymentDeferralInDays", "inventorySyncStatus"], []),
+        [GraphResourceKeys.CompliancePolicies] = (["settings", "scheduledActionsForRule"], []),
     };
 
     private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)
@@ -54,6 +60,14 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         {
             s.ExpandedPageSize = 3;
             s.OversizedPolicies = 1;
+            // Families whose weight gives a 40-policy tenant none of them: a few each, so their content is checked too.
+            s.FamilyCounts = new()
+            {
+                [GraphResourceKeys.WindowsFeatureUpdateProfiles] = 4,
+                [GraphResourceKeys.WindowsQualityUpdateProfiles] = 4,
+                [GraphResourceKeys.WindowsDriverUpdateProfiles] = 4,
+                [GraphResourceKeys.CompliancePolicies] = 4,
+            };
         });
 
         var (result, run, set) = await BackUpAsync(tenantId, AllFamilies);
@@ -65,6 +79,11 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         foreach (var family in AllFamilies)
         {
             set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
+        }
+
+        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies })
+        {
+            set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }
 
         foreach (var item in set.Items)

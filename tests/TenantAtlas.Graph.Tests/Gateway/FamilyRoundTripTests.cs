@@ -19,6 +19,10 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.DeviceShellScripts)]
     [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts)]
     [InlineData(GraphResourceKeys.DeviceComplianceScripts)]
+    [InlineData(GraphResourceKeys.WindowsFeatureUpdateProfiles)]
+    [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles)]
+    [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles)]
+    [InlineData(GraphResourceKeys.CompliancePolicies)]
     public async Task An_object_read_from_one_tenant_is_created_assigned_and_updated_in_another_and_reads_back_the_same(string family)
     {
         // Same seed: the target tenant has the same groups and filters, so the assignments need no mapping here.

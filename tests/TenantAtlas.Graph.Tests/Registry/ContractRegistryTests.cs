@@ -22,6 +22,10 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("deviceShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceShellScripts")]
     [InlineData("deviceComplianceScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceComplianceScripts")]
     [InlineData("deviceCustomAttributeShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceCustomAttributeShellScripts")]
+    [InlineData("windowsFeatureUpdateProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsFeatureUpdateProfiles")]
+    [InlineData("windowsQualityUpdateProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsQualityUpdateProfiles")]
+    [InlineData("windowsDriverUpdateProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsDriverUpdateProfiles")]
+    [InlineData("compliancePolicies", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/compliancePolicies")]
     [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
     [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
     [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
@@ -62,6 +66,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.DeviceShellScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
         registry.Get(GraphResourceKeys.DeviceShellScripts)!.ReadPermissions[0].Should().Be("DeviceManagementManagedDevices.Read.All");
         registry.Get(GraphResourceKeys.DeviceComplianceScripts)!.AssignBodyProperty.Should().Be("deviceHealthScriptAssignments");
+        registry.Get(GraphResourceKeys.WindowsFeatureUpdateProfiles)!.StripBeforeWrite.Should().Contain(["deployableContentDisplayName", "endOfSupportDate"]);
+        registry.Get(GraphResourceKeys.WindowsQualityUpdateProfiles)!.StripBeforeWrite.Should().Contain(["releaseDateDisplayName", "deployableContentDisplayName"]);
+        registry.Get(GraphResourceKeys.WindowsDriverUpdateProfiles)!.StripBeforeWrite.Should().Contain(["deviceReporting", "newUpdates", "inventorySyncStatus"]);
+        registry.Get(GraphResourceKeys.CompliancePolicies)!.UpdateMethod.Should().Be("PUT");
+        registry.Get(GraphResourceKeys.CompliancePolicies)!.GetExpand.Should().Contain("settings").And.Contain("scheduledActionsForRule($expand=scheduledActionConfigurations)");
+        registry.Get(GraphResourceKeys.CompliancePolicies)!.UpdateBodyProperties.Should().Equal("name", "description", "platforms", "technologies", "settings", "roleScopeTagIds");
         registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
         registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
         registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
@@ -87,11 +97,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
             "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
-            "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts");
+            "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts",
+            "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles", "compliancePolicies");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(16);
+        contracts.All.Should().HaveCount(20);
     }
 
     [Theory]

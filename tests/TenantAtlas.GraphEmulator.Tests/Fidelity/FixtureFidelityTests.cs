@@ -29,6 +29,10 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["deviceShellScripts"] = (GraphFamilies.DeviceShellScripts, null),
         ["deviceCustomAttributeShellScripts"] = (GraphFamilies.DeviceCustomAttributeShellScripts, null),
         ["deviceComplianceScripts"] = (GraphFamilies.DeviceComplianceScripts, null),
+        ["windowsFeatureUpdateProfiles"] = (GraphFamilies.WindowsFeatureUpdateProfiles, null),
+        ["windowsQualityUpdateProfiles"] = (GraphFamilies.WindowsQualityUpdateProfiles, null),
+        ["windowsDriverUpdateProfiles"] = (GraphFamilies.WindowsDriverUpdateProfiles, null),
+        ["compliancePolicies"] = (GraphFamilies.CompliancePolicies, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),
@@ -43,6 +47,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
     {
         "deviceComplianceScheduledActionForRule", "deviceComplianceActionItem", "deviceManagementConfigurationSetting",
         "groupPolicyDefinitionValue", "groupPolicyPresentationValueText", "groupPolicyDefinition",
+        "deviceManagementComplianceScheduledActionForRule", "deviceManagementComplianceActionItem",
     };
 
     public static TheoryData<string> GetFixtures() => Fixtures("get");
@@ -197,6 +202,10 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
             [GraphFamilies.MobileAppConfigurations] = 12,
             [GraphFamilies.ManagedAppPolicies] = 15,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 15,
+            [GraphFamilies.WindowsFeatureUpdateProfiles] = 3,
+            [GraphFamilies.WindowsQualityUpdateProfiles] = 3,
+            [GraphFamilies.WindowsDriverUpdateProfiles] = 3,
+            [GraphFamilies.CompliancePolicies] = 3,
         };
     });
 
@@ -216,12 +225,15 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         {
             case "deviceComplianceScheduledActionForRule":
             case "deviceComplianceActionItem":
+            case "deviceManagementComplianceScheduledActionForRule":
+            case "deviceManagementComplianceActionItem":
             {
-                var id = tenant.List(GraphFamilies.DeviceCompliancePolicies)[0]["id"].Str();
+                var family = type.StartsWith("deviceManagement", StringComparison.Ordinal) ? GraphFamilies.CompliancePolicies : GraphFamilies.DeviceCompliancePolicies;
+                var id = tenant.List(family)[0]["id"].Str();
                 var policy = await client.GetJsonAsync(
-                    $"beta/deviceManagement/deviceCompliancePolicies/{id}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)");
+                    $"beta/deviceManagement/{family}/{id}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)");
                 var rule = policy["scheduledActionsForRule"]![0]!.AsObject();
-                if (type == "deviceComplianceActionItem")
+                if (type.EndsWith("ActionItem", StringComparison.Ordinal))
                 {
                     return rule["scheduledActionConfigurations"]![0]!.AsObject();
                 }

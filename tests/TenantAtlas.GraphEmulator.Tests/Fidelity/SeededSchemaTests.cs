@@ -138,6 +138,10 @@ public sealed partial class SeededSchemaTests(EmulatorFixture fixture) : IClassF
             [GraphFamilies.MobileAppConfigurations] = 6,
             [GraphFamilies.ManagedAppPolicies] = 9,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 6,
+            [GraphFamilies.WindowsFeatureUpdateProfiles] = 3,
+            [GraphFamilies.WindowsQualityUpdateProfiles] = 3,
+            [GraphFamilies.WindowsDriverUpdateProfiles] = 3,
+            [GraphFamilies.CompliancePolicies] = 3,
         };
     });
 

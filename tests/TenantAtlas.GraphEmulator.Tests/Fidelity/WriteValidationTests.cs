@@ -210,6 +210,55 @@ public sealed class WriteValidationTests(EmulatorFixture fixture) : IClassFixtur
         }
     }
 
+    [Theory]
+    [InlineData("windowsFeatureUpdateProfiles", "featureUpdateVersion")]
+    [InlineData("windowsQualityUpdateProfiles", "expeditedUpdateSettings")]
+    [InlineData("windowsDriverUpdateProfiles", "approvalType")]
+    public async Task An_update_profile_without_what_it_deploys_answers_400_and_is_not_stored(string family, string property)
+    {
+        var (tenant, client) = Start();
+        using (client)
+        {
+            var body = new JsonObject { ["displayName"] = $"UPD - Validation {Guid.NewGuid():N}", ["description"] = "" };
+
+            using var response = await client.SendJsonAsync(HttpMethod.Post, $"beta/deviceManagement/{family}", body);
+            var error = await response.ReadJsonAsync();
+
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            error["error"]!["code"].Str().Should().Be("BadRequest");
+            MessageOf(error).Should().StartWith($"The property '{property}' is required.");
+            Stored(tenant, family, body).Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public async Task What_intune_derives_from_an_update_profiles_release_is_the_services_on_create_and_on_patch()
+    {
+        var (_, client) = Start();
+        using (client)
+        {
+            const string features = "beta/deviceManagement/windowsFeatureUpdateProfiles";
+            using var created = await client.SendJsonAsync(HttpMethod.Post, features, new JsonObject
+            {
+                ["displayName"] = $"FU - Validation {Guid.NewGuid():N}",
+                ["featureUpdateVersion"] = "Windows 11, version 23H2",
+                ["endOfSupportDate"] = "2001-01-01T00:00:00Z",
+                ["deployableContentDisplayName"] = "Sent by the client",
+            });
+            var id = (await created.ReadJsonAsync())["id"].Str();
+            var first = await client.GetJsonAsync($"{features}/{id}");
+            using var patched = await client.SendJsonAsync(new HttpMethod("PATCH"), $"{features}/{id}", new JsonObject { ["featureUpdateVersion"] = "Windows 11, version 24H2" });
+            var second = await client.GetJsonAsync($"{features}/{id}");
+
+            created.StatusCode.Should().Be(HttpStatusCode.Created);
+            first["deployableContentDisplayName"].Str().Should().Be("Windows 11, version 23H2");
+            first["endOfSupportDate"].Str().Should().Be("2026-11-10T00:00:00Z", "Intune reports the release's end of servicing, not what a client sent");
+            patched.StatusCode.Should().Be(HttpStatusCode.NoContent);
+            second["deployableContentDisplayName"].Str().Should().Be("Windows 11, version 24H2");
+            second["endOfSupportDate"].Str().Should().Be("2027-10-12T00:00:00Z");
+        }
+    }
+
     private (TenantState Tenant, HttpClient Client) Start()
     {
         var tenant = fixture.NewTenant();

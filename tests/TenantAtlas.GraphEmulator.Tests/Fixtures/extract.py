@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extracts the Graph fidelity fixtures from Microsoft's API reference pages into a directory of your choice.
 
-Usage: extract.py <docs-git-dir> <out-dir> [commit] [repository-name]
+Usage: extract.py <docs-git-dir> <out-dir> [commit] [repository-name] [--docs <repository>=<git-dir>]...
 
 <docs-git-dir> is a clone (or a bare mirror) of microsoftgraph/microsoft-graph-docs or its successor
 microsoftgraph/microsoft-graph-docs-contrib; both keep the pages under api-reference/<version>/api/.
@@ -28,6 +28,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 INDEX = os.path.join(HERE, "SOURCES.md")
 
+# Pages newer than the docs commit of the rest: taken from the successor repository at this commit. extract.py writes
+# them only when given that repository's git dir (--docs <repository>=<git-dir>); their index rows are written either
+# way, so the fidelity tests name the missing file instead of forgetting the family.
+CONTRIB = {"repository": "microsoftgraph/microsoft-graph-docs-contrib", "commit": "1a114e7780a4e6b36d65872be85d46a59ae2452e"}
+
 MANIFEST = [
     ("beta", "deviceConfigurations", "windows10GeneralConfiguration", "intune-deviceconfig-windows10generalconfiguration", ["get", "create"]),
     ("beta", "deviceConfigurations", "windows10CustomConfiguration", "intune-deviceconfig-windows10customconfiguration", ["get", "create"]),
@@ -53,6 +58,12 @@ MANIFEST = [
     ("beta", "deviceShellScripts", "deviceShellScript", "intune-devices-deviceshellscript", ["get", "create"]),
     ("beta", "deviceCustomAttributeShellScripts", "deviceCustomAttributeShellScript", "intune-devices-devicecustomattributeshellscript", ["get", "create"]),
     ("beta", "deviceComplianceScripts", "deviceComplianceScript", "intune-devices-devicecompliancescript", ["get", "create"]),
+    ("beta", "windowsFeatureUpdateProfiles", "windowsFeatureUpdateProfile", "intune-softwareupdate-windowsfeatureupdateprofile", ["get", "create"]),
+    ("beta", "windowsQualityUpdateProfiles", "windowsQualityUpdateProfile", "intune-softwareupdate-windowsqualityupdateprofile", ["get", "create"]),
+    ("beta", "windowsDriverUpdateProfiles", "windowsDriverUpdateProfile", "intune-softwareupdate-windowsdriverupdateprofile", ["get", "create"], CONTRIB),
+    ("beta", "compliancePolicies", "deviceManagementCompliancePolicy", "intune-deviceconfigv2-devicemanagementcompliancepolicy", ["get", "create"], CONTRIB),
+    ("beta", "compliancePolicies", "deviceManagementComplianceScheduledActionForRule", "intune-deviceconfigv2-devicemanagementcompliancescheduledactionforrule", ["get", "create"], CONTRIB),
+    ("beta", "compliancePolicies", "deviceManagementComplianceActionItem", "intune-deviceconfigv2-devicemanagementcomplianceactionitem", ["get", "create"], CONTRIB),
     ("beta", "mobileAppConfigurations", "iosMobileAppConfiguration", "intune-apps-iosmobileappconfiguration", ["get", "create"]),
     ("beta", "mobileAppConfigurations", "androidManagedStoreAppConfiguration", "intune-apps-androidmanagedstoreappconfiguration", ["get", "create"]),
     ("beta", "managedAppPolicies", "iosManagedAppProtection", "intune-shared-iosmanagedappprotection", ["get", "create"]),
@@ -102,33 +113,56 @@ def write_index(target, origin, commit, rows):
         out.write("Written by `extract.py`; do not edit by hand. The fixture files themselves are not in this repository\n")
         out.write("(see docs/modules/graph.md, \"The emulator's fidelity\"); the fidelity tests enumerate this list and skip,\n")
         out.write("naming the file, any fixture they cannot find.\n\n")
-        out.write(f"Docs repository: {origin}, commit `{commit}`.\n\n")
+        out.write(f"Docs repository: {origin}, commit `{commit}` (a page named \"<repository>@<commit>:<path>\" comes from there).\n\n")
         out.write("| fixture | page |\n|---|---|\n")
         for fixture, path in rows:
             out.write(f"| `{fixture}` | `{path}` |\n")
 
 
 def main():
-    if len(sys.argv) < 3:
+    others = {}
+    args = []
+    argv = sys.argv[1:]
+    while argv:
+        arg = argv.pop(0)
+        if arg == "--docs" and argv:
+            name, _, path = argv.pop(0).partition("=")
+            others[name] = path
+        else:
+            args.append(arg)
+    if len(args) < 2:
         raise SystemExit(__doc__)
-    docs, out_dir = sys.argv[1], os.path.abspath(sys.argv[2])
-    commit = sys.argv[3] if len(sys.argv) > 3 else git(docs, "rev-parse", "HEAD").strip()
-    origin = sys.argv[4] if len(sys.argv) > 4 else "microsoftgraph/microsoft-graph-docs"
+    docs, out_dir = args[0], os.path.abspath(args[1])
+    commit = args[2] if len(args) > 2 else git(docs, "rev-parse", "HEAD").strip()
+    origin = args[3] if len(args) > 3 else "microsoftgraph/microsoft-graph-docs"
     rows = []
-    for version, family, name, stem, kinds in MANIFEST:
+    skipped = []
+    for version, family, name, stem, kinds, *source in MANIFEST:
+        other = source[0] if source else None
         for kind in kinds:
             page = stem[kind] if isinstance(stem, dict) else f"{stem}-{kind}.md"
             path = f"api-reference/{version}/api/{page}"
-            body = example(git(docs, "show", f"{commit}:{path}"), kind)
+            fixture = f"{version}/{family}/{name}.{kind}.json"
+            if other is None:
+                rows.append((fixture, path))
+                markdown = git(docs, "show", f"{commit}:{path}")
+            else:
+                rows.append((fixture, f"{other['repository']}@{other['commit']}:{path}"))
+                if other["repository"] not in others:
+                    skipped.append(fixture)
+                    continue
+                markdown = git(others[other["repository"]], "show", f"{other['commit']}:{path}")
+            body = example(markdown, kind)
             target = os.path.join(out_dir, version, family, f"{name}.{kind}.json")
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8", newline="\n") as out:
                 json.dump(body, out, indent=2, ensure_ascii=False)
                 out.write("\n")
-            rows.append((f"{version}/{family}/{name}.{kind}.json", path))
     write_index(os.path.join(out_dir, "SOURCES.md"), origin, commit, rows)
     write_index(INDEX, origin, commit, rows)
-    print(f"{len(rows)} fixtures written to {out_dir}")
+    print(f"{len(rows) - len(skipped)} fixtures written to {out_dir}")
+    if skipped:
+        print(f"not written (pass --docs <repository>=<git-dir> for their repository): {', '.join(skipped)}")
 
 
 if __name__ == "__main__":

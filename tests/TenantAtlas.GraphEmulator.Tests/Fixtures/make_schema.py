@@ -32,6 +32,9 @@ READ_ONLY = [
     "id", "createdDateTime", "lastModifiedDateTime", "modifiedDateTime", "version", "renewedDateTime", "deletedDateTime",
     "securityIdentifier", "supportsScopeTags", "settingCount", "creationSource", "isAssigned", "isBuiltIn",
     "isBuiltInRoleDefinition", "deployedAppCount",
+    # Update profiles: what Intune derives from the chosen release and reports about the devices (A's families).
+    "endOfSupportDate", "deployableContentDisplayName", "releaseDateDisplayName", "deviceReporting", "newUpdates",
+    "inventorySyncStatus",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").

@@ -26,7 +26,16 @@ public sealed class InventoryFixture : EmulatorTenantFixture
         Groups = 5,
         Policies = 80,
         // More than one Graph page: device configurations come in pages of 100, the settings catalog in pages of 25.
-        FamilyCounts = new Dictionary<string, int> { [GraphResourceKeys.DeviceConfigurations] = 130, [GraphResourceKeys.ConfigurationPolicies] = 60 },
+        FamilyCounts = new Dictionary<string, int>
+        {
+            [GraphResourceKeys.DeviceConfigurations] = 130,
+            [GraphResourceKeys.ConfigurationPolicies] = 60,
+            // Families whose small weight gives an 80-policy tenant none of them.
+            [GraphResourceKeys.WindowsFeatureUpdateProfiles] = 2,
+            [GraphResourceKeys.WindowsQualityUpdateProfiles] = 2,
+            [GraphResourceKeys.WindowsDriverUpdateProfiles] = 2,
+            [GraphResourceKeys.CompliancePolicies] = 2,
+        },
     };
 
     protected override TenantAtlasApp CreateApp(string connectionString) => base.CreateApp(connectionString)

@@ -40,7 +40,7 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
         foreach (var item in items)
         {
             var source = emulated.Get(item.Family, item.GraphId)!;
-            var nameProperty = item.Family == GraphResourceKeys.ConfigurationPolicies ? "name" : "displayName";
+            var nameProperty = item.Family is GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.CompliancePolicies ? "name" : "displayName";
             item.DisplayName.Should().Be(source[nameProperty]!.GetValue<string>());
             // Graph sends @odata.type in a $select listing only for polymorphic families (scripts, settings catalog: none).
             if (item.Family is not (GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.GroupPolicyConfigurations

@@ -21,7 +21,8 @@ internal static class GraphJsonRules
         ["id", "version", "supportsScopeTags", "settingCount", "creationSource", "isAssigned"], StringComparer.Ordinal);
 
     /// <summary>Counters the service keeps; they change without anyone changing the policy. Ignored by comparisons only.</summary>
-    public static readonly FrozenSet<string> CompareOnlyReadOnly = FrozenSet.ToFrozenSet(["deployedAppCount"], StringComparer.Ordinal);
+    public static readonly FrozenSet<string> CompareOnlyReadOnly = FrozenSet.ToFrozenSet(
+        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus"], StringComparer.Ordinal);
 
     /// <summary>
     /// Wrappers of the settings catalog's setting tree that a person does not need in a path:

@@ -10,7 +10,8 @@ namespace TenantAtlas.Graph.Contracts.Diff;
 /// <para>
 /// What never makes a difference: the service's fields (<c>id</c>, <c>createdDateTime</c>, <c>lastModifiedDateTime</c>,
 /// <c>modifiedDateTime</c>, <c>version</c>, <c>supportsScopeTags</c>, <c>settingCount</c>, <c>creationSource</c>,
-/// <c>isAssigned</c>, <c>deployedAppCount</c>; the ids and timestamps of settings, definition/presentation values and
+/// <c>isAssigned</c>, <c>deployedAppCount</c>, a driver update profile's <c>deviceReporting</c>, <c>newUpdates</c>,
+/// <c>inventorySyncStatus</c>; the ids and timestamps of settings, definition/presentation values and
 /// scheduled actions), every annotation but <c>@odata.type</c> (<c>@odata.context</c>, <c>@odata.etag</c>,
 /// <c>settings@odata.count</c>, <c>…@odata.nextLink</c>, <c>…@odata.bind</c>), a leading <c>#</c> of <c>@odata.type</c>,
 /// property order, number spelling (<c>1</c> = <c>1.0</c>), a missing property vs <c>null</c>, the order of keyed
