@@ -20,7 +20,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
         GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
-        GraphResourceKeys.DeviceComplianceScripts,
+        GraphResourceKeys.DeviceComplianceScripts, GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations,
     ];
 
     /// <summary>
@@ -34,6 +34,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.DeviceCustomAttributeShellScripts] = (["scriptContent", "customAttributeName", "customAttributeType"], []),
         [GraphResourceKeys.DeviceComplianceScripts] = (["detectionScriptContent"], ["runRemediationScript", "runSchedule"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
+        // No assignments: who a Conditional Access policy applies to is inside its conditions (the listing has no conditions).
+        [GraphResourceKeys.ConditionalAccessPolicies] = (["state", "conditions", "grantControls"], []),
+        [GraphResourceKeys.NamedLocations] = (["@odata.type", "displayName"], []),
     };
 
     private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)
