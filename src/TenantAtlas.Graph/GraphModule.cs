@@ -36,6 +36,10 @@ internal static class GraphModule
             .Validate(
                 o => o.Budget.Window > TimeSpan.Zero && o.Budget.Slots >= 1 && o.Budget.Requests >= 1 && o.Budget.Writes >= 1,
                 "Graph:Budget needs a positive Window, Slots, Requests and Writes.")
+            .Validate(
+                o => o.ConditionalAccessBudget.Window > TimeSpan.Zero && o.ConditionalAccessBudget.Slots >= 1
+                    && o.ConditionalAccessBudget.Requests >= 1 && o.ConditionalAccessBudget.Writes >= 1,
+                "Graph:ConditionalAccessBudget needs a positive Window, Slots, Requests and Writes.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new GraphContractRegistry(sp.GetRequiredService<IOptions<GraphOptions>>().Value.GroupsPageSize));

@@ -39,6 +39,19 @@ internal sealed class GraphOptions
     public int BatchSize { get; set; } = 20;
 
     public GraphBudgetOptions Budget { get; set; } = new();
+
+    /// <summary>
+    /// Conditional Access policies and named locations have their own service limit, 1 request per second per tenant
+    /// for all apps, which answers 429 without Retry-After: a budget of their own, so reading them at that pace never
+    /// holds back the Intune families. The window is tracked in 100 ms slots, so requests leave at least 1.1 s apart.
+    /// </summary>
+    public GraphBudgetOptions ConditionalAccessBudget { get; set; } = new()
+    {
+        Window = TimeSpan.FromSeconds(1),
+        Slots = 10,
+        Requests = 1,
+        Writes = 1,
+    };
 }
 
 /// <summary>

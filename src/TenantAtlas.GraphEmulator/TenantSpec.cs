@@ -75,6 +75,18 @@ public sealed class TenantSpec
 
     public int LimitWindowSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// Conditional Access policies and named locations: calls per second for the tenant (documented: 1 per second for
+    /// all apps, answered 429 without Retry-After); separate from the Intune limits. Null: no limit.
+    /// </summary>
+    public int? ConditionalAccessLimitPerSecond { get; set; }
+
+    /// <summary>Conditional Access policies seeded (they reference the tenant's groups and named locations).</summary>
+    public int ConditionalAccessPolicies { get; set; } = 4;
+
+    /// <summary>Named locations seeded (IP ranges and countries).</summary>
+    public int NamedLocations { get; set; } = 3;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

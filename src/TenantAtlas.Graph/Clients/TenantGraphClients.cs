@@ -149,7 +149,7 @@ internal sealed class TenantGraphClients(
         handlers.Insert(1, new TenantConcurrencyHandler(limiter.For(tenantId)));
         // Inside the retry handler, closest to the network: every attempt is counted and pays into the budget.
         handlers.Add(new ThrottleCountingHandler(metrics, time, pipelineLogger, tenantId));
-        handlers.Add(new ThrottleBudgetHandler(budget, metrics, tenantId));
+        handlers.Add(new ThrottleBudgetHandler(budget, metrics, tenantId, registry, connection.GraphBaseUrl));
         var http = GraphClientFactory.Create(handlers, finalHandler: transport.Handler, disposeHandler: false);
         http.Timeout = opts.RequestTimeout;
 

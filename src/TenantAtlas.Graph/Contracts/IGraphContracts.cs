@@ -51,6 +51,12 @@ public sealed record GraphResourceInfo(
 {
     /// <summary>Why restore cannot bring the type back (null when <see cref="SupportsRestore"/>).</summary>
     public string? NotRestorableReason { get; init; }
+
+    /// <summary>
+    /// Why restore brings the type back only into the tenant it was backed up from (null: any tenant). Conditional Access
+    /// policies name users, groups, roles and named locations by id inside their conditions, which another tenant lacks.
+    /// </summary>
+    public string? CrossTenantRestoreBlockedReason { get; init; }
 }
 
 /// <summary>Keys of the registry's resource types (Graph's collection names).</summary>
@@ -72,6 +78,8 @@ public static class GraphResourceKeys
     public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
+    public const string ConditionalAccessPolicies = "conditionalAccessPolicies";
+    public const string NamedLocations = "namedLocations";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";

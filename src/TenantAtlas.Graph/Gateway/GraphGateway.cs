@@ -477,7 +477,8 @@ internal sealed partial class GraphGateway(
             Str(json["id"]) ?? "",
             DisplayName(json, contract),
             Str(json["@odata.type"]),
-            Str(json["lastModifiedDateTime"]) is { } modified && DateTimeOffset.TryParse(modified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            // Entra's Conditional Access objects say modifiedDateTime, null until their first change.
+            (Str(json["lastModifiedDateTime"]) ?? Str(json["modifiedDateTime"]) ?? Str(json["createdDateTime"])) is { } modified && DateTimeOffset.TryParse(modified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null,
             (JsonObject)json.DeepClone());
 
     private static string DisplayName(JsonObject json, GraphResourceContract contract) =>

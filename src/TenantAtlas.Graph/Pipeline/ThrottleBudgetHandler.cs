@@ -1,17 +1,22 @@
 using Microsoft.Kiota.Http.HttpClientLibrary.Extensions;
+using TenantAtlas.Graph.Registry;
 using TenantAtlas.Graph.Throttling;
 
 namespace TenantAtlas.Graph.Pipeline;
 
-/// <summary>Closest to the network: every attempt (retries included) waits for room in the tenant's shared budget first.</summary>
-internal sealed class ThrottleBudgetHandler(TenantThrottleBudget budget, GraphCallMetrics metrics, Guid tenantId) : DelegatingHandler
+/// <summary>
+/// Closest to the network: every attempt (retries included) waits for room in the tenant's shared budget first — the
+/// budget of the service the request goes to (Conditional Access has its own limit; everything else pays into Intune's).
+/// </summary>
+internal sealed class ThrottleBudgetHandler(TenantThrottleBudget budget, GraphCallMetrics metrics, Guid tenantId, GraphContractRegistry registry, Uri graphRoot)
+    : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var cost = request.GetRequestOption<GraphRequestCost>();
         var requests = cost?.Requests ?? 1;
         var writes = cost?.Writes ?? (request.Method == HttpMethod.Get ? 0 : 1);
-        var waited = await budget.AcquireAsync(tenantId, requests, writes, cancellationToken);
+        var waited = await budget.AcquireAsync(tenantId, BudgetOf(request), requests, writes, cancellationToken);
         if (waited > TimeSpan.Zero)
         {
             metrics.Current?.AddBudgetWait(waited);
@@ -19,4 +24,10 @@ internal sealed class ThrottleBudgetHandler(TenantThrottleBudget budget, GraphCa
 
         return await base.SendAsync(request, cancellationToken);
     }
+
+    private GraphBudgetKind BudgetOf(HttpRequestMessage request) =>
+        request.RequestUri is { } uri && GraphUrls.RelativeToRoot(graphRoot, uri) is { } relative
+        && registry.Match(request.Method.Method, relative) is { Resource: { } resource }
+            ? resource.Budget
+            : GraphBudgetKind.Intune;
 }

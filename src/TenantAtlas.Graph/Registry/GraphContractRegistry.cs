@@ -50,6 +50,13 @@ internal sealed class GraphContractRegistry : IGraphContracts
 
     private static readonly string[] ManagedDevicesWrite = ["DeviceManagementManagedDevices.ReadWrite.All"];
 
+    private static readonly string[] ConditionalAccessRead = ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+
+    private static readonly string[] ConditionalAccessWrite = ["Policy.ReadWrite.ConditionalAccess"];
+
+    private const string ConditionalAccessCrossTenant =
+        "a Conditional Access policy names users, groups, roles and named locations by their ids in this tenant, which another tenant does not have; restore it into the tenant it was backed up from.";
+
     private static readonly string[] RbacRead = ["DeviceManagementRBAC.Read.All", "DeviceManagementRBAC.ReadWrite.All"];
 
     private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
@@ -618,6 +625,42 @@ internal sealed class GraphContractRegistry : IGraphContracts
             AssignAction = "assign",
             ReadPermissions = ConfigurationRead,
             WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // Entra Conditional Access (v1.0): the whole policy comes from the listing and the read by id; no assignments
+            // (who it applies to is inside "conditions"). Restored as backed up, state included, and only into the same
+            // tenant. Its own budget: Microsoft documents 1 request per second per tenant for all apps.
+            Key = GraphResourceKeys.ConditionalAccessPolicies,
+            Label = "Conditional Access policies",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Entra,
+            ApiVersion = V1,
+            CollectionPath = "identity/conditionalAccess/policies",
+            ListSelect = ["id", "displayName", "state", "createdDateTime", "modifiedDateTime"],
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            ExtraStripBeforeWrite = ["templateId"],
+            CrossTenantRestoreBlockedReason = ConditionalAccessCrossTenant,
+            Budget = GraphBudgetKind.ConditionalAccess,
+            ReadPermissions = ConditionalAccessRead,
+            WritePermissions = ConditionalAccessWrite,
+        },
+        new()
+        {
+            // Named locations: ipNamedLocation or countryNamedLocation; create and update name the @odata.type.
+            Key = GraphResourceKeys.NamedLocations,
+            Label = "Named locations",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Entra,
+            ApiVersion = V1,
+            CollectionPath = "identity/conditionalAccess/namedLocations",
+            ListSelect = ["id", "displayName", "createdDateTime", "modifiedDateTime"],
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            Budget = GraphBudgetKind.ConditionalAccess,
+            ReadPermissions = ConditionalAccessRead,
+            WritePermissions = ConditionalAccessWrite,
         },
         new()
         {

@@ -17,6 +17,16 @@ internal enum GraphOperationKind
     Batch,
 }
 
+/// <summary>Which per-tenant throttle budget a request pays into (services with their own documented limit get their own).</summary>
+internal enum GraphBudgetKind
+{
+    /// <summary>Intune's: 1,000 requests and 100 writes per 20 s per app per tenant (<c>Graph:Budget</c>).</summary>
+    Intune,
+
+    /// <summary>Conditional Access policies and named locations: 1 request per second per tenant for all apps (<c>Graph:ConditionalAccessBudget</c>).</summary>
+    ConditionalAccess,
+}
+
 /// <summary>One allowed request: a method and a path template relative to the collection ("", "{id}", "{id}/assign", "delta").</summary>
 internal sealed record GraphOperation(string Method, string Template, GraphOperationKind Kind)
 {
@@ -111,6 +121,12 @@ internal sealed class GraphResourceContract
 
     public bool SupportsRestore => CreateMethod is not null && NotRestorableReason is null;
 
+    /// <summary>Why restore writes this family only into the tenant it was backed up from (ids inside its content), or null.</summary>
+    public string? CrossTenantRestoreBlockedReason { get; init; }
+
+    /// <summary>The per-tenant throttle budget its requests pay into (Intune's unless the service has its own limit).</summary>
+    public GraphBudgetKind Budget { get; init; } = GraphBudgetKind.Intune;
+
     public IReadOnlyList<GraphOperation> Operations => operations ??= BuildOperations();
 
     private IReadOnlyList<GraphOperation>? operations;
@@ -119,6 +135,7 @@ internal sealed class GraphResourceContract
         new(Key, Label, Kind, Group, ApiVersion, CollectionPath, HasAssignments, SupportsRestore, ReadPermissions, WritePermissions)
         {
             NotRestorableReason = SupportsRestore ? null : NotRestorableReason ?? "TenantAtlas has no write path for it.",
+            CrossTenantRestoreBlockedReason = CrossTenantRestoreBlockedReason,
         };
 
     private List<GraphOperation> BuildOperations()

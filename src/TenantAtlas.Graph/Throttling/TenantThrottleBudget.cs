@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Data;
+using TenantAtlas.Graph.Registry;
 
 namespace TenantAtlas.Graph.Throttling;
 
@@ -19,13 +20,22 @@ internal sealed class TenantThrottleBudget(
     ILogger<TenantThrottleBudget> logger)
 {
     /// <summary>Waits until the tenant's budget admits the cost and records it; returns how long that took.</summary>
-    public async Task<TimeSpan> AcquireAsync(Guid tenantId, int requests, int writes, CancellationToken cancellationToken)
+    public Task<TimeSpan> AcquireAsync(Guid tenantId, int requests, int writes, CancellationToken cancellationToken) =>
+        AcquireAsync(tenantId, GraphBudgetKind.Intune, requests, writes, cancellationToken);
+
+    /// <summary>
+    /// As above, in the budget of <paramref name="kind"/>: a service with its own limit keeps its own sliding window
+    /// per tenant (its own row, under a key derived from the tenant's), so waiting there never delays the other budget.
+    /// </summary>
+    public async Task<TimeSpan> AcquireAsync(Guid tenantId, GraphBudgetKind kind, int requests, int writes, CancellationToken cancellationToken)
     {
-        var budget = options.Value.Budget;
+        var budget = kind == GraphBudgetKind.ConditionalAccess ? options.Value.ConditionalAccessBudget : options.Value.Budget;
         if (!budget.Enabled)
         {
             return TimeSpan.Zero;
         }
+
+        var key = BudgetKey(tenantId, kind);
 
         var slotMs = (int)Math.Max(1, budget.Window.TotalMilliseconds / Math.Max(1, budget.Slots));
         // A cost above the whole window's limit could never be admitted; it takes the whole window instead.
@@ -34,7 +44,7 @@ internal sealed class TenantThrottleBudget(
         var waited = TimeSpan.Zero;
         while (true)
         {
-            var waitMs = await TryAcquireAsync(tenantId, slotMs, budget, requests, writes, cancellationToken);
+            var waitMs = await TryAcquireAsync(key, tenantId, slotMs, budget, requests, writes, cancellationToken);
             if (waitMs <= 0)
             {
                 if (waited > TimeSpan.Zero)
@@ -51,7 +61,19 @@ internal sealed class TenantThrottleBudget(
         }
     }
 
-    private async Task<long> TryAcquireAsync(Guid tenantId, int slotMs, GraphBudgetOptions budget, int requests, int writes, CancellationToken cancellationToken)
+    /// <summary>The budget row's key: the tenant's id for Intune's budget, a stable id derived from it for another service's.</summary>
+    internal static Guid BudgetKey(Guid tenantId, GraphBudgetKind kind)
+    {
+        if (kind == GraphBudgetKind.Intune)
+        {
+            return tenantId;
+        }
+
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{tenantId:D}/{kind}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    private async Task<long> TryAcquireAsync(Guid key, Guid tenantId, int slotMs, GraphBudgetOptions budget, int requests, int writes, CancellationToken cancellationToken)
     {
         try
         {
@@ -60,7 +82,7 @@ internal sealed class TenantThrottleBudget(
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT graph.acquire_throttle_budget(@tenant, @slotMs, @slots, @requestLimit, @writeLimit, @requests, @writes)";
-            Add(command, "tenant", tenantId);
+            Add(command, "tenant", key);
             Add(command, "slotMs", slotMs);
             Add(command, "slots", Math.Max(1, budget.Slots));
             Add(command, "requestLimit", budget.Requests);

@@ -21,7 +21,10 @@ internal static class CollectionHandlers
         "isBuiltInRoleDefinition", "deployedAppCount",
     };
 
-    public static ErrorSource SourceOf(FamilyDefinition family) => family.IsDirectory ? ErrorSource.Directory : ErrorSource.Intune;
+    public static ErrorSource SourceOf(FamilyDefinition family) =>
+        family.IsDirectory ? ErrorSource.Directory : family.IsConditionalAccess ? ErrorSource.Graph : ErrorSource.Intune;
+
+    private static readonly string[] ConditionalAccessStates = ["enabled", "disabled", "enabledForReportingButNotEnforced"];
 
     public static GraphResponse List(GraphCall call, FamilyDefinition family)
     {
@@ -159,6 +162,16 @@ internal static class CollectionHandlers
             throw GraphException.BadRequest($"The property '{updateProfileRequires}' is required.", source);
         }
 
+        if (family.Name == GraphFamilies.ConditionalAccessPolicies)
+        {
+            ValidateConditionalAccessPolicy(body, source, create: true);
+        }
+
+        if (family.Name == GraphFamilies.NamedLocations)
+        {
+            ValidateNamedLocation(body, concreteType, source, create: true);
+        }
+
         if (family.Name == GraphFamilies.DeviceManagementScripts && body["scriptContent"] is JsonValue content
             && !IsBase64(content.GetValue<string>()))
         {
@@ -203,8 +216,23 @@ internal static class CollectionHandlers
                 throw GraphException.BadRequest($"The type of an existing object cannot change from '{storedType}' to '{sentType}'.", source);
             }
 
+            if (family.Name == GraphFamilies.NamedLocations && sentType is null)
+            {
+                // Microsoft's reference: an update of a named location names its @odata.type.
+                throw GraphException.BadRequest("The @odata.type of the named location (ipNamedLocation or countryNamedLocation) is required.", source);
+            }
+
             var schema = SchemaOf(family, storedType is null ? family.KnownTypes[0] : GraphSchema.TypeName(storedType));
             Validate(family, body, schema, source);
+            if (family.Name == GraphFamilies.ConditionalAccessPolicies)
+            {
+                ValidateConditionalAccessPolicy(body, source, create: false);
+            }
+
+            if (family.Name == GraphFamilies.NamedLocations)
+            {
+                ValidateNamedLocation(body, GraphSchema.TypeName(storedType ?? sentType!), source, create: false);
+            }
             foreach (var (name, _) in body)
             {
                 var known = family.BaseProperties.Contains(name) || name == "@odata.type" || (sentType is not null && family.Polymorphic);
@@ -293,6 +321,66 @@ internal static class CollectionHandlers
             }
 
             return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>
+    /// A Conditional Access policy Entra accepts: a known state; on create the conditions name applications and users,
+    /// and grant or session controls say what the policy does.
+    /// </summary>
+    private static void ValidateConditionalAccessPolicy(JsonObject body, ErrorSource source, bool create)
+    {
+        if (body.ContainsKey("state") || create)
+        {
+            var state = body["state"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+            if (state is null || !ConditionalAccessStates.Contains(state, StringComparer.Ordinal))
+            {
+                throw GraphException.BadRequest(
+                    $"The property 'state' must be one of {string.Join(", ", ConditionalAccessStates)}.", source);
+            }
+        }
+
+        if (!create && !body.ContainsKey("conditions"))
+        {
+            return;
+        }
+
+        if (body["conditions"] is not JsonObject conditions || conditions["applications"] is not JsonObject || conditions["users"] is not JsonObject)
+        {
+            throw GraphException.BadRequest("A Conditional Access policy needs conditions with applications and users.", source);
+        }
+
+        if (create && body["grantControls"] is not JsonObject && body["sessionControls"] is not JsonObject)
+        {
+            throw GraphException.BadRequest("A Conditional Access policy needs grantControls or sessionControls.", source);
+        }
+    }
+
+    /// <summary>An IP named location needs CIDR ranges of a known kind; a country named location its countries.</summary>
+    private static void ValidateNamedLocation(JsonObject body, string type, ErrorSource source, bool create)
+    {
+        if (type.EndsWith("ipNamedLocation", StringComparison.OrdinalIgnoreCase) && (create || body.ContainsKey("ipRanges")))
+        {
+            if (body["ipRanges"] is not JsonArray { Count: > 0 } ranges)
+            {
+                throw GraphException.BadRequest("An IP named location needs at least one range in 'ipRanges'.", source);
+            }
+
+            foreach (var range in ranges)
+            {
+                var rangeType = range?["@odata.type"]?.GetValue<string>()?.TrimStart('#');
+                if (rangeType is not ("microsoft.graph.iPv4CidrRange" or "microsoft.graph.iPv6CidrRange")
+                    || range!["cidrAddress"] is not JsonValue cidr || !cidr.TryGetValue<string>(out var address) || !address.Contains('/', StringComparison.Ordinal))
+                {
+                    throw GraphException.BadRequest("Each of 'ipRanges' is an iPv4CidrRange or iPv6CidrRange with a cidrAddress.", source);
+                }
+            }
+        }
+
+        if (type.EndsWith("countryNamedLocation", StringComparison.OrdinalIgnoreCase) && body.ContainsKey("countriesAndRegions")
+            && body["countriesAndRegions"] is not JsonArray)
+        {
+            throw GraphException.BadRequest("The property 'countriesAndRegions' must be a collection of country codes.", source);
         }
     }
 
@@ -492,6 +580,13 @@ internal static class CollectionHandlers
         if (family.BaseProperties.Contains("lastModifiedDateTime"))
         {
             data["lastModifiedDateTime"] = now;
+        }
+
+        if (family.IsConditionalAccess)
+        {
+            // Entra's timestamps; a new policy has not been modified yet, a new named location was just now.
+            data["createdDateTime"] = SeedRandom.DirectoryTime(call.Now);
+            data["modifiedDateTime"] = family.Name == GraphFamilies.NamedLocations ? SeedRandom.DirectoryTime(call.Now) : null;
         }
 
         if (family.HasVersion)

@@ -22,8 +22,14 @@ internal sealed record FamilyDefinition
 {
     public required string Name { get; init; }
 
-    /// <summary>"deviceManagement", "deviceAppManagement" or "" for directory objects at the root.</summary>
+    /// <summary>"deviceManagement", "deviceAppManagement", "identity/conditionalAccess" or "" for directory objects at the root.</summary>
     public required string Parent { get; init; }
+
+    /// <summary>The collection's path segment below <see cref="Parent"/> when it differs from <see cref="Name"/> (Conditional Access "policies").</summary>
+    public string? Segment { get; init; }
+
+    /// <summary>Entra's Conditional Access objects: plain Graph errors (not Intune's), 1 request/s per tenant (<see cref="TenantSpec.ConditionalAccessLimitPerSecond"/>).</summary>
+    public bool IsConditionalAccess { get; init; }
 
     /// <summary>Base entity type, e.g. microsoft.graph.deviceConfiguration.</summary>
     public required string EntityType { get; init; }
@@ -87,7 +93,9 @@ internal sealed record FamilyDefinition
 
     private readonly IReadOnlyList<string>? knownTypes;
 
-    public string CollectionPath => Parent.Length == 0 ? Name : $"{Parent}/{Name}";
+    public string CollectionPath => Parent.Length == 0 ? PathSegment : $"{Parent}/{PathSegment}";
+
+    public string PathSegment => Segment ?? Name;
 
     public bool IsIntune => !IsDirectory;
 }

@@ -18,6 +18,13 @@ internal static class FamilyRegistry
 
     private static readonly string[] ManagedDevicesWrite = [GraphPermissions.DeviceManagementManagedDevicesReadWrite];
 
+    private static readonly string[] ConditionalAccessRead =
+    [
+        GraphPermissions.PolicyRead, GraphPermissions.PolicyReadWriteConditionalAccess,
+    ];
+
+    private static readonly string[] ConditionalAccessWrite = [GraphPermissions.PolicyReadWriteConditionalAccess];
+
     private static readonly FamilyDefinition[] All =
     [
         new()
@@ -372,6 +379,37 @@ internal static class FamilyRegistry
                 "id", "displayName", "description", "rolePermissions", "permissions", "isBuiltIn", "isBuiltInRoleDefinition",
                 "roleScopeTagIds"),
         },
+        new()
+        {
+            // Entra Conditional Access policies (v1.0 and beta): users, groups, roles, apps and named locations are
+            // referenced by id inside "conditions"; no assignments. Plain Graph errors, 1 request/s per tenant.
+            Name = GraphFamilies.ConditionalAccessPolicies,
+            Segment = "policies",
+            Parent = "identity/conditionalAccess",
+            EntityType = "microsoft.graph.conditionalAccessPolicy",
+            InV1 = true,
+            IsConditionalAccess = true,
+            ReadPermissions = ConditionalAccessRead,
+            WritePermissions = ConditionalAccessWrite,
+            BaseProperties = Set(
+                "id", "displayName", "createdDateTime", "modifiedDateTime", "state", "conditions", "grantControls", "sessionControls",
+                "templateId", "description"),
+        },
+        new()
+        {
+            // Named locations: abstract namedLocation, served as ipNamedLocation or countryNamedLocation (a create and
+            // an update name the type).
+            Name = GraphFamilies.NamedLocations,
+            Parent = "identity/conditionalAccess",
+            EntityType = "microsoft.graph.namedLocation",
+            InV1 = true,
+            IsConditionalAccess = true,
+            Polymorphic = true,
+            KnownTypes = ["microsoft.graph.ipNamedLocation", "microsoft.graph.countryNamedLocation"],
+            ReadPermissions = ConditionalAccessRead,
+            WritePermissions = ConditionalAccessWrite,
+            BaseProperties = Set("id", "displayName", "createdDateTime", "modifiedDateTime"),
+        },
     ];
 
     private static readonly Dictionary<string, FamilyDefinition> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
@@ -387,7 +425,7 @@ internal static class FamilyRegistry
     public static FamilyDefinition? Find(string parent, string segment) =>
         All.FirstOrDefault(f =>
             string.Equals(f.Parent, parent, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(f.Name, segment, StringComparison.OrdinalIgnoreCase));
+            && string.Equals(f.PathSegment, segment, StringComparison.OrdinalIgnoreCase));
 
     private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
 }

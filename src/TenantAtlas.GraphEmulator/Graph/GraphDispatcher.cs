@@ -53,10 +53,18 @@ internal sealed class GraphDispatcher(EmulatorState state)
 
             // The envelope of a $batch is not a call in Graph's counting; its items are, each on its own.
             var isBatchEnvelope = request.Path.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase);
-            if (!isBatchEnvelope && tenant.Limits.TryAdmit(!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase), now) is { } wait)
+            // Conditional Access has its own limit (1 request/s per tenant for all apps) and does not count against Intune's.
+            var conditionalAccess = request.Path.StartsWith("/identity/conditionalAccess", StringComparison.OrdinalIgnoreCase);
+            var limits = conditionalAccess ? tenant.ConditionalAccessLimits : tenant.Limits;
+            if (!isBatchEnvelope && limits.TryAdmit(!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase), now) is { } wait)
             {
                 var throttled = new GraphException(429, "TooManyRequests", "Too many requests. The request was throttled; retry after the time given in Retry-After.");
-                throttled.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (!conditionalAccess)
+                {
+                    throttled.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                // Microsoft's throttling page: the Conditional Access resources answer 429 without Retry-After.
                 throw throttled;
             }
 
@@ -169,6 +177,12 @@ internal sealed class GraphDispatcher(EmulatorState state)
 
             next = 2;
         }
+        else if (first.Equals("identity", StringComparison.OrdinalIgnoreCase) && segments.Count > 2
+                 && segments[1].Equals("conditionalAccess", StringComparison.OrdinalIgnoreCase))
+        {
+            family = FamilyRegistry.Find("identity/conditionalAccess", segments[2]) ?? throw GraphException.SegmentNotFound(segments[2]);
+            next = 3;
+        }
         else
         {
             throw GraphException.SegmentNotFound(first);
@@ -232,6 +246,8 @@ internal sealed class GraphDispatcher(EmulatorState state)
 
         throw family.IsDirectory
             ? new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", ErrorSource.Directory)
+            : family.IsConditionalAccess
+            ? new GraphException(403, "AccessDenied", "You cannot perform the requested operation, required scopes are missing in the token.", ErrorSource.Graph)
             : new GraphException(403, "Forbidden",
                 "Application is not authorized to perform this operation. Application must have one of the following scopes: "
                 + string.Join(", ", accepted),

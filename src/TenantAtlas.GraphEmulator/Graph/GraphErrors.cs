@@ -32,7 +32,9 @@ internal sealed class GraphException(int status, string code, string message, Er
         family.IsDirectory
             ? new(404, "Request_ResourceNotFound",
                 $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.", ErrorSource.Directory)
-            : new(404, "ResourceNotFound", $"Resource not found: {family.EntityType} with id '{id}'.", ErrorSource.Intune);
+            : family.IsConditionalAccess
+                ? new(404, "ResourceNotFound", $"The {family.EntityType} with id '{id}' was not found.", ErrorSource.Graph)
+                : new(404, "ResourceNotFound", $"Resource not found: {family.EntityType} with id '{id}'.", ErrorSource.Intune);
 
     public static GraphException SegmentNotFound(string segment) =>
         new(400, "BadRequest", $"Resource not found for the segment '{segment}'.");

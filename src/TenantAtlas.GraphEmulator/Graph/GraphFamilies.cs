@@ -23,6 +23,8 @@ public static class GraphFamilies
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
     public const string RoleDefinitions = "roleDefinitions";
+    public const string ConditionalAccessPolicies = "conditionalAccessPolicies";
+    public const string NamedLocations = "namedLocations";
 
     /// <summary>The policy families (what "policies" in a tenant spec are spread over).</summary>
     public static IReadOnlyList<string> Policies { get; } =
@@ -52,5 +54,12 @@ public static class GraphFamilies
         AssignmentFilters,
         RoleScopeTags,
         RoleDefinitions,
+    ];
+
+    /// <summary>Entra's Conditional Access families (below identity/conditionalAccess), seeded with fixed counts.</summary>
+    public static IReadOnlyList<string> ConditionalAccess { get; } =
+    [
+        ConditionalAccessPolicies,
+        NamedLocations,
     ];
 }

@@ -22,6 +22,8 @@ public static class GraphPermissions
     public const string DirectoryRead = "Directory.Read.All";
     public const string DirectoryReadWrite = "Directory.ReadWrite.All";
     public const string OrganizationRead = "Organization.Read.All";
+    public const string PolicyRead = "Policy.Read.All";
+    public const string PolicyReadWriteConditionalAccess = "Policy.ReadWrite.ConditionalAccess";
 
     /// <summary>What a demo tenant grants when its spec names no permissions: everything a backup-and-restore app asks for.</summary>
     public static IReadOnlyList<string> Default { get; } =
@@ -34,5 +36,7 @@ public static class GraphPermissions
         DeviceManagementManagedDevicesReadWrite,
         GroupReadWrite,
         OrganizationRead,
+        PolicyRead,
+        PolicyReadWriteConditionalAccess,
     ];
 }

@@ -40,6 +40,8 @@ internal static class IntuneShapes
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
             GraphFamilies.AssignmentFilters => AssignmentFilter(rng, id, index, times),
             GraphFamilies.RoleDefinitions => CustomRoleDefinition(rng, ctx, id, index),
+            GraphFamilies.NamedLocations => NamedLocation(rng, id, index, created, odataType),
+            GraphFamilies.ConditionalAccessPolicies => ConditionalAccessPolicy(rng, ctx, id, index, created, modified),
             _ => throw new ArgumentException($"The emulator cannot generate '{family}' objects.", nameof(family)),
         };
         Reshape(FamilyRegistry.Get(family), resource);
@@ -1257,5 +1259,110 @@ internal static class IntuneShapes
 
         assignment["target"] = target;
         return assignment;
+    }
+
+    private static readonly string[] AccessStates = ["enabled", "enabled", "enabledForReportingButNotEnforced", "disabled"];
+
+    private static readonly (string Name, string[] Controls)[] AccessRules =
+    [
+        ("Require MFA for admins", ["mfa"]),
+        ("Require compliant device", ["compliantDevice", "domainJoinedDevice"]),
+        ("Block legacy authentication", ["block"]),
+        ("Require MFA outside trusted locations", ["mfa"]),
+        ("Require approved client app", ["approvedApplication", "compliantApplication"]),
+    ];
+
+    /// <summary>
+    /// A Conditional Access policy shaped like Microsoft's v1.0 example (conditionalaccesspolicy-get): users, groups,
+    /// roles, applications and named locations referenced by id inside "conditions" — the tenant's own groups and
+    /// named locations, so a policy read from one tenant names ids another tenant does not have.
+    /// </summary>
+    private static StoredResource ConditionalAccessPolicy(SeedRandom rng, SeedContext ctx, string id, int index, DateTimeOffset created, DateTimeOffset modified)
+    {
+        var (name, controls) = AccessRules[(index - 1) % AccessRules.Length];
+        var block = controls is ["block"];
+        var includeGroups = ctx.GroupIds.Count > 0 ? Json.Strings([rng.Pick(ctx.GroupIds)]) : Json.Empty();
+        var excludeGroups = ctx.GroupIds.Count > 1 && rng.Chance(0.5) ? Json.Strings([rng.Pick(ctx.GroupIds)]) : Json.Empty();
+        var locations = ctx.NamedLocationIds.Count > 0 && rng.Chance(0.7)
+            ? new JsonObject { ["includeLocations"] = Json.Strings(["All"]), ["excludeLocations"] = Json.Strings(["AllTrusted", rng.Pick(ctx.NamedLocationIds)]) }
+            : null;
+        return new StoredResource(new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = $"CA{index:D3} - {name}",
+            ["createdDateTime"] = SeedRandom.DirectoryTime(created),
+            ["modifiedDateTime"] = rng.Chance(0.8) ? SeedRandom.DirectoryTime(modified) : null,
+            ["state"] = rng.Pick(AccessStates),
+            ["conditions"] = new JsonObject
+            {
+                ["signInRiskLevels"] = Json.Empty(),
+                ["clientAppTypes"] = block ? Json.Strings(["exchangeActiveSync", "other"]) : Json.Strings(["all"]),
+                ["applications"] = new JsonObject
+                {
+                    ["includeApplications"] = Json.Strings(["All"]),
+                    // Azure DevOps and Microsoft Intune Enrollment, as in Microsoft's example: apps, not tenant objects.
+                    ["excludeApplications"] = rng.Chance(0.5) ? Json.Strings(["499b84ac-1321-427f-aa17-267ca6975798"]) : Json.Empty(),
+                    ["includeUserActions"] = Json.Empty(),
+                },
+                ["users"] = new JsonObject
+                {
+                    ["includeUsers"] = includeGroups.Count == 0 ? Json.Strings(["All"]) : Json.Empty(),
+                    ["excludeUsers"] = Json.Strings(["GuestsOrExternalUsers"]),
+                    ["includeGroups"] = includeGroups,
+                    ["excludeGroups"] = excludeGroups,
+                    // Global Administrator's role template id (the same in every tenant).
+                    ["includeRoles"] = index % 5 == 1 ? Json.Strings(["62e90394-69f5-4237-9190-012177145e10"]) : Json.Empty(),
+                    ["excludeRoles"] = Json.Empty(),
+                },
+                ["platforms"] = rng.Chance(0.4)
+                    ? new JsonObject { ["includePlatforms"] = Json.Strings(["all"]), ["excludePlatforms"] = Json.Strings(["iOS", "windowsPhone"]) }
+                    : null,
+                ["locations"] = locations,
+            },
+            ["grantControls"] = new JsonObject
+            {
+                ["operator"] = "OR",
+                ["builtInControls"] = Json.Strings(controls),
+                ["customAuthenticationFactors"] = Json.Empty(),
+                ["termsOfUse"] = Json.Empty(),
+            },
+            ["sessionControls"] = block ? null : new JsonObject
+            {
+                ["applicationEnforcedRestrictions"] = null,
+                ["persistentBrowser"] = null,
+                ["cloudAppSecurity"] = null,
+                ["signInFrequency"] = rng.Chance(0.5) ? new JsonObject { ["value"] = 4, ["type"] = "hours", ["isEnabled"] = true } : null,
+            },
+        });
+    }
+
+    /// <summary>A named location as in Microsoft's v1.0 examples: IP ranges (IPv4 and IPv6 CIDR) or countries.</summary>
+    private static StoredResource NamedLocation(SeedRandom rng, string id, int index, DateTimeOffset created, string? odataType)
+    {
+        var country = odataType?.EndsWith("countryNamedLocation", StringComparison.Ordinal) ?? index % 3 == 0;
+        var data = new JsonObject
+        {
+            ["@odata.type"] = country ? "#microsoft.graph.countryNamedLocation" : "#microsoft.graph.ipNamedLocation",
+            ["id"] = id,
+            ["displayName"] = country ? $"Countries {index:D2}" : $"Office network {index:D2}",
+            ["modifiedDateTime"] = SeedRandom.DirectoryTime(created),
+            ["createdDateTime"] = SeedRandom.DirectoryTime(created),
+        };
+        if (country)
+        {
+            data["countriesAndRegions"] = Json.Strings(rng.Chance(0.5) ? ["US", "GB"] : ["DE", "AT", "CH"]);
+            data["includeUnknownCountriesAndRegions"] = rng.Chance(0.3);
+        }
+        else
+        {
+            data["isTrusted"] = rng.Chance(0.6);
+            data["ipRanges"] = Json.Array(
+            [
+                new JsonObject { ["@odata.type"] = "#microsoft.graph.iPv4CidrRange", ["cidrAddress"] = $"203.0.{rng.Between(0, 255)}.0/24" },
+                new JsonObject { ["@odata.type"] = "#microsoft.graph.iPv6CidrRange", ["cidrAddress"] = $"2001:db8:{rng.Between(1, 9999)}::/48" },
+            ]);
+        }
+
+        return new StoredResource(data);
     }
 }

@@ -10,6 +10,9 @@ internal sealed class SeedContext
     /// <summary>Scope tag ids besides "0".</summary>
     public required IReadOnlyList<string> ScopeTagIds { get; init; }
 
+    /// <summary>Named location ids (Conditional Access policies exclude them).</summary>
+    public IReadOnlyList<string> NamedLocationIds { get; set; } = [];
+
     public required DateTimeOffset Anchor { get; init; }
 
     public required string Domain { get; init; }

@@ -102,6 +102,24 @@ internal static class TenantSeeder
         }
 
         collections[GraphFamilies.RoleDefinitions].AddRange(roles);
+
+        // Tenant-wide Entra objects with small fixed counts (not a share of the policies): named locations first, then
+        // the Conditional Access policies that reference them and the groups.
+        foreach (var (family, fallback) in new[] { (GraphFamilies.NamedLocations, spec.NamedLocations), (GraphFamilies.ConditionalAccessPolicies, spec.ConditionalAccessPolicies) })
+        {
+            var rng = new SeedRandom(spec.Seed, family);
+            var count = Count(spec, family, fallback);
+            for (var i = 1; i <= count; i++)
+            {
+                collections[family].Add(IntuneShapes.Create(family, rng, context, i));
+            }
+
+            if (family == GraphFamilies.NamedLocations)
+            {
+                context.NamedLocationIds = collections[family].All.Select(r => r.Id).ToList();
+            }
+        }
+
         return collections;
     }
 

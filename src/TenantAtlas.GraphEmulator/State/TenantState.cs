@@ -34,10 +34,14 @@ public sealed class TenantState
         Collections = TenantSeeder.Seed(Spec, Domain, out var context);
         Context = context;
         Limits = new ServiceLimiter(spec.RequestLimit, spec.WriteLimit, TimeSpan.FromSeconds(Math.Max(1, spec.LimitWindowSeconds)));
+        ConditionalAccessLimits = new ServiceLimiter(spec.ConditionalAccessLimitPerSecond, null, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The tenant's service limits (off unless the spec sets them).</summary>
     internal ServiceLimiter Limits { get; }
+
+    /// <summary>Conditional Access's own limit (off unless the spec sets it).</summary>
+    internal ServiceLimiter ConditionalAccessLimits { get; }
 
     public string TenantId { get; }
 
@@ -316,6 +320,11 @@ public sealed class TenantState
         if (resource.Data.ContainsKey("lastModifiedDateTime"))
         {
             resource.Data["lastModifiedDateTime"] = SeedRandom.IntuneTime(now);
+        }
+
+        if (definition.IsConditionalAccess && resource.Data.ContainsKey("modifiedDateTime"))
+        {
+            resource.Data["modifiedDateTime"] = SeedRandom.DirectoryTime(now);
         }
 
         if (definition.HasVersion)

@@ -57,6 +57,12 @@ internal static class PlanBuilder
             return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, settings.CannotRestore(item.Family, "restore"));
         }
 
+        if (settings.CrossTenant && settings.CrossTenantBlockedReasons?.GetValueOrDefault(item.Family) is { } sameTenantOnly)
+        {
+            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked,
+                $"TenantAtlas restores objects of the family '{item.Family}' only into the tenant they were backed up from: {sameTenantOnly}");
+        }
+
         if (item.Content is null)
         {
             return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"The backup item cannot be read: {item.Unreadable ?? "its stored content is not an object"}.");

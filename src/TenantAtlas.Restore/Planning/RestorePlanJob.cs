@@ -76,7 +76,9 @@ internal sealed class RestorePlanJob(
             [.. request.ReferenceChoices.Select(c => new ReferenceChoice(c.Kind, c.SourceId, c.Action, c.TargetId))],
             MatchByIdOnly: request.RollbackOfRequestId is not null,
             NotRestorableReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.NotRestorableReason is not null)
-                .ToDictionary(c => c.Key, c => c.NotRestorableReason!, StringComparer.Ordinal));
+                .ToDictionary(c => c.Key, c => c.NotRestorableReason!, StringComparer.Ordinal),
+            CrossTenantBlockedReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.CrossTenantRestoreBlockedReason is not null)
+                .ToDictionary(c => c.Key, c => c.CrossTenantRestoreBlockedReason!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();

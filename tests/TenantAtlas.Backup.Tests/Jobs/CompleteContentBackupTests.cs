@@ -23,6 +23,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceComplianceScripts,
         GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
         GraphResourceKeys.CompliancePolicies,
+        GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations,
     ];
 
     /// <summary>
@@ -40,6 +41,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.WindowsQualityUpdateProfiles] = (["expeditedUpdateSettings", "releaseDateDisplayName"], []),
         [GraphResourceKeys.WindowsDriverUpdateProfiles] = (["approvalType", "deploymentDeferralInDays", "inventorySyncStatus"], []),
         [GraphResourceKeys.CompliancePolicies] = (["settings", "scheduledActionsForRule"], []),
+        // No assignments: who a Conditional Access policy applies to is inside its conditions (the listing has no conditions).
+        [GraphResourceKeys.ConditionalAccessPolicies] = (["state", "conditions", "grantControls"], []),
+        [GraphResourceKeys.NamedLocations] = (["@odata.type", "displayName"], []),
     };
 
     private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)

@@ -71,4 +71,101 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         detail.Assignments.Should().NotBeEmpty().And.OnlyContain(a => a["runSchedule"] is JsonObject && a["runRemediationScript"] != null);
         fixture.GraphLog(tenant).Should().Contain(e => e.PathAndQuery == $"/beta/deviceManagement/deviceHealthScripts/{listed.Id}?$expand=assignments");
     }
+
+    [Theory]
+    [InlineData("#microsoft.graph.ipNamedLocation", "ipRanges")]
+    [InlineData("#microsoft.graph.countryNamedLocation", "countriesAndRegions")]
+    public async Task A_named_location_of_either_kind_is_created_in_another_tenant_updated_with_its_type_and_reads_back_the_same(string type, string part)
+    {
+        var source = fixture.NewTenant(s => s.NamedLocations = 6);
+        var target = fixture.NewTenant(s => s.NamedLocations = 0);
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var locationId = source.List(GraphResourceKeys.NamedLocations).First(l => l["@odata.type"]!.GetValue<string>() == type)["id"]!.GetValue<string>();
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.NamedLocations, locationId);
+
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.NamedLocations, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.NamedLocations, createdId);
+
+        original.Content[part].Should().BeOfType<JsonArray>().Which.Should().NotBeEmpty();
+        original.Assignments.Should().BeEmpty();
+        var diff = GraphObjectDiff.Compare(original.Content, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"the named location reads back as it was backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        restored.ODataType.Should().Be(type);
+
+        // Graph wants the @odata.type in a named location's PATCH; the backed-up content carries it.
+        var changed = (JsonObject)original.Content.DeepClone();
+        changed["displayName"] = "Renamed by the round trip";
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.NamedLocations, createdId, changed);
+        target.Get(GraphResourceKeys.NamedLocations, createdId)!["displayName"]!.GetValue<string>().Should().Be("Renamed by the round trip");
+        fixture.GraphLog(target).Should().Contain(e => e.Method == "PATCH" && e.PathAndQuery == $"/v1.0/identity/conditionalAccess/namedLocations/{createdId}" && e.Status == 204);
+    }
+
+    [Fact]
+    public async Task A_conditional_access_policy_changed_by_mistake_is_put_back_in_its_own_tenant_state_and_conditions_included()
+    {
+        var tenant = fixture.NewTenant(s => s.ConditionalAccessPolicies = 5);
+        var id = App.AddTenant(tenant);
+        var policyId = tenant.List(GraphResourceKeys.ConditionalAccessPolicies)
+            .First(p => p["conditions"]!["users"]!["includeGroups"] is JsonArray { Count: > 0 })["id"]!.GetValue<string>();
+        var backedUp = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.ConditionalAccessPolicies, policyId);
+
+        // The bad change: someone switches the policy off and drops its group.
+        var broken = (JsonObject)backedUp.Content.DeepClone();
+        broken["state"] = "disabled";
+        broken["conditions"]!["users"]!["includeGroups"] = new JsonArray();
+        broken["conditions"]!["users"]!["includeUsers"] = new JsonArray("All");
+        await App.Gateway.UpdateObjectAsync(id, GraphResourceKeys.ConditionalAccessPolicies, policyId, broken);
+        tenant.Get(GraphResourceKeys.ConditionalAccessPolicies, policyId)!["state"]!.GetValue<string>().Should().Be("disabled");
+
+        await App.Gateway.UpdateObjectAsync(id, GraphResourceKeys.ConditionalAccessPolicies, policyId, backedUp.Content);
+        var restored = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.ConditionalAccessPolicies, policyId);
+
+        var diff = GraphObjectDiff.Compare(backedUp.Content, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"the policy is as backed up again: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        restored.Content["state"]!.GetValue<string>().Should().Be(backedUp.Content["state"]!.GetValue<string>());
+        JsonNode.DeepEquals(restored.Content["conditions"], backedUp.Content["conditions"]).Should().BeTrue();
+
+        // Deleted by mistake: created again from the backup, as it was (state included).
+        (await App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.ConditionalAccessPolicies, policyId)).Should().BeTrue();
+        var created = await App.Gateway.CreateObjectAsync(id, GraphResourceKeys.ConditionalAccessPolicies, backedUp.Content);
+        var again = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.ConditionalAccessPolicies, created["id"]!.GetValue<string>());
+        JsonNode.DeepEquals(again.Content["conditions"], backedUp.Content["conditions"]).Should().BeTrue();
+        JsonNode.DeepEquals(again.Content["grantControls"], backedUp.Content["grantControls"]).Should().BeTrue();
+        again.Content["state"]!.GetValue<string>().Should().Be(backedUp.Content["state"]!.GetValue<string>());
+        fixture.GraphLog(tenant).Should().Contain(e => e.Method == "POST" && e.PathAndQuery == "/v1.0/identity/conditionalAccess/policies" && e.Status == 201);
+    }
+
+    [Fact]
+    public async Task Conditional_access_is_read_at_its_own_pace_of_one_request_a_second_while_intune_reads_go_ahead()
+    {
+        // The emulator enforces Microsoft's limit (1 request/s per tenant, 429 without Retry-After): any burst shows.
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.ConditionalAccessLimitPerSecond = 1;
+            s.ConditionalAccessPolicies = 3;
+            s.NamedLocations = 0;
+            s.FamilyCounts = new() { [GraphFamilies.DeviceManagementScripts] = 6 };
+        });
+        var id = App.AddTenant(tenant);
+        var policies = tenant.Ids(GraphResourceKeys.ConditionalAccessPolicies);
+        var scripts = tenant.Ids(GraphResourceKeys.DeviceManagementScripts);
+
+        var caReads = Task.WhenAll(policies.Select(p => App.Gateway.GetPolicyAsync(id, GraphResourceKeys.ConditionalAccessPolicies, p)));
+        await Task.Delay(100);
+        var intuneReads = Task.WhenAll(scripts.Select(p => App.Gateway.GetPolicyAsync(id, GraphResourceKeys.DeviceManagementScripts, p)));
+        (await intuneReads).Should().HaveCount(scripts.Count);
+        (await caReads).Should().HaveCount(policies.Count);
+
+        var log = fixture.GraphLog(tenant);
+        var ca = log.Where(e => e.PathAndQuery.StartsWith("/v1.0/identity/conditionalAccess/", StringComparison.Ordinal)).OrderBy(e => e.Timestamp).ToList();
+        var intune = log.Where(e => e.PathAndQuery.StartsWith("/beta/deviceManagement/", StringComparison.Ordinal)).OrderBy(e => e.Timestamp).ToList();
+        log.Should().NotContain(e => e.Status == 429, "our own budget keeps Conditional Access below its limit");
+        ca.Should().HaveCount(policies.Count);
+        ca.Zip(ca.Skip(1), (a, b) => b.Timestamp - a.Timestamp).Should().OnlyContain(gap => gap >= TimeSpan.FromSeconds(1), "one Conditional Access request a second");
+        intune.Should().HaveCount(scripts.Count);
+        intune[^1].Timestamp.Should().BeBefore(ca[^1].Timestamp, "the Intune reads did not wait for the Conditional Access budget");
+        (intune[^1].Timestamp - intune[0].Timestamp).Should().BeLessThan(TimeSpan.FromSeconds(1), "nor were they paced like it");
+    }
 }

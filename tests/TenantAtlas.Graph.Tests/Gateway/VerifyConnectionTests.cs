@@ -22,11 +22,13 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         result.Checks.Select(c => c.Permission).Should().BeEquivalentTo(
             "DeviceManagementConfiguration.Read.All", "DeviceManagementScripts.Read.All", "DeviceManagementApps.Read.All",
             "DeviceManagementServiceConfig.Read.All", "DeviceManagementRBAC.Read.All", "GroupMember.Read.All",
-            "DeviceManagementManagedDevices.Read.All");
+            "DeviceManagementManagedDevices.Read.All", "Policy.Read.All");
         result.Checks.Single(c => c.Permission == "DeviceManagementApps.Read.All").Resources.Should().Equal("App configuration policies", "App protection policies");
         var log = fixture.Emulator.RequestLog(tenant.TenantId);
         log.Count(e => e.Kind == "token").Should().Be(1);
-        log.Where(e => e.Kind == "graph" && !e.IsBatchItem).Select(e => e.PathAndQuery).Should().BeEquivalentTo("/beta/$batch", "/v1.0/groups?$top=1&$select=id");
+        log.Where(e => e.Kind == "graph" && !e.IsBatchItem).Select(e => e.PathAndQuery).Should().BeEquivalentTo("/beta/$batch", "/v1.0/$batch");
+        log.Where(e => e.IsBatchItem && e.PathAndQuery.StartsWith("/v1.0/", StringComparison.Ordinal)).Select(e => e.PathAndQuery).Should().BeEquivalentTo(
+            "/v1.0/groups?$top=1&$select=id", "/v1.0/identity/conditionalAccess/policies?$top=1&$select=id");
     }
 
     [Fact]
@@ -74,6 +76,7 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         [
             GraphPermissions.DeviceManagementConfigurationRead, GraphPermissions.DeviceManagementServiceConfigRead,
             GraphPermissions.DeviceManagementRbacRead, GraphPermissions.GroupMemberRead, GraphPermissions.DeviceManagementManagedDevicesRead,
+            GraphPermissions.PolicyRead,
         ]);
         var id = App.AddTenant(tenant);
 
@@ -92,7 +95,7 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         [
             GraphPermissions.DeviceManagementConfigurationRead, GraphPermissions.DeviceManagementAppsRead,
             GraphPermissions.DeviceManagementServiceConfigRead, GraphPermissions.DeviceManagementRbacRead,
-            GraphPermissions.DeviceManagementManagedDevicesRead,
+            GraphPermissions.DeviceManagementManagedDevicesRead, GraphPermissions.PolicyRead,
         ]);
         var id = App.AddTenant(tenant);
 

@@ -78,6 +78,30 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.RoleDefinitions)!.SupportsRestore.Should().BeFalse();
     }
 
+    [Theory]
+    [InlineData(GraphResourceKeys.ConditionalAccessPolicies, "identity/conditionalAccess/policies")]
+    [InlineData(GraphResourceKeys.NamedLocations, "identity/conditionalAccess/namedLocations")]
+    public void Conditional_access_families_are_v1_entra_families_with_their_own_budget(string key, string path)
+    {
+        var contract = registry.Get(key)!;
+
+        contract.Kind.Should().Be(GraphResourceKind.PolicyFamily);
+        contract.Group.Should().Be(GraphFamilyGroup.Entra);
+        contract.ApiVersion.Should().Be("v1.0");
+        contract.CollectionPath.Should().Be(path);
+        contract.HasAssignments.Should().BeFalse();
+        contract.AssignAction.Should().BeNull();
+        (contract.CreateMethod, contract.UpdateMethod).Should().Be(("POST", "PATCH"));
+        contract.ReadPermissions.Should().Equal("Policy.Read.All", "Policy.ReadWrite.ConditionalAccess");
+        contract.WritePermissions.Should().Equal("Policy.ReadWrite.ConditionalAccess");
+        contract.Budget.Should().Be(GraphBudgetKind.ConditionalAccess);
+        contract.StripBeforeWrite.Should().Contain(["id", "createdDateTime", "modifiedDateTime"]);
+        registry.Match("GET", $"/v1.0/{path}?$select=id,displayName")!.Resource!.Key.Should().Be(key);
+        registry.Match("PATCH", $"/v1.0/{path}/abc")!.Operation.Kind.Should().Be(GraphOperationKind.Update);
+        registry.Match("POST", $"/v1.0/{path}/abc/assign").Should().BeNull();
+        registry.Get(GraphResourceKeys.DeviceConfigurations)!.Budget.Should().Be(GraphBudgetKind.Intune);
+    }
+
     [Fact]
     public void Every_policy_family_is_restorable_or_says_why_not()
     {
@@ -98,11 +122,19 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
             "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
             "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts",
-            "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles", "compliancePolicies");
-        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
+            "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles", "compliancePolicies",
+            "conditionalAccessPolicies", "namedLocations");
+        string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
+        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore);
+        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key)).Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        // Conditional Access has no assignments (who a policy applies to is inside its conditions) and restores only
+        // into its own tenant; named locations restore anywhere.
+        contracts.PolicyFamilies.Where(f => entra.Contains(f.Key)).Should().OnlyContain(f => !f.HasAssignments && f.Group == GraphFamilyGroup.Entra);
+        contracts.Find(GraphResourceKeys.ConditionalAccessPolicies)!.CrossTenantRestoreBlockedReason.Should().Contain("ids");
+        contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(20);
+        contracts.All.Should().HaveCount(22);
     }
 
     [Theory]

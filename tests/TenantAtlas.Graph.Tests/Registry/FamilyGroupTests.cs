@@ -58,6 +58,8 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.DeviceHealthScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceShellScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts, GraphFamilyGroup.Scripts)]
+    [InlineData(GraphResourceKeys.ConditionalAccessPolicies, GraphFamilyGroup.Entra)]
+    [InlineData(GraphResourceKeys.NamedLocations, GraphFamilyGroup.Entra)]
     [InlineData(GraphResourceKeys.AssignmentFilters, GraphFamilyGroup.TenantWide)]
     [InlineData(GraphResourceKeys.RoleScopeTags, GraphFamilyGroup.TenantWide)]
     [InlineData(GraphResourceKeys.RoleDefinitions, GraphFamilyGroup.TenantWide)]

@@ -40,6 +40,8 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["roleScopeTags"] = (GraphFamilies.RoleScopeTags, null),
         ["roleDefinitions"] = (GraphFamilies.RoleDefinitions, null),
         ["groups"] = (GraphFamilies.Groups, null),
+        ["conditionalAccessPolicies"] = (GraphFamilies.ConditionalAccessPolicies, null),
+        ["namedLocations"] = (GraphFamilies.NamedLocations, null),
     };
 
     /// <summary>Types served below an item rather than as the family's items.</summary>

@@ -75,6 +75,9 @@ MANIFEST = [
     ("beta", "roleScopeTags", "roleScopeTag", "intune-rbac-rolescopetag", ["get", "create"]),
     ("beta", "roleDefinitions", "deviceAndAppManagementRoleDefinition", "intune-rbac-deviceandappmanagementroledefinition", ["get", "create"]),
     ("v1.0", "groups", "group", {"get": "group-get.md", "create": "group-post-groups.md"}, ["get", "create"]),
+    ("v1.0", "conditionalAccessPolicies", "conditionalAccessPolicy", {"get": "conditionalaccesspolicy-get.md", "create": "conditionalaccessroot-post-policies.md"}, ["get", "create"]),
+    ("v1.0", "namedLocations", "ipNamedLocation", {"get": "ipnamedlocation-get.md", "create": "conditionalaccessroot-post-namedlocations.md"}, ["get", "create"]),
+    ("v1.0", "namedLocations", "countryNamedLocation", {"get": "countrynamedlocation-get.md"}, ["get"]),
 ]
 
 

@@ -59,8 +59,8 @@ class Schema:
         """Records the type of obj (and the complex types inside it); returns the type's name."""
         props = self.types.setdefault(name, {})
         for prop, value in obj.items():
-            if prop == "@odata.type":
-                continue
+            if prop.startswith("@"):
+                continue  # annotations (@odata.type, and @odata.context in the v1.0 examples) are not properties
             kind = self.kind(prop, value, generated)
             current = props.get(prop)
             if current is None or current.startswith("any"):

@@ -20,6 +20,8 @@ public sealed class PlatformTests
     [InlineData(GraphResourceKeys.GroupPolicyConfigurations, null, null, "Windows")]
     [InlineData(GraphResourceKeys.DeviceManagementScripts, "#microsoft.graph.deviceManagementScript", null, "Windows")]
     [InlineData(GraphResourceKeys.DeviceHealthScripts, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.ConditionalAccessPolicies, null, null, null)]
+    [InlineData(GraphResourceKeys.NamedLocations, "#microsoft.graph.ipNamedLocation", null, null)]
     [InlineData(GraphResourceKeys.DeviceShellScripts, null, null, "macOS")]
     [InlineData(GraphResourceKeys.DeviceComplianceScripts, null, null, "Windows")]
     [InlineData(GraphResourceKeys.WindowsFeatureUpdateProfiles, null, null, "Windows")]

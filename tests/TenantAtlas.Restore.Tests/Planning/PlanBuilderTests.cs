@@ -158,6 +158,39 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void A_family_restored_only_into_its_own_tenant_is_blocked_cross_tenant_with_the_registry_reason_and_its_state_change_planned_in_its_own()
+    {
+        const string ca = "conditionalAccessPolicies";
+        const string why = "a Conditional Access policy names users, groups, roles and named locations by their ids in this tenant.";
+        PlanSettings SettingsFor(bool cross) => new(
+            cross, " (restored)", new Dictionary<string, bool> { [Family] = true, [ca] = true }, [], [],
+            CrossTenantBlockedReasons: new Dictionary<string, string> { [ca] = why });
+        var backedUp = new JsonObject
+        {
+            ["id"] = "ca1",
+            ["displayName"] = "Require MFA",
+            ["state"] = "enabled",
+            ["conditions"] = new JsonObject { ["users"] = new JsonObject { ["includeGroups"] = new JsonArray("g1") } },
+            ["modifiedDateTime"] = "2025-01-01T00:00:00Z",
+        };
+        var live = (JsonObject)backedUp.DeepClone();
+        live["state"] = "disabled";
+        var policy = new SourceItem(1, ca, "ca1", "Require MFA", null, backedUp, []);
+        var listing = new Dictionary<string, IReadOnlyList<TargetObject>> { [ca] = [new TargetObject("ca1", "Require MFA", null)], [Family] = [] };
+
+        var crossTenant = Plan([policy, Item(2, "p1", "Baseline")], listing, [], SettingsFor(cross: true)).Items;
+        var sameTenant = Plan([policy], listing, [new TargetDetail("ca1", "Require MFA", null, live, [])], SettingsFor(cross: false)).Items.Single();
+
+        var blocked = crossTenant.Single(i => i.Family == ca);
+        blocked.Action.Should().Be(PlanAction.Blocked);
+        blocked.Reason.Should().Be($"TenantAtlas restores objects of the family '{ca}' only into the tenant they were backed up from: {why}");
+        crossTenant.Single(i => i.Family == Family).Action.Should().Be(PlanAction.Create, "other families still restore across tenants");
+        sameTenant.Action.Should().Be(PlanAction.Update);
+        var change = PlanJson.Read<ObjectDiff>(sameTenant.ContentDiff, ObjectDiff.Identical).Changes.Should().ContainSingle().Subject;
+        (change.Path, change.Before!.GetValue<string>(), change.After!.GetValue<string>()).Should().Be(("state", "disabled", "enabled"), "the plan shows the state it writes");
+    }
+
+    [Fact]
     public void An_unreadable_item_an_unknown_family_and_a_family_without_restore_are_blocked_with_reasons()
     {
         var unreadable = new SourceItem(1, Family, "p1", "Broken", Windows, null, [], "the stored JSON is not an object");
