@@ -88,7 +88,12 @@ public sealed class InventoryPageTests(InventoryFixture fixture)
     [Fact]
     public async Task Columns_sort_the_whole_inventory_on_the_server_and_the_order_lives_in_the_url()
     {
-        var (_, tenantId) = await fixture.NewTenantAsync(s => s.Policies = 8);
+        // Small enough to fit one read of 200 whatever families the seed adds, large enough to sort across types.
+        var (_, tenantId) = await fixture.NewTenantAsync(s =>
+        {
+            s.Policies = 8;
+            s.FamilyCounts = new() { [GraphResourceKeys.DeviceConfigurations] = 60, [GraphResourceKeys.ConfigurationPolicies] = 30 };
+        });
         await fixture.SyncAsync(tenantId);
         var whole = await fixture.Queries.SearchAsync(new(tenantId, Take: 200));
         var all = whole.Items;
