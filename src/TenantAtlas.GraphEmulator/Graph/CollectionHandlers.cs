@@ -127,6 +127,7 @@ internal static class CollectionHandlers
             throw GraphException.BadRequest("Cannot create an abstract class.", source);
         }
 
+        RejectApps(family, body, source);
         var concreteType = ResolveType(family, type, source);
         var schema = SchemaOf(family, concreteType);
         Validate(family, body, schema, source);
@@ -191,6 +192,7 @@ internal static class CollectionHandlers
             }
 
             var schema = SchemaOf(family, storedType is null ? family.KnownTypes[0] : GraphSchema.TypeName(storedType));
+            RejectApps(family, body, source);
             Validate(family, body, schema, source);
             foreach (var (name, _) in body)
             {
@@ -279,6 +281,15 @@ internal static class CollectionHandlers
             }
 
             return GraphResponse.NoContent();
+        }
+    }
+
+    /// <summary>The targeted apps are written only with the targetApps action (its reference page), not inside the object.</summary>
+    private static void RejectApps(FamilyDefinition family, JsonObject body, ErrorSource source)
+    {
+        if (family.TargetsApps && body.ContainsKey("apps"))
+        {
+            throw GraphException.BadRequest("The navigation property 'apps' cannot be written with the object; use the action 'targetApps'.", source);
         }
     }
 
@@ -475,7 +486,7 @@ internal static class CollectionHandlers
 
         if (family.HasVersion)
         {
-            data["version"] = family.Name == GraphFamilies.ManagedAppPolicies ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : family.TextVersion ? "1" : 1;
+            data["version"] = family.EtagVersion ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : family.TextVersion ? "1" : 1;
         }
 
         if (data.ContainsKey("supportsScopeTags"))

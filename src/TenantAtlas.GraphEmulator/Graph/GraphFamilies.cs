@@ -14,7 +14,9 @@ public static class GraphFamilies
     public const string DeviceCustomAttributeShellScripts = "deviceCustomAttributeShellScripts";
     public const string DeviceComplianceScripts = "deviceComplianceScripts";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
-    public const string ManagedAppPolicies = "managedAppPolicies";
+    public const string IosManagedAppProtections = "iosManagedAppProtections";
+    public const string AndroidManagedAppProtections = "androidManagedAppProtections";
+    public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
@@ -29,7 +31,9 @@ public static class GraphFamilies
         GroupPolicyConfigurations,
         DeviceManagementScripts,
         MobileAppConfigurations,
-        ManagedAppPolicies,
+        IosManagedAppProtections,
+        AndroidManagedAppProtections,
+        TargetedManagedAppConfigurations,
         WindowsAutopilotDeploymentProfiles,
         DeviceHealthScripts,
         DeviceShellScripts,

@@ -32,7 +32,9 @@ internal static class IntuneShapes
             GraphFamilies.DeviceCustomAttributeShellScripts => CustomAttributeScript(rng, ctx, id, index, times),
             GraphFamilies.DeviceComplianceScripts => ComplianceScript(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
-            GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
+            GraphFamilies.IosManagedAppProtections => AppProtection(rng, ctx, id, index, times, "iosManagedAppProtection"),
+            GraphFamilies.AndroidManagedAppProtections => AppProtection(rng, ctx, id, index, times, "androidManagedAppProtection"),
+            GraphFamilies.TargetedManagedAppConfigurations => AppProtection(rng, ctx, id, index, times, "targetedManagedAppConfiguration"),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
             GraphFamilies.AssignmentFilters => AssignmentFilter(rng, id, index, times),
             GraphFamilies.RoleDefinitions => CustomRoleDefinition(rng, ctx, id, index),
@@ -767,11 +769,29 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
-    private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    /// <summary>Microsoft apps with the Intune SDK: iOS bundle id, Android package id.</summary>
+    private static readonly (string Bundle, string Package)[] ManagedApps =
+    [
+        ("com.microsoft.office.outlook", "com.microsoft.office.outlook"), ("com.microsoft.skype.teams", "com.microsoft.teams"),
+        ("com.microsoft.office.excel", "com.microsoft.office.excel"), ("com.microsoft.office.word", "com.microsoft.office.word"),
+        ("com.microsoft.office.powerpoint", "com.microsoft.office.powerpoint"), ("com.microsoft.skydrive", "com.microsoft.skydrive"),
+        ("com.microsoft.sharepoint", "com.microsoft.sharepoint"), ("com.microsoft.msedge", "com.microsoft.emmx"),
+    ];
+
+    /// <summary>A targeted app as the apps navigation answers it (what targetApps stores, NavigationHandlers.TargetApps).</summary>
+    public static JsonObject ManagedMobileApp(bool ios, string key) =>
+        new()
+        {
+            ["@odata.type"] = "#microsoft.graph.managedMobileApp",
+            ["mobileAppIdentifier"] = ios
+                ? new JsonObject { ["@odata.type"] = "#microsoft.graph.iosMobileAppIdentifier", ["bundleId"] = key }
+                : new JsonObject { ["@odata.type"] = "#microsoft.graph.androidMobileAppIdentifier", ["packageId"] = key },
+            ["id"] = $"{key}.{(ios ? "ios" : "android")}",
+            ["version"] = null,
+        };
+
+    private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string type)
     {
-        string[] types = ["iosManagedAppProtection", "androidManagedAppProtection", "targetedManagedAppConfiguration"];
-        var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
-        var secrets = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var data = new JsonObject
         {
             ["@odata.type"] = $"#microsoft.graph.{type}",
@@ -792,7 +812,6 @@ internal static class IntuneShapes
         {
             data["deployedAppCount"] = 0;
             data["isAssigned"] = false;
-            data["appGroupType"] = "selectedPublicApps";
             data["customSettings"] = Json.Array([new JsonObject { ["name"] = "com.microsoft.outlook.Mail.FocusedInbox", ["value"] = "false" }]);
         }
         else
@@ -809,10 +828,24 @@ internal static class IntuneShapes
             data["minimumPinLength"] = rng.Pick([4, 6]);
             data["isAssigned"] = false;
             data["targetedAppManagementLevels"] = "unspecified";
-            data["appGroupType"] = "allMicrosoftApps";
         }
 
-        return new StoredResource(data);
+        // The protected (or configured) apps: two to five of them; MAM app configuration may name apps of both platforms.
+        var resource = new StoredResource(data);
+        var picked = ManagedApps.OrderBy(_ => rng.Next(1000)).Take(2 + rng.Next(4)).ToList();
+        foreach (var (bundle, package) in picked)
+        {
+            var ios = type switch
+            {
+                "iosManagedAppProtection" => true,
+                "androidManagedAppProtection" => false,
+                _ => rng.Chance(0.5),
+            };
+            resource.Apps.Add(ManagedMobileApp(ios, ios ? bundle : package));
+        }
+
+        resource.Data["deployedAppCount"] = resource.Apps.Count;
+        return resource;
     }
 
     private static StoredResource AutopilotProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)

@@ -115,6 +115,9 @@ internal static class Platforms
             GraphResourceKeys.GroupPolicyConfigurations or GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.WindowsAutopilotDeploymentProfiles
                 or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceComplianceScripts => Windows,
             GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
+            GraphResourceKeys.IosManagedAppProtections => Ios,
+            GraphResourceKeys.AndroidManagedAppProtections => Android,
+            GraphResourceKeys.TargetedManagedAppConfigurations => Multiple,
             _ => null,
         };
     }

@@ -18,7 +18,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
     [
         GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
-        GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
+        GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations,
+        GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
         GraphResourceKeys.DeviceComplianceScripts,
     ];
@@ -33,6 +34,10 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.DeviceShellScripts] = (["scriptContent", "executionFrequency", "retryCount"], []),
         [GraphResourceKeys.DeviceCustomAttributeShellScripts] = (["scriptContent", "customAttributeName", "customAttributeType"], []),
         [GraphResourceKeys.DeviceComplianceScripts] = (["detectionScriptContent"], ["runRemediationScript", "runSchedule"]),
+        // The protected (configured) apps: an expanded navigation, paged like assignments; custom settings for MAM app configuration.
+        [GraphResourceKeys.IosManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
+        [GraphResourceKeys.AndroidManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
+        [GraphResourceKeys.TargetedManagedAppConfigurations] = (["apps", "customSettings"], ["source", "sourceId"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
     };
 
@@ -54,6 +59,12 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         {
             s.ExpandedPageSize = 3;
             s.OversizedPolicies = 1;
+            // 24 policies give the smaller families none by weight: the app families get their own.
+            s.FamilyCounts = new()
+            {
+                [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
+                [GraphResourceKeys.TargetedManagedAppConfigurations] = 3,
+            };
         });
 
         var (result, run, set) = await BackUpAsync(tenantId, AllFamilies);
@@ -66,6 +77,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         {
             set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
         }
+
+        set.Items.Select(i => i.Family).Should().Contain(
+            [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations]);
 
         foreach (var item in set.Items)
         {
@@ -105,6 +119,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             }
         }
 
+        string[] appFamilies = [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations];
+        set.Items.Where(i => appFamilies.Contains(i.Family)).Should().Contain(
+            i => JsonNode.Parse(i.Content)!["apps"]!.AsArray().Count > 3, "some policy's apps span more than one expanded page (of 3) and are kept whole");
         var big = set.Items.Single(i => i.GraphId == oversized[0]["id"]!.GetValue<string>());
         JsonNode.Parse(big.Content)!["settings"]!.AsArray().Should().HaveCount(oversized[0]["settings"]!.AsArray().Count);
         JsonNode.Parse(big.Assignments)!.AsArray().Should().HaveCount(oversized[0]["assignments"]!.AsArray().Count);

@@ -16,7 +16,9 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("groupPolicyConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/groupPolicyConfigurations")]
     [InlineData("deviceManagementScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceManagementScripts")]
     [InlineData("mobileAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/mobileAppConfigurations")]
-    [InlineData("managedAppPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/managedAppPolicies")]
+    [InlineData("iosManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/iosManagedAppProtections")]
+    [InlineData("androidManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/androidManagedAppProtections")]
+    [InlineData("targetedManagedAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/targetedManagedAppConfigurations")]
     [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
     [InlineData("deviceHealthScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceHealthScripts")]
     [InlineData("deviceShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceShellScripts")]
@@ -62,6 +64,14 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.DeviceShellScripts)!.AssignBodyProperty.Should().Be("deviceManagementScriptAssignments");
         registry.Get(GraphResourceKeys.DeviceShellScripts)!.ReadPermissions[0].Should().Be("DeviceManagementManagedDevices.Read.All");
         registry.Get(GraphResourceKeys.DeviceComplianceScripts)!.AssignBodyProperty.Should().Be("deviceHealthScriptAssignments");
+        foreach (var key in new[] { GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations })
+        {
+            registry.Get(key)!.GetExpand.Should().Be("apps,assignments");
+            registry.Get(key)!.ListExpand.Should().Be("apps,assignments");
+            registry.Get(key)!.TargetAppsAction.Should().Be("targetApps");
+            registry.Get(key)!.StripBeforeWrite.Should().Contain(["apps", "deployedAppCount"], "the apps go with targetApps, not in the object");
+        }
+
         registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
         registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
         registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
@@ -86,12 +96,30 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
-            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
-            "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts");
+            "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
+            "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(16);
+        contracts.All.Should().HaveCount(19);
+    }
+
+    [Fact]
+    public void The_retired_abstract_app_policy_family_names_old_backups_but_is_offered_nowhere_and_not_restored()
+    {
+        var contracts = fixture.App.Contracts;
+
+        var retired = contracts.Find(GraphResourceKeys.ManagedAppPolicies)!;
+
+        retired.Retired.Should().BeTrue();
+        retired.Label.Should().NotBeNullOrWhiteSpace("old backup items keep a label");
+        retired.SupportsRestore.Should().BeFalse();
+        retired.NotRestorableReason.Should().Contain("Take a new backup");
+        contracts.PolicyFamilies.Select(f => f.Key).Should().NotContain(GraphResourceKeys.ManagedAppPolicies);
+        contracts.PolicyFamilyGroups.SelectMany(g => g.Families).Select(f => f.Key).Should().NotContain(GraphResourceKeys.ManagedAppPolicies);
+        contracts.All.Should().Contain(f => f.Key == GraphResourceKeys.ManagedAppPolicies, "restore plans block its items with the reason");
+        contracts.PolicyFamilies.Should().OnlyContain(f => !f.Retired);
+        registry.Match("POST", "/beta/deviceAppManagement/managedAppPolicies").Should().BeNull("nothing writes the retired family");
     }
 
     [Theory]
@@ -105,6 +133,8 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("PUT", "/beta/deviceManagement/configurationPolicies/1", "Update")]
     [InlineData("POST", "/beta/deviceManagement/deviceConfigurations/1/assign", "Assign")]
     [InlineData("POST", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues", "WriteNavigation")]
+    [InlineData("POST", "/beta/deviceAppManagement/iosManagedAppProtections/T_1/targetApps", "WriteNavigation")]
+    [InlineData("GET", "/beta/deviceAppManagement/androidManagedAppProtections/T_1?$expand=apps,assignments", "Get")]
     [InlineData("POST", "/beta/$batch", "Batch")]
     [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1", "Delete")]
     public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)

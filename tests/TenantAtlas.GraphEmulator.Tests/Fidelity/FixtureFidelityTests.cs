@@ -30,7 +30,9 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["deviceCustomAttributeShellScripts"] = (GraphFamilies.DeviceCustomAttributeShellScripts, null),
         ["deviceComplianceScripts"] = (GraphFamilies.DeviceComplianceScripts, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
-        ["managedAppPolicies"] = (GraphFamilies.ManagedAppPolicies, null),
+        ["iosManagedAppProtections"] = (GraphFamilies.IosManagedAppProtections, null),
+        ["androidManagedAppProtections"] = (GraphFamilies.AndroidManagedAppProtections, null),
+        ["targetedManagedAppConfigurations"] = (GraphFamilies.TargetedManagedAppConfigurations, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),
         ["assignmentFilters"] = (GraphFamilies.AssignmentFilters, null),
         ["roleScopeTags"] = (GraphFamilies.RoleScopeTags, null),
@@ -195,7 +197,9 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
             [GraphFamilies.DeviceConfigurations] = 80,
             [GraphFamilies.DeviceCompliancePolicies] = 30,
             [GraphFamilies.MobileAppConfigurations] = 12,
-            [GraphFamilies.ManagedAppPolicies] = 15,
+            [GraphFamilies.IosManagedAppProtections] = 5,
+            [GraphFamilies.AndroidManagedAppProtections] = 5,
+            [GraphFamilies.TargetedManagedAppConfigurations] = 5,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 15,
         };
     });

@@ -136,7 +136,9 @@ public sealed partial class SeededSchemaTests(EmulatorFixture fixture) : IClassF
             [GraphFamilies.DeviceConfigurations] = 40,
             [GraphFamilies.DeviceCompliancePolicies] = 12,
             [GraphFamilies.MobileAppConfigurations] = 6,
-            [GraphFamilies.ManagedAppPolicies] = 9,
+            [GraphFamilies.IosManagedAppProtections] = 3,
+            [GraphFamilies.AndroidManagedAppProtections] = 3,
+            [GraphFamilies.TargetedManagedAppConfigurations] = 3,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 6,
         };
     });
