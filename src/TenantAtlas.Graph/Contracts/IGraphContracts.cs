@@ -74,6 +74,7 @@ public static class GraphResourceKeys
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
     public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
+    public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string DeviceHealthScripts = "deviceHealthScripts";
     public const string DeviceShellScripts = "deviceShellScripts";

@@ -505,6 +505,26 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Apps, for their assignments: the metadata and assignments are JSON, the package (a Win32 .intunewin, an MSI,
+            // the store's listing) is not — Graph uploads it through content versions and files, which a backup cannot hold.
+            Key = GraphResourceKeys.MobileApps,
+            Label = "Apps (assignments)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Apps,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/mobileApps",
+            ListSelect = ["id", "displayName", "description", "publisher", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "isAssigned"],
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            NotRestorableReason =
+                "an app's package (installer, store listing, detection files) is not part of Graph's JSON, so a backup holds only its "
+                + "settings and assignments: add the app in Intune, then assign it as the backup shows.",
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
             Key = GraphResourceKeys.WindowsAutopilotDeploymentProfiles,
             Label = "Autopilot profiles",
             Kind = GraphResourceKind.PolicyFamily,

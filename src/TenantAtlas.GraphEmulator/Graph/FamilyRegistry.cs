@@ -298,6 +298,27 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // Apps (beta reference: intune-apps-win32lobapp-*, -iosstoreapp-*, -androidmanagedstoreapp-*, -webapp-*); each
+            // assignment says the intent (required, available, uninstall).
+            Name = GraphFamilies.MobileApps,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.mobileApp",
+            AssignmentType = "microsoft.graph.mobileAppAssignment",
+            InV1 = true,
+            Polymorphic = true,
+            KnownTypes = ["microsoft.graph.win32LobApp", "microsoft.graph.iosStoreApp", "microsoft.graph.androidManagedStoreApp", "microsoft.graph.webApp"],
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "mobileAppAssignments",
+            BaseProperties = Set(
+                "id", "displayName", "description", "publisher", "largeIcon", "createdDateTime", "lastModifiedDateTime", "isFeatured",
+                "privacyInformationUrl", "informationUrl", "owner", "developer", "notes", "uploadState", "publishingState", "isAssigned",
+                "roleScopeTagIds", "dependentAppCount", "supersedingAppCount", "supersededAppCount"),
+        },
+        new()
+        {
             Name = GraphFamilies.WindowsAutopilotDeploymentProfiles,
             Parent = "deviceManagement",
             EntityType = "microsoft.graph.windowsAutopilotDeploymentProfile",

@@ -17,6 +17,7 @@ public static class GraphFamilies
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
     public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
+    public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
@@ -34,6 +35,7 @@ public static class GraphFamilies
         IosManagedAppProtections,
         AndroidManagedAppProtections,
         TargetedManagedAppConfigurations,
+        MobileApps,
         WindowsAutopilotDeploymentProfiles,
         DeviceHealthScripts,
         DeviceShellScripts,

@@ -35,6 +35,7 @@ internal static class IntuneShapes
             GraphFamilies.IosManagedAppProtections => AppProtection(rng, ctx, id, index, times, "iosManagedAppProtection"),
             GraphFamilies.AndroidManagedAppProtections => AppProtection(rng, ctx, id, index, times, "androidManagedAppProtection"),
             GraphFamilies.TargetedManagedAppConfigurations => AppProtection(rng, ctx, id, index, times, "targetedManagedAppConfiguration"),
+            GraphFamilies.MobileApps => MobileApp(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
             GraphFamilies.AssignmentFilters => AssignmentFilter(rng, id, index, times),
             GraphFamilies.RoleDefinitions => CustomRoleDefinition(rng, ctx, id, index),
@@ -52,7 +53,7 @@ internal static class IntuneShapes
             resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
         }
 
-        if (family == GraphFamilies.ConfigurationPolicies)
+        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.MobileApps)
         {
             resource.Data["isAssigned"] = resource.Assignments.Count > 0;
         }
@@ -790,6 +791,56 @@ internal static class IntuneShapes
             ["version"] = null,
         };
 
+    /// <summary>An app: a Win32 package, an App Store or managed Google Play app, or a web link; the rest of the type from its schema.</summary>
+    private static StoredResource MobileApp(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    {
+        string[] types = ["win32LobApp", "iosStoreApp", "androidManagedStoreApp", "webApp"];
+        var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
+        var (bundle, package) = rng.Pick(ManagedApps);
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{type}",
+            ["id"] = id,
+            ["displayName"] = type switch
+            {
+                "win32LobApp" => $"{rng.Pick(["7-Zip", "Notepad++", "Company Portal Agent", "VPN Client", "Zoom"])} {index:D4}",
+                "webApp" => $"Contoso Intranet {index:D4}",
+                _ => $"{bundle.Split('.')[^1]} {index:D4}",
+            },
+            ["description"] = "",
+            ["publisher"] = rng.Pick(["Microsoft Corporation", "Contoso IT", "Igor Pavlov", "Zoom Video Communications"]),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["isAssigned"] = false,
+            ["publishingState"] = "published",
+        };
+        switch (type)
+        {
+            case "win32LobApp":
+                data["fileName"] = $"setup{index}.intunewin";
+                data["installCommandLine"] = "setup.exe /S";
+                data["uninstallCommandLine"] = "setup.exe /uninstall /S";
+                data["setupFilePath"] = "setup.exe";
+                break;
+            case "iosStoreApp":
+                data["bundleId"] = bundle;
+                data["appStoreUrl"] = $"https://apps.apple.com/app/{bundle}";
+                break;
+            case "androidManagedStoreApp":
+                data["packageId"] = package;
+                data["appIdentifier"] = package;
+                data["appStoreUrl"] = $"https://play.google.com/store/apps/details?id={package}";
+                break;
+            default:
+                data["appUrl"] = $"https://intranet.{ctx.Domain}/";
+                data["useManagedBrowser"] = rng.Chance(0.5);
+                break;
+        }
+
+        return new StoredResource(data);
+    }
+
     private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string type)
     {
         var data = new JsonObject
@@ -1079,6 +1130,14 @@ internal static class IntuneShapes
             case GraphFamilies.DeviceShellScripts:
             case GraphFamilies.DeviceCustomAttributeShellScripts:
             case GraphFamilies.MobileAppConfigurations:
+                break;
+            case GraphFamilies.MobileApps:
+                // An app's assignment: what the assignment does (install, make available, uninstall); settings as Graph answers
+                // them for a plain assignment.
+                assignment["@odata.type"] = "#microsoft.graph.mobileAppAssignment";
+                assignment["intent"] = target["@odata.type"]?.GetValue<string>()?.Contains("exclusion", StringComparison.Ordinal) == true ? "required"
+                    : target["@odata.type"]?.GetValue<string>()?.Contains("allLicensedUsers", StringComparison.Ordinal) == true ? "available" : "required";
+                assignment["settings"] = null;
                 break;
             case GraphFamilies.DeviceHealthScripts:
             case GraphFamilies.DeviceComplianceScripts:

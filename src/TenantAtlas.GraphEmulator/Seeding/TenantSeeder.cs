@@ -15,7 +15,7 @@ internal static class TenantSeeder
         (GraphFamilies.DeviceConfigurations, 25),
         (GraphFamilies.DeviceCompliancePolicies, 10),
         // The newer families take their share from the settings catalog, so the older families keep their counts.
-        (GraphFamilies.ConfigurationPolicies, 16),
+        (GraphFamilies.ConfigurationPolicies, 14),
         (GraphFamilies.GroupPolicyConfigurations, 10),
         (GraphFamilies.DeviceManagementScripts, 8),
         (GraphFamilies.MobileAppConfigurations, 5),
@@ -23,6 +23,7 @@ internal static class TenantSeeder
         (GraphFamilies.IosManagedAppProtections, 3),
         (GraphFamilies.AndroidManagedAppProtections, 2),
         (GraphFamilies.TargetedManagedAppConfigurations, 2),
+        (GraphFamilies.MobileApps, 2),
         (GraphFamilies.WindowsAutopilotDeploymentProfiles, 5),
         (GraphFamilies.DeviceHealthScripts, 5),
         (GraphFamilies.DeviceShellScripts, 3),

@@ -19,7 +19,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
         GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations,
-        GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
+        GraphResourceKeys.MobileApps, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
         GraphResourceKeys.DeviceComplianceScripts,
     ];
@@ -38,6 +38,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.IosManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
         [GraphResourceKeys.AndroidManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
         [GraphResourceKeys.TargetedManagedAppConfigurations] = (["apps", "customSettings"], ["source", "sourceId"]),
+        // Apps: the metadata only (no package), and what each assignment does.
+        [GraphResourceKeys.MobileApps] = (["publisher", "publishingState"], ["intent"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
     };
 
@@ -63,7 +65,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             s.FamilyCounts = new()
             {
                 [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
-                [GraphResourceKeys.TargetedManagedAppConfigurations] = 3,
+                [GraphResourceKeys.TargetedManagedAppConfigurations] = 3, [GraphResourceKeys.MobileApps] = 4,
             };
         });
 
@@ -79,7 +81,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         }
 
         set.Items.Select(i => i.Family).Should().Contain(
-            [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations]);
+            [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations,
+             GraphResourceKeys.MobileApps]);
 
         foreach (var item in set.Items)
         {

@@ -91,6 +91,27 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         static string registryPath(string family) => $"deviceAppManagement/{family}";
     }
 
+    [Fact]
+    public async Task An_app_is_read_with_its_assignments_and_their_intent_and_the_gateway_writes_none_of_it()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 });
+        var id = App.AddTenant(tenant);
+        var listed = (await App.ListAllAsync(id, GraphResourceKeys.MobileApps)).SelectMany(p => p.Items).ToList();
+        var assigned = listed.First(p => p.Raw["assignments"] is JsonArray { Count: > 0 });
+
+        var detail = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.MobileApps, assigned.Id);
+        var create = () => App.Gateway.CreateObjectAsync(id, GraphResourceKeys.MobileApps, detail.Content);
+        var assign = () => App.Gateway.AssignAsync(id, GraphResourceKeys.MobileApps, assigned.Id, detail.Assignments);
+
+        listed.Select(p => p.Id).Should().BeEquivalentTo(tenant.Ids(GraphFamilies.MobileApps));
+        listed.Should().OnlyContain(p => p.ODataType != null, "apps are polymorphic: the listing names each type");
+        detail.Assignments.Should().NotBeEmpty().And.OnlyContain(a => a["intent"] != null && a["target"] is JsonObject);
+        JsonNode.DeepEquals(new JsonArray([.. detail.Assignments.Select(a => a.DeepClone())]), tenant.Get(GraphFamilies.MobileApps, assigned.Id)!["assignments"]).Should().BeTrue();
+        (await create.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        (await assign.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        fixture.GraphLog(tenant).Should().OnlyContain(e => e.Method == "GET", "nothing was sent for the refused writes");
+    }
+
     private static List<string> AppKeys(JsonObject policy) =>
         [.. (policy["apps"] as JsonArray ?? []).Select(a => a!["mobileAppIdentifier"]!.AsObject().Where(p => p.Key != "@odata.type").Single().Value!.GetValue<string>()).Order(StringComparer.Ordinal)];
 

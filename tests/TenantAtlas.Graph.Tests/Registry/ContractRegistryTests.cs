@@ -97,11 +97,29 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
             "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
-            "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts");
-        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore && f.HasAssignments);
+            "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts");
+        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.HasAssignments);
+        contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(19);
+        contracts.All.Should().HaveCount(20);
+    }
+
+    [Fact]
+    public void Apps_are_read_with_their_assignments_and_never_written_because_their_package_is_not_in_graphs_json()
+    {
+        var apps = registry.Get(GraphResourceKeys.MobileApps)!;
+
+        apps.Kind.Should().Be(GraphResourceKind.PolicyFamily);
+        apps.CollectionPath.Should().Be("deviceAppManagement/mobileApps");
+        apps.ApiVersion.Should().Be("beta");
+        apps.GetExpand.Should().Be("assignments");
+        apps.HasAssignments.Should().BeTrue();
+        apps.SupportsRestore.Should().BeFalse();
+        apps.ToInfo().NotRestorableReason.Should().Contain("package").And.Contain("add the app in Intune");
+        apps.Operations.Should().OnlyContain(o => o.Method == "GET", "nothing writes an app");
+        registry.Match("POST", "/beta/deviceAppManagement/mobileApps/1/assign").Should().BeNull();
+        registry.Match("GET", "/beta/deviceAppManagement/mobileApps?$select=id,displayName&$expand=assignments").Should().NotBeNull();
     }
 
     [Fact]

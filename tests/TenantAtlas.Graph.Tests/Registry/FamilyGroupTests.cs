@@ -51,6 +51,7 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.IosManagedAppProtections, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.AndroidManagedAppProtections, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations, GraphFamilyGroup.Apps)]
+    [InlineData(GraphResourceKeys.MobileApps, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphFamilyGroup.Enrollment)]
     [InlineData(GraphResourceKeys.DeviceManagementScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceHealthScripts, GraphFamilyGroup.Scripts)]

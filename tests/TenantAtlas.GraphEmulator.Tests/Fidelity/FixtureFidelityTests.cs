@@ -33,6 +33,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["iosManagedAppProtections"] = (GraphFamilies.IosManagedAppProtections, null),
         ["androidManagedAppProtections"] = (GraphFamilies.AndroidManagedAppProtections, null),
         ["targetedManagedAppConfigurations"] = (GraphFamilies.TargetedManagedAppConfigurations, null),
+        ["mobileApps"] = (GraphFamilies.MobileApps, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),
         ["assignmentFilters"] = (GraphFamilies.AssignmentFilters, null),
         ["roleScopeTags"] = (GraphFamilies.RoleScopeTags, null),
@@ -200,6 +201,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
             [GraphFamilies.IosManagedAppProtections] = 5,
             [GraphFamilies.AndroidManagedAppProtections] = 5,
             [GraphFamilies.TargetedManagedAppConfigurations] = 5,
+            [GraphFamilies.MobileApps] = 16,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 15,
         };
     });

@@ -139,6 +139,7 @@ public sealed partial class SeededSchemaTests(EmulatorFixture fixture) : IClassF
             [GraphFamilies.IosManagedAppProtections] = 3,
             [GraphFamilies.AndroidManagedAppProtections] = 3,
             [GraphFamilies.TargetedManagedAppConfigurations] = 3,
+            [GraphFamilies.MobileApps] = 6,
             [GraphFamilies.WindowsAutopilotDeploymentProfiles] = 6,
         };
     });

@@ -40,6 +40,7 @@ public sealed class InventoryGroupFilterTests(InventoryFixture fixture)
             {
                 [GraphResourceKeys.MobileAppConfigurations] = 5, [GraphResourceKeys.IosManagedAppProtections] = 2,
                 [GraphResourceKeys.AndroidManagedAppProtections] = 1, [GraphResourceKeys.TargetedManagedAppConfigurations] = 1,
+                [GraphResourceKeys.MobileApps] = 2,
                 [GraphResourceKeys.DeviceConfigurations] = 6, [GraphResourceKeys.ConfigurationPolicies] = 6,
             };
         });
