@@ -6,7 +6,7 @@ public interface IGraphContracts
     /// <summary>Every supported resource type, in display order.</summary>
     IReadOnlyList<GraphResourceInfo> All { get; }
 
-    /// <summary>The Intune policy families (what inventory lists and backups store).</summary>
+    /// <summary>The Intune policy families (what inventory lists and backups store); retired families left out.</summary>
     IReadOnlyList<GraphResourceInfo> PolicyFamilies { get; }
 
     /// <summary>
@@ -57,6 +57,13 @@ public sealed record GraphResourceInfo(
     /// policies name users, groups, roles and named locations by id inside their conditions, which another tenant lacks.
     /// </summary>
     public string? CrossTenantRestoreBlockedReason { get; init; }
+
+    /// <summary>
+    /// A family replaced by others: only <see cref="IGraphContracts.Find"/> and <see cref="IGraphContracts.All"/> name it
+    /// (so old backup items keep their label); pickers, inventory and schedules use <see cref="IGraphContracts.PolicyFamilies"/>,
+    /// which leaves it out.
+    /// </summary>
+    public bool Retired { get; init; }
 }
 
 /// <summary>Keys of the registry's resource types (Graph's collection names).</summary>
@@ -68,7 +75,12 @@ public static class GraphResourceKeys
     public const string GroupPolicyConfigurations = "groupPolicyConfigurations";
     public const string DeviceManagementScripts = "deviceManagementScripts";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
+    /// <summary>Retired: the abstract collection; its objects are read through the platform families below.</summary>
     public const string ManagedAppPolicies = "managedAppPolicies";
+    public const string IosManagedAppProtections = "iosManagedAppProtections";
+    public const string AndroidManagedAppProtections = "androidManagedAppProtections";
+    public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
+    public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string DeviceHealthScripts = "deviceHealthScripts";
     public const string DeviceShellScripts = "deviceShellScripts";

@@ -122,9 +122,13 @@ internal sealed class ConnectionVerifier(
             ordered);
     }
 
-    /// <summary>One probe per least-privileged read permission, on the first resource type that needs it (registry order).</summary>
+    /// <summary>
+    /// One probe per least-privileged read permission, on the first resource type that needs it (registry order). Retired
+    /// families are read by nothing any more, so they are neither probed nor named.
+    /// </summary>
     private List<Probe> Probes() =>
         registry.Contracts
+            .Where(c => !c.Retired)
             .GroupBy(c => c.ReadPermissions[0], StringComparer.Ordinal)
             .Select(g => new Probe(g.Key, g.First(), [.. g.Select(c => c.Label)]))
             .ToList();

@@ -130,9 +130,13 @@ internal sealed partial class GraphGateway(
         var created = await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.CreateMethod), client.Url(contract.ApiVersion, contract.CollectionPath), body, null, contract.Key, cancellationToken);
         logger.LogInformation("Created a {ResourceKey} object in tenant {TenantId}", contract.Key, tenantId);
         var result = created is null ? [] : Clean(created);
-        if (WritesDefinitionValues(contract, content, out var desired) && Str(result["id"]) is { } createdId)
+        if (Str(result["id"]) is { } createdId)
         {
-            await WriteDefinitionValuesAsync(client, contract, ObjectId(createdId, contract.Key), desired, isNew: true, cancellationToken);
+            await TargetAppsAsync(client, contract, ObjectId(createdId, contract.Key), content, cancellationToken);
+            if (WritesDefinitionValues(contract, content, out var desired))
+            {
+                await WriteDefinitionValuesAsync(client, contract, ObjectId(createdId, contract.Key), desired, isNew: true, cancellationToken);
+            }
         }
 
         return result;
@@ -151,11 +155,36 @@ internal sealed partial class GraphGateway(
         var body = GraphContractRegistry.PrepareForWrite(contract, WithProtectedValues(content, protectedValues, contract.Key), forUpdate: true);
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.UpdateMethod), client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), body, null, contract.Key, cancellationToken);
+        await TargetAppsAsync(client, contract, id, content, cancellationToken);
         logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
         if (WritesDefinitionValues(contract, content, out var desired))
         {
             await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: false, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// App protection and MAM app configuration: the targeted apps, which Graph takes only through the targetApps action
+    /// (the create/update body leaves them out). Each app goes as backed up, without the source tenant's id: the app
+    /// identifier (bundle id, package id) names it in every tenant. Content without apps (not read with them) writes none.
+    /// </summary>
+    private static async Task TargetAppsAsync(TenantGraphClient client, GraphResourceContract contract, string id, JsonObject content, CancellationToken cancellationToken)
+    {
+        if (contract.TargetAppsAction is null || content[GraphResourceContract.AppsProperty] is not JsonArray apps)
+        {
+            return;
+        }
+
+        var body = new JsonObject
+        {
+            [GraphResourceContract.AppsProperty] = new JsonArray([.. apps.OfType<JsonObject>().Select(a =>
+            {
+                var app = WithoutAnnotations((JsonObject)a.DeepClone());
+                app.Remove("id");
+                return (JsonNode)app;
+            })]),
+        };
+        await GraphRequests.SendAsync(client, Method.POST, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}/{contract.TargetAppsAction}"), body, null, contract.Key, cancellationToken);
     }
 
     public async Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default)

@@ -104,6 +104,24 @@ internal sealed class GraphResourceContract
     /// <summary>Navigations restore writes below an object after creating it (admin templates' definition values).</summary>
     public IReadOnlyList<string> WriteNavigations { get; init; } = [];
 
+    /// <summary>
+    /// The action that replaces the apps a policy targets (<c>POST {item}/targetApps</c> with <c>{"apps": [...]}</c>), for
+    /// app protection and app configuration policies: Graph reads the apps as the <c>apps</c> navigation and does not take
+    /// them in a create or update body, so the gateway strips <see cref="AppsProperty"/> from those and writes the apps
+    /// with this action afterwards.
+    /// </summary>
+    public string? TargetAppsAction { get; init; }
+
+    /// <summary>The navigation holding the targeted apps (read with <c>$expand</c>, written with <see cref="TargetAppsAction"/>).</summary>
+    public const string AppsProperty = "apps";
+
+    /// <summary>
+    /// A family kept only so that backups taken of it stay readable: pickers, inventory and new schedules no longer offer
+    /// it (<c>PolicyFamilies</c> leaves it out), <c>Find</c> still names it, and it is not restorable
+    /// (<see cref="NotRestorableReason"/> says what to do instead).
+    /// </summary>
+    public bool Retired { get; init; }
+
     /// <summary>Family-specific properties to strip before writing, on top of <see cref="CommonStripBeforeWrite"/> and OData annotations.</summary>
     public IReadOnlyList<string> ExtraStripBeforeWrite { get; init; } = [];
 
@@ -111,7 +129,8 @@ internal sealed class GraphResourceContract
 
     public IReadOnlyList<string> WritePermissions { get; init; } = [];
 
-    public IReadOnlyList<string> StripBeforeWrite => [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite];
+    public IReadOnlyList<string> StripBeforeWrite =>
+        [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty]];
 
     /// <summary>
     /// Why restore cannot bring this family back (shown on the plan's blocked items), or null. A policy family without a
@@ -119,7 +138,7 @@ internal sealed class GraphResourceContract
     /// </summary>
     public string? NotRestorableReason { get; init; }
 
-    public bool SupportsRestore => CreateMethod is not null && NotRestorableReason is null;
+    public bool SupportsRestore => CreateMethod is not null && NotRestorableReason is null && !Retired;
 
     /// <summary>Why restore writes this family only into the tenant it was backed up from (ids inside its content), or null.</summary>
     public string? CrossTenantRestoreBlockedReason { get; init; }
@@ -136,6 +155,7 @@ internal sealed class GraphResourceContract
         {
             NotRestorableReason = SupportsRestore ? null : NotRestorableReason ?? "TenantAtlas has no write path for it.",
             CrossTenantRestoreBlockedReason = CrossTenantRestoreBlockedReason,
+            Retired = Retired,
         };
 
     private List<GraphOperation> BuildOperations()
@@ -179,6 +199,11 @@ internal sealed class GraphResourceContract
         list.AddRange(WriteNavigations.Select(n => new GraphOperation("POST", "{id}/" + n, GraphOperationKind.WriteNavigation)));
         // A navigation restore writes it may have to correct: a value that is not as backed up is deleted and created again.
         list.AddRange(WriteNavigations.Select(n => new GraphOperation("DELETE", "{id}/" + n + "/{id}", GraphOperationKind.WriteNavigation)));
+        if (TargetAppsAction is not null)
+        {
+            list.Add(new("POST", "{id}/" + TargetAppsAction, GraphOperationKind.WriteNavigation));
+        }
+
         return list;
     }
 }

@@ -130,6 +130,7 @@ internal static class CollectionHandlers
             throw GraphException.BadRequest("Cannot create an abstract class.", source);
         }
 
+        RejectApps(family, body, source);
         var concreteType = ResolveType(family, type, source);
         var schema = SchemaOf(family, concreteType);
         Validate(family, body, schema, source);
@@ -223,6 +224,7 @@ internal static class CollectionHandlers
             }
 
             var schema = SchemaOf(family, storedType is null ? family.KnownTypes[0] : GraphSchema.TypeName(storedType));
+            RejectApps(family, body, source);
             Validate(family, body, schema, source);
             if (family.Name == GraphFamilies.ConditionalAccessPolicies)
             {
@@ -381,6 +383,15 @@ internal static class CollectionHandlers
             && body["countriesAndRegions"] is not JsonArray)
         {
             throw GraphException.BadRequest("The property 'countriesAndRegions' must be a collection of country codes.", source);
+        }
+    }
+
+    /// <summary>The targeted apps are written only with the targetApps action (its reference page), not inside the object.</summary>
+    private static void RejectApps(FamilyDefinition family, JsonObject body, ErrorSource source)
+    {
+        if (family.TargetsApps && body.ContainsKey("apps"))
+        {
+            throw GraphException.BadRequest("The navigation property 'apps' cannot be written with the object; use the action 'targetApps'.", source);
         }
     }
 
@@ -591,7 +602,7 @@ internal static class CollectionHandlers
 
         if (family.HasVersion)
         {
-            data["version"] = family.Name == GraphFamilies.ManagedAppPolicies ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : family.TextVersion ? "1" : 1;
+            data["version"] = family.EtagVersion ? $"\"{Guid.NewGuid().ToString()[..8]}\"" : family.TextVersion ? "1" : 1;
         }
 
         if (data.ContainsKey("supportsScopeTags"))

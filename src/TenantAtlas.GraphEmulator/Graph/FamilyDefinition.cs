@@ -65,6 +65,18 @@ internal sealed record FamilyDefinition
     /// <summary>The version is text ("1", "2"…) rather than a number (remediations).</summary>
     public bool TextVersion { get; init; }
 
+    /// <summary>The version is an entity tag in quotes ("\"8000d36c\""), new at every change (app protection).</summary>
+    public bool EtagVersion { get; init; }
+
+    /// <summary>
+    /// App protection and MAM app configuration: the targeted apps are the <c>apps</c> navigation (served when expanded
+    /// or read below the item) and are written only with <c>POST {item}/targetApps</c>, never in a create or update body.
+    /// </summary>
+    public bool TargetsApps { get; init; }
+
+    /// <summary>The app identifier types a <see cref="TargetsApps"/> family takes (iosMobileAppIdentifier…).</summary>
+    public IReadOnlyList<string> AppIdentifierTypes { get; init; } = [];
+
     /// <summary>Items carry @odata.type although the type has no derived types (Graph answers it for scripts).</summary>
     public bool TypedItems { get; init; }
 

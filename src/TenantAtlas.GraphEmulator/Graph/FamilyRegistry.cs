@@ -24,6 +24,9 @@ internal static class FamilyRegistry
     ];
 
     private static readonly string[] ConditionalAccessWrite = [GraphPermissions.PolicyReadWriteConditionalAccess];
+    private static readonly string[] AppsRead = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite];
+
+    private static readonly string[] AppsWrite = [GraphPermissions.DeviceManagementAppsReadWrite];
 
     private static readonly FamilyDefinition[] All =
     [
@@ -307,19 +310,84 @@ internal static class FamilyRegistry
         },
         new()
         {
-            Name = GraphFamilies.ManagedAppPolicies,
+            // App protection, read through its platform collection (beta reference: intune-shared-iosmanagedappprotection-*);
+            // the protected apps are the apps navigation, written with targetApps (intune-mam-managedappprotection-targetapps).
+            Name = GraphFamilies.IosManagedAppProtections,
             Parent = "deviceAppManagement",
-            EntityType = "microsoft.graph.managedAppPolicy",
+            EntityType = "microsoft.graph.iosManagedAppProtection",
             AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
             InV1 = true,
-            Polymorphic = true,
-            KnownTypes = ["microsoft.graph.iosManagedAppProtection", "microsoft.graph.androidManagedAppProtection", "microsoft.graph.targetedManagedAppConfiguration"],
-            ReadPermissions = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite],
-            WritePermissions = [GraphPermissions.DeviceManagementAppsReadWrite],
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
             HasAssignments = true,
             AssignReply = AssignReply.NoContent,
             HasVersion = true,
-            BaseProperties = Set("id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "version"),
+            EtagVersion = true,
+            TypedItems = true,
+            TargetsApps = true,
+            AppIdentifierTypes = ["microsoft.graph.iosMobileAppIdentifier"],
+            BaseProperties = PropertiesOf("microsoft.graph.iosManagedAppProtection"),
+            Navigations = Set("apps"),
+        },
+        new()
+        {
+            Name = GraphFamilies.AndroidManagedAppProtections,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.androidManagedAppProtection",
+            AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
+            InV1 = true,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            EtagVersion = true,
+            TypedItems = true,
+            TargetsApps = true,
+            AppIdentifierTypes = ["microsoft.graph.androidMobileAppIdentifier"],
+            BaseProperties = PropertiesOf("microsoft.graph.androidManagedAppProtection"),
+            Navigations = Set("apps"),
+        },
+        new()
+        {
+            // App configuration for managed apps (MAM): custom settings for apps of either platform.
+            Name = GraphFamilies.TargetedManagedAppConfigurations,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.targetedManagedAppConfiguration",
+            AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
+            InV1 = true,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            EtagVersion = true,
+            TypedItems = true,
+            TargetsApps = true,
+            AppIdentifierTypes = ["microsoft.graph.iosMobileAppIdentifier", "microsoft.graph.androidMobileAppIdentifier"],
+            BaseProperties = PropertiesOf("microsoft.graph.targetedManagedAppConfiguration"),
+            Navigations = Set("apps"),
+        },
+        new()
+        {
+            // Apps (beta reference: intune-apps-win32lobapp-*, -iosstoreapp-*, -androidmanagedstoreapp-*, -webapp-*); each
+            // assignment says the intent (required, available, uninstall).
+            Name = GraphFamilies.MobileApps,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.mobileApp",
+            AssignmentType = "microsoft.graph.mobileAppAssignment",
+            InV1 = true,
+            Polymorphic = true,
+            KnownTypes = ["microsoft.graph.win32LobApp", "microsoft.graph.iosStoreApp", "microsoft.graph.androidManagedStoreApp", "microsoft.graph.webApp"],
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "mobileAppAssignments",
+            BaseProperties = Set(
+                "id", "displayName", "description", "publisher", "largeIcon", "createdDateTime", "lastModifiedDateTime", "isFeatured",
+                "privacyInformationUrl", "informationUrl", "owner", "developer", "notes", "uploadState", "publishingState", "isAssigned",
+                "roleScopeTagIds", "dependentAppCount", "supersedingAppCount", "supersededAppCount"),
         },
         new()
         {
@@ -428,4 +496,7 @@ internal static class FamilyRegistry
             && string.Equals(f.PathSegment, segment, StringComparison.OrdinalIgnoreCase));
 
     private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+
+    /// <summary>A type's properties from the schema (families that are one type take an untyped PATCH of any of them).</summary>
+    private static HashSet<string> PropertiesOf(string type) => Set([.. Shapes.GraphSchema.Get(type).Properties.Select(p => p.Name)]);
 }

@@ -18,7 +18,10 @@ public static class GraphFamilies
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
-    public const string ManagedAppPolicies = "managedAppPolicies";
+    public const string IosManagedAppProtections = "iosManagedAppProtections";
+    public const string AndroidManagedAppProtections = "androidManagedAppProtections";
+    public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
+    public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
     public const string AssignmentFilters = "assignmentFilters";
     public const string RoleScopeTags = "roleScopeTags";
@@ -35,7 +38,10 @@ public static class GraphFamilies
         GroupPolicyConfigurations,
         DeviceManagementScripts,
         MobileAppConfigurations,
-        ManagedAppPolicies,
+        IosManagedAppProtections,
+        AndroidManagedAppProtections,
+        TargetedManagedAppConfigurations,
+        MobileApps,
         WindowsAutopilotDeploymentProfiles,
         DeviceHealthScripts,
         DeviceShellScripts,

@@ -28,6 +28,8 @@ internal static class NavigationHandlers
             ("assignments", 2, "GET") when family.HasAssignments => GetAssignment(call, family, id, rest[1]),
             ("assignments", 2, "DELETE") when family.HasAssignments => DeleteAssignment(call, family, id, rest[1]),
             ("assign", 1, "POST") when family.HasAssignments => Assign(call, family, id),
+            ("apps", 1, "GET") when family.TargetsApps => ListApps(call, family, id),
+            ("targetApps", 1, "POST") when family.TargetsApps => TargetApps(call, family, id),
             ("settings", 1, "GET") when family.UpdateWithPut => Settings(call, family, id, null),
             ("settings", 2, "GET") when family.UpdateWithPut => Settings(call, family, id, rest[1]),
             ("getOmaSettingPlainTextValue", _, "GET") when family.Name == GraphFamilies.DeviceConfigurations => OmaSettingPlainTextValue(call, family, id, rest),
@@ -142,6 +144,100 @@ internal static class NavigationHandlers
                 ["value"] = Projection.Json(assignments.Select(a => a.DeepClone())),
             });
         }
+    }
+
+    private static GraphResponse ListApps(GraphCall call, FamilyDefinition family, string id)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            return PagedCollection(call, family, resource, "apps", resource.Apps);
+        }
+    }
+
+    /// <summary>
+    /// <c>POST {policy}/targetApps</c> with <c>{"apps": [managedMobileApp…]}</c> replaces the targeted apps (204). Each app
+    /// names its identifier of a platform the family takes; the service answers the apps with ids of its own, here derived
+    /// from the identifier, so the same app reads back the same in any tenant.
+    /// </summary>
+    private static GraphResponse TargetApps(GraphCall call, FamilyDefinition family, string id)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        if (body.Any(p => p.Key != "apps"))
+        {
+            throw GraphException.BadRequest($"The parameter '{body.First(p => p.Key != "apps").Key}' is not in scope of the action 'targetApps'.", ErrorSource.Intune);
+        }
+
+        var list = body["apps"] as JsonArray ?? throw GraphException.BadRequest("The action 'targetApps' requires the parameter 'apps'.", ErrorSource.Intune);
+        var apps = new List<JsonObject>();
+        foreach (var item in list)
+        {
+            apps.Add(ManagedMobileApp(family, item));
+        }
+
+        if (apps.Select(a => a["id"]!.GetValue<string>()).Distinct(StringComparer.OrdinalIgnoreCase).Count() != apps.Count)
+        {
+            throw GraphException.BadRequest("The same app is targeted more than once.", ErrorSource.Intune);
+        }
+
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            resource.Apps.Clear();
+            resource.Apps.AddRange(apps);
+            if (resource.Data.ContainsKey("deployedAppCount"))
+            {
+                resource.Data["deployedAppCount"] = apps.Count;
+            }
+
+            call.Tenant.Touch(family.Name, resource);
+            return GraphResponse.NoContent();
+        }
+    }
+
+    private static readonly Dictionary<string, (string Property, string Suffix)> AppIdentifiers = new(StringComparer.Ordinal)
+    {
+        ["microsoft.graph.iosMobileAppIdentifier"] = ("bundleId", "ios"),
+        ["microsoft.graph.androidMobileAppIdentifier"] = ("packageId", "android"),
+        ["microsoft.graph.windowsAppIdentifier"] = ("windowsAppId", "windows"),
+    };
+
+    private static JsonObject ManagedMobileApp(FamilyDefinition family, JsonNode? item)
+    {
+        if (item is not JsonObject app)
+        {
+            throw GraphException.BadRequest("Each app must be an object.", ErrorSource.Intune);
+        }
+
+        foreach (var (name, _) in app)
+        {
+            if (name is not ("@odata.type" or "id" or "version" or "mobileAppIdentifier"))
+            {
+                throw GraphException.BadRequest($"The property '{name}' does not exist on type 'microsoft.graph.managedMobileApp'.", ErrorSource.Intune);
+            }
+        }
+
+        var identifier = app["mobileAppIdentifier"] as JsonObject
+            ?? throw GraphException.BadRequest("A managed app needs a mobileAppIdentifier.", ErrorSource.Intune);
+        var type = identifier["@odata.type"] is JsonValue typeValue && typeValue.TryGetValue<string>(out var typeName) ? typeName.TrimStart('#') : null;
+        if (type is null || !family.AppIdentifierTypes.Contains(type, StringComparer.Ordinal) || !AppIdentifiers.TryGetValue(type, out var shape))
+        {
+            throw GraphException.BadRequest($"The app identifier type '{type}' cannot be targeted by a {family.EntityType}.", ErrorSource.Intune);
+        }
+
+        var key = identifier[shape.Property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        if (identifier.Any(p => p.Key != "@odata.type" && p.Key != shape.Property) || string.IsNullOrWhiteSpace(key))
+        {
+            throw GraphException.BadRequest($"A {type} needs '{shape.Property}' and nothing else.", ErrorSource.Intune);
+        }
+
+        return new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.managedMobileApp",
+            ["mobileAppIdentifier"] = new JsonObject { ["@odata.type"] = "#" + type, [shape.Property] = key },
+            ["id"] = $"{key}.{shape.Suffix}",
+            ["version"] = app["version"]?.DeepClone(),
+        };
     }
 
     private static void MarkAssigned(StoredResource resource)

@@ -50,6 +50,9 @@ internal static class Projection
                 case "settings":
                     Expanded(result, "settings", context, resource.Settings, family, resource, call);
                     break;
+                case "apps":
+                    Expanded(result, "apps", context, resource.Apps, family, resource, call);
+                    break;
                 case "scheduledActionsForRule":
                     result["scheduledActionsForRule@odata.context"] = context;
                     result["scheduledActionsForRule"] = Json(resource.ScheduledActionsForRule.Select(r => ScheduledAction(r, item)));

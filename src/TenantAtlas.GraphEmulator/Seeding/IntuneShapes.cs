@@ -36,7 +36,10 @@ internal static class IntuneShapes
             GraphFamilies.WindowsDriverUpdateProfiles => DriverUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.CompliancePolicies => SettingsCompliancePolicy(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
-            GraphFamilies.ManagedAppPolicies => AppProtection(rng, ctx, id, index, times, odataType),
+            GraphFamilies.IosManagedAppProtections => AppProtection(rng, ctx, id, index, times, "iosManagedAppProtection"),
+            GraphFamilies.AndroidManagedAppProtections => AppProtection(rng, ctx, id, index, times, "androidManagedAppProtection"),
+            GraphFamilies.TargetedManagedAppConfigurations => AppProtection(rng, ctx, id, index, times, "targetedManagedAppConfiguration"),
+            GraphFamilies.MobileApps => MobileApp(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
             GraphFamilies.AssignmentFilters => AssignmentFilter(rng, id, index, times),
             GraphFamilies.RoleDefinitions => CustomRoleDefinition(rng, ctx, id, index),
@@ -56,7 +59,7 @@ internal static class IntuneShapes
             resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
         }
 
-        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies)
+        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies or GraphFamilies.MobileApps)
         {
             resource.Data["isAssigned"] = resource.Assignments.Count > 0;
         }
@@ -955,11 +958,79 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
-    private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
+    /// <summary>Microsoft apps with the Intune SDK: iOS bundle id, Android package id.</summary>
+    private static readonly (string Bundle, string Package)[] ManagedApps =
+    [
+        ("com.microsoft.office.outlook", "com.microsoft.office.outlook"), ("com.microsoft.skype.teams", "com.microsoft.teams"),
+        ("com.microsoft.office.excel", "com.microsoft.office.excel"), ("com.microsoft.office.word", "com.microsoft.office.word"),
+        ("com.microsoft.office.powerpoint", "com.microsoft.office.powerpoint"), ("com.microsoft.skydrive", "com.microsoft.skydrive"),
+        ("com.microsoft.sharepoint", "com.microsoft.sharepoint"), ("com.microsoft.msedge", "com.microsoft.emmx"),
+    ];
+
+    /// <summary>A targeted app as the apps navigation answers it (what targetApps stores, NavigationHandlers.TargetApps).</summary>
+    public static JsonObject ManagedMobileApp(bool ios, string key) =>
+        new()
+        {
+            ["@odata.type"] = "#microsoft.graph.managedMobileApp",
+            ["mobileAppIdentifier"] = ios
+                ? new JsonObject { ["@odata.type"] = "#microsoft.graph.iosMobileAppIdentifier", ["bundleId"] = key }
+                : new JsonObject { ["@odata.type"] = "#microsoft.graph.androidMobileAppIdentifier", ["packageId"] = key },
+            ["id"] = $"{key}.{(ios ? "ios" : "android")}",
+            ["version"] = null,
+        };
+
+    /// <summary>An app: a Win32 package, an App Store or managed Google Play app, or a web link; the rest of the type from its schema.</summary>
+    private static StoredResource MobileApp(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
-        string[] types = ["iosManagedAppProtection", "androidManagedAppProtection", "targetedManagedAppConfiguration"];
+        string[] types = ["win32LobApp", "iosStoreApp", "androidManagedStoreApp", "webApp"];
         var type = odataType?.Replace("#microsoft.graph.", "", StringComparison.Ordinal) ?? rng.Pick(types);
-        var secrets = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var (bundle, package) = rng.Pick(ManagedApps);
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{type}",
+            ["id"] = id,
+            ["displayName"] = type switch
+            {
+                "win32LobApp" => $"{rng.Pick(["7-Zip", "Notepad++", "Company Portal Agent", "VPN Client", "Zoom"])} {index:D4}",
+                "webApp" => $"Contoso Intranet {index:D4}",
+                _ => $"{bundle.Split('.')[^1]} {index:D4}",
+            },
+            ["description"] = "",
+            ["publisher"] = rng.Pick(["Microsoft Corporation", "Contoso IT", "Igor Pavlov", "Zoom Video Communications"]),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["isAssigned"] = false,
+            ["publishingState"] = "published",
+        };
+        switch (type)
+        {
+            case "win32LobApp":
+                data["fileName"] = $"setup{index}.intunewin";
+                data["installCommandLine"] = "setup.exe /S";
+                data["uninstallCommandLine"] = "setup.exe /uninstall /S";
+                data["setupFilePath"] = "setup.exe";
+                break;
+            case "iosStoreApp":
+                data["bundleId"] = bundle;
+                data["appStoreUrl"] = $"https://apps.apple.com/app/{bundle}";
+                break;
+            case "androidManagedStoreApp":
+                data["packageId"] = package;
+                data["appIdentifier"] = package;
+                data["appStoreUrl"] = $"https://play.google.com/store/apps/details?id={package}";
+                break;
+            default:
+                data["appUrl"] = $"https://intranet.{ctx.Domain}/";
+                data["useManagedBrowser"] = rng.Chance(0.5);
+                break;
+        }
+
+        return new StoredResource(data);
+    }
+
+    private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string type)
+    {
         var data = new JsonObject
         {
             ["@odata.type"] = $"#microsoft.graph.{type}",
@@ -980,7 +1051,6 @@ internal static class IntuneShapes
         {
             data["deployedAppCount"] = 0;
             data["isAssigned"] = false;
-            data["appGroupType"] = "selectedPublicApps";
             data["customSettings"] = Json.Array([new JsonObject { ["name"] = "com.microsoft.outlook.Mail.FocusedInbox", ["value"] = "false" }]);
         }
         else
@@ -997,10 +1067,24 @@ internal static class IntuneShapes
             data["minimumPinLength"] = rng.Pick([4, 6]);
             data["isAssigned"] = false;
             data["targetedAppManagementLevels"] = "unspecified";
-            data["appGroupType"] = "allMicrosoftApps";
         }
 
-        return new StoredResource(data);
+        // The protected (or configured) apps: two to five of them; MAM app configuration may name apps of both platforms.
+        var resource = new StoredResource(data);
+        var picked = ManagedApps.OrderBy(_ => rng.Next(1000)).Take(2 + rng.Next(4)).ToList();
+        foreach (var (bundle, package) in picked)
+        {
+            var ios = type switch
+            {
+                "iosManagedAppProtection" => true,
+                "androidManagedAppProtection" => false,
+                _ => rng.Chance(0.5),
+            };
+            resource.Apps.Add(ManagedMobileApp(ios, ios ? bundle : package));
+        }
+
+        resource.Data["deployedAppCount"] = resource.Apps.Count;
+        return resource;
     }
 
     private static StoredResource AutopilotProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
@@ -1237,6 +1321,14 @@ internal static class IntuneShapes
             case GraphFamilies.WindowsFeatureUpdateProfiles:
             case GraphFamilies.WindowsQualityUpdateProfiles:
             case GraphFamilies.WindowsDriverUpdateProfiles:
+                break;
+            case GraphFamilies.MobileApps:
+                // An app's assignment: what the assignment does (install, make available, uninstall); settings as Graph answers
+                // them for a plain assignment.
+                assignment["@odata.type"] = "#microsoft.graph.mobileAppAssignment";
+                assignment["intent"] = target["@odata.type"]?.GetValue<string>()?.Contains("exclusion", StringComparison.Ordinal) == true ? "required"
+                    : target["@odata.type"]?.GetValue<string>()?.Contains("allLicensedUsers", StringComparison.Ordinal) == true ? "available" : "required";
+                assignment["settings"] = null;
                 break;
             case GraphFamilies.DeviceHealthScripts:
             case GraphFamilies.DeviceComplianceScripts:

@@ -15,11 +15,15 @@ internal static class TenantSeeder
         (GraphFamilies.DeviceConfigurations, 25),
         (GraphFamilies.DeviceCompliancePolicies, 10),
         // The newer families take their share from the settings catalog, so the older families keep their counts.
-        (GraphFamilies.ConfigurationPolicies, 12),
+        (GraphFamilies.ConfigurationPolicies, 10),
         (GraphFamilies.GroupPolicyConfigurations, 10),
         (GraphFamilies.DeviceManagementScripts, 8),
         (GraphFamilies.MobileAppConfigurations, 5),
-        (GraphFamilies.ManagedAppPolicies, 7),
+        // App protection was one family read through the abstract managedAppPolicies collection (7); its platform families share that.
+        (GraphFamilies.IosManagedAppProtections, 3),
+        (GraphFamilies.AndroidManagedAppProtections, 2),
+        (GraphFamilies.TargetedManagedAppConfigurations, 2),
+        (GraphFamilies.MobileApps, 2),
         (GraphFamilies.WindowsAutopilotDeploymentProfiles, 5),
         (GraphFamilies.DeviceHealthScripts, 5),
         (GraphFamilies.DeviceShellScripts, 3),

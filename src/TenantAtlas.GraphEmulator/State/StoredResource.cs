@@ -26,6 +26,9 @@ internal sealed class StoredResource
     /// <summary>Compliance: scheduledActionsForRule, each with its "scheduledActionConfigurations".</summary>
     public List<JsonObject> ScheduledActionsForRule { get; } = [];
 
+    /// <summary>App protection and MAM app configuration: the targeted apps (managedMobileApp), written by targetApps.</summary>
+    public List<JsonObject> Apps { get; } = [];
+
     /// <summary>
     /// Device configurations: the clear text of encrypted OMA-URI values by their <c>secretReferenceValueId</c>, served only
     /// by <c>getOmaSettingPlainTextValue</c> (the object itself carries an encrypted blob).
@@ -46,6 +49,7 @@ internal sealed class StoredResource
         copy.Settings.AddRange(Settings.Select(s => (JsonObject)s.DeepClone()));
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
+        copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;
@@ -61,6 +65,7 @@ internal sealed class StoredResource
         copy.Settings.AddRange(Settings.Select(s => (JsonObject)s.DeepClone()));
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
+        copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;

@@ -356,6 +356,11 @@ public sealed class TenantState
             json["definitionValues"] = Json.Array(resource.DefinitionValues.Select(d => d.DeepClone()));
         }
 
+        if (resource.Apps.Count > 0)
+        {
+            json["apps"] = Json.Array(resource.Apps.Select(a => a.DeepClone()));
+        }
+
         if (resource.ScheduledActionsForRule.Count > 0)
         {
             json["scheduledActionsForRule"] = Json.Array(resource.ScheduledActionsForRule.Select(s => s.DeepClone()));

@@ -117,6 +117,9 @@ internal static class Platforms
                 or GraphResourceKeys.WindowsFeatureUpdateProfiles or GraphResourceKeys.WindowsQualityUpdateProfiles
                 or GraphResourceKeys.WindowsDriverUpdateProfiles => Windows,
             GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
+            GraphResourceKeys.IosManagedAppProtections => Ios,
+            GraphResourceKeys.AndroidManagedAppProtections => Android,
+            GraphResourceKeys.TargetedManagedAppConfigurations => Multiple,
             _ => null,
         };
     }

@@ -18,7 +18,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
     [
         GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
-        GraphResourceKeys.ManagedAppPolicies, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
+        GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations,
+        GraphResourceKeys.MobileApps, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
         GraphResourceKeys.DeviceComplianceScripts,
         GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
@@ -36,6 +37,12 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.DeviceShellScripts] = (["scriptContent", "executionFrequency", "retryCount"], []),
         [GraphResourceKeys.DeviceCustomAttributeShellScripts] = (["scriptContent", "customAttributeName", "customAttributeType"], []),
         [GraphResourceKeys.DeviceComplianceScripts] = (["detectionScriptContent"], ["runRemediationScript", "runSchedule"]),
+        // The protected (configured) apps: an expanded navigation, paged like assignments; custom settings for MAM app configuration.
+        [GraphResourceKeys.IosManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
+        [GraphResourceKeys.AndroidManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
+        [GraphResourceKeys.TargetedManagedAppConfigurations] = (["apps", "customSettings"], ["source", "sourceId"]),
+        // Apps: the metadata only (no package), and what each assignment does.
+        [GraphResourceKeys.MobileApps] = (["publisher", "publishingState"], ["intent"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
         [GraphResourceKeys.WindowsFeatureUpdateProfiles] = (["featureUpdateVersion", "deployableContentDisplayName", "endOfSupportDate"], []),
         [GraphResourceKeys.WindowsQualityUpdateProfiles] = (["expeditedUpdateSettings", "releaseDateDisplayName"], []),
@@ -64,13 +71,15 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         {
             s.ExpandedPageSize = 3;
             s.OversizedPolicies = 1;
-            // Families whose weight gives a 40-policy tenant none of them: a few each, so their content is checked too.
+            // Families whose weight gives a small tenant none of them: a few each, so their content is checked too.
             s.FamilyCounts = new()
             {
                 [GraphResourceKeys.WindowsFeatureUpdateProfiles] = 4,
                 [GraphResourceKeys.WindowsQualityUpdateProfiles] = 4,
                 [GraphResourceKeys.WindowsDriverUpdateProfiles] = 4,
                 [GraphResourceKeys.CompliancePolicies] = 4,
+                [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
+                [GraphResourceKeys.TargetedManagedAppConfigurations] = 3, [GraphResourceKeys.MobileApps] = 4,
             };
         });
 
@@ -89,6 +98,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         {
             set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }
+        set.Items.Select(i => i.Family).Should().Contain(
+            [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations,
+             GraphResourceKeys.MobileApps]);
 
         foreach (var item in set.Items)
         {
@@ -128,6 +140,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             }
         }
 
+        string[] appFamilies = [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations];
+        set.Items.Where(i => appFamilies.Contains(i.Family)).Should().Contain(
+            i => JsonNode.Parse(i.Content)!["apps"]!.AsArray().Count > 3, "some policy's apps span more than one expanded page (of 3) and are kept whole");
         var big = set.Items.Single(i => i.GraphId == oversized[0]["id"]!.GetValue<string>());
         JsonNode.Parse(big.Content)!["settings"]!.AsArray().Should().HaveCount(oversized[0]["settings"]!.AsArray().Count);
         JsonNode.Parse(big.Assignments)!.AsArray().Should().HaveCount(oversized[0]["assignments"]!.AsArray().Count);

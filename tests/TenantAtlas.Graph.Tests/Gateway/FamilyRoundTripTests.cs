@@ -23,6 +23,9 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles)]
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles)]
     [InlineData(GraphResourceKeys.CompliancePolicies)]
+    [InlineData(GraphResourceKeys.IosManagedAppProtections)]
+    [InlineData(GraphResourceKeys.AndroidManagedAppProtections)]
+    [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations)]
     public async Task An_object_read_from_one_tenant_is_created_assigned_and_updated_in_another_and_reads_back_the_same(string family)
     {
         // Same seed: the target tenant has the same groups and filters, so the assignments need no mapping here.
@@ -51,6 +54,70 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         await App.Gateway.UpdateObjectAsync(targetId, family, createdId, changed);
         target.Get(family, createdId)!["description"]!.GetValue<string>().Should().Be("Updated by the round trip");
     }
+
+    [Theory]
+    [InlineData(GraphResourceKeys.IosManagedAppProtections, "bundleId")]
+    [InlineData(GraphResourceKeys.AndroidManagedAppProtections, "packageId")]
+    [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations, null)]
+    public async Task App_protection_reads_its_apps_expanded_and_writes_them_with_targetApps_after_the_create_and_the_update(string family, string? identifier)
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [family] = 4 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [family] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var policyId = source.List(family)[0]["id"]!.GetValue<string>();
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, family, policyId);
+        var apps = original.Content["apps"].Should().BeOfType<JsonArray>().Subject;
+        apps.Should().HaveCountGreaterThan(1);
+        JsonNode.DeepEquals(apps, source.Get(family, policyId)!["apps"]).Should().BeTrue("the backup holds the apps as Graph answered them");
+        if (identifier is not null)
+        {
+            apps.Should().OnlyContain(a => a!["mobileAppIdentifier"]![identifier] != null, "one platform's apps only");
+        }
+
+        var created = await App.Gateway.CreateObjectAsync(targetId, family, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        AppKeys(target.Get(family, createdId)!).Should().Equal(AppKeys(original.Content));
+
+        // An update that drops an app writes the shorter list: targetApps replaces the set.
+        var changed = (JsonObject)original.Content.DeepClone();
+        changed["apps"]!.AsArray().RemoveAt(0);
+        await App.Gateway.UpdateObjectAsync(targetId, family, createdId, changed);
+        AppKeys(target.Get(family, createdId)!).Should().Equal(AppKeys(changed));
+
+        var path = registryPath(family);
+        fixture.GraphLog(source).Should().Contain(e => e.PathAndQuery == $"/beta/{path}/{policyId}?$expand=apps,assignments");
+        fixture.GraphLog(target).Where(e => e.Method == "POST" && e.PathAndQuery == $"/beta/{path}/{createdId}/targetApps")
+            .Should().HaveCount(2).And.OnlyContain(e => e.Status == 204);
+        fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400, "the create and update bodies leave the apps out, as Graph wants");
+
+        static string registryPath(string family) => $"deviceAppManagement/{family}";
+    }
+
+    [Fact]
+    public async Task An_app_is_read_with_its_assignments_and_their_intent_and_the_gateway_writes_none_of_it()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 });
+        var id = App.AddTenant(tenant);
+        var listed = (await App.ListAllAsync(id, GraphResourceKeys.MobileApps)).SelectMany(p => p.Items).ToList();
+        var assigned = listed.First(p => p.Raw["assignments"] is JsonArray { Count: > 0 });
+
+        var detail = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.MobileApps, assigned.Id);
+        var create = () => App.Gateway.CreateObjectAsync(id, GraphResourceKeys.MobileApps, detail.Content);
+        var assign = () => App.Gateway.AssignAsync(id, GraphResourceKeys.MobileApps, assigned.Id, detail.Assignments);
+
+        listed.Select(p => p.Id).Should().BeEquivalentTo(tenant.Ids(GraphFamilies.MobileApps));
+        listed.Should().OnlyContain(p => p.ODataType != null, "apps are polymorphic: the listing names each type");
+        detail.Assignments.Should().NotBeEmpty().And.OnlyContain(a => a["intent"] != null && a["target"] is JsonObject);
+        JsonNode.DeepEquals(new JsonArray([.. detail.Assignments.Select(a => a.DeepClone())]), tenant.Get(GraphFamilies.MobileApps, assigned.Id)!["assignments"]).Should().BeTrue();
+        (await create.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        (await assign.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.NotInRegistry);
+        fixture.GraphLog(tenant).Should().OnlyContain(e => e.Method == "GET", "nothing was sent for the refused writes");
+    }
+
+    private static List<string> AppKeys(JsonObject policy) =>
+        [.. (policy["apps"] as JsonArray ?? []).Select(a => a!["mobileAppIdentifier"]!.AsObject().Where(p => p.Key != "@odata.type").Single().Value!.GetValue<string>()).Order(StringComparer.Ordinal)];
 
     private static JsonArray Array(IEnumerable<JsonObject> items) => new([.. items.Select(i => i.DeepClone())]);
 

@@ -16,7 +16,9 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("groupPolicyConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/groupPolicyConfigurations")]
     [InlineData("deviceManagementScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceManagementScripts")]
     [InlineData("mobileAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/mobileAppConfigurations")]
-    [InlineData("managedAppPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/managedAppPolicies")]
+    [InlineData("iosManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/iosManagedAppProtections")]
+    [InlineData("androidManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/androidManagedAppProtections")]
+    [InlineData("targetedManagedAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/targetedManagedAppConfigurations")]
     [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
     [InlineData("deviceHealthScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceHealthScripts")]
     [InlineData("deviceShellScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceShellScripts")]
@@ -72,6 +74,14 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.CompliancePolicies)!.UpdateMethod.Should().Be("PUT");
         registry.Get(GraphResourceKeys.CompliancePolicies)!.GetExpand.Should().Contain("settings").And.Contain("scheduledActionsForRule($expand=scheduledActionConfigurations)");
         registry.Get(GraphResourceKeys.CompliancePolicies)!.UpdateBodyProperties.Should().Equal("name", "description", "platforms", "technologies", "settings", "roleScopeTagIds");
+        foreach (var key in new[] { GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations })
+        {
+            registry.Get(key)!.GetExpand.Should().Be("apps,assignments");
+            registry.Get(key)!.ListExpand.Should().Be("apps,assignments");
+            registry.Get(key)!.TargetAppsAction.Should().Be("targetApps");
+            registry.Get(key)!.StripBeforeWrite.Should().Contain(["apps", "deployedAppCount"], "the apps go with targetApps, not in the object");
+        }
+
         registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
         registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
         registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
@@ -120,12 +130,13 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
-            "mobileAppConfigurations", "managedAppPolicies", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts",
-            "deviceShellScripts", "deviceCustomAttributeShellScripts", "deviceComplianceScripts",
-            "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles", "compliancePolicies",
-            "conditionalAccessPolicies", "namedLocations");
+            "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
+            "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
+            "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
+            "compliancePolicies", "conditionalAccessPolicies", "namedLocations");
         string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
-        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0 && f.SupportsRestore);
+        contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
+        contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
         contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key)).Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
         // Conditional Access has no assignments (who a policy applies to is inside its conditions) and restores only
         // into its own tenant; named locations restore anywhere.
@@ -134,7 +145,42 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(22);
+        contracts.All.Should().HaveCount(26);
+    }
+
+    [Fact]
+    public void Apps_are_read_with_their_assignments_and_never_written_because_their_package_is_not_in_graphs_json()
+    {
+        var apps = registry.Get(GraphResourceKeys.MobileApps)!;
+
+        apps.Kind.Should().Be(GraphResourceKind.PolicyFamily);
+        apps.CollectionPath.Should().Be("deviceAppManagement/mobileApps");
+        apps.ApiVersion.Should().Be("beta");
+        apps.GetExpand.Should().Be("assignments");
+        apps.HasAssignments.Should().BeTrue();
+        apps.SupportsRestore.Should().BeFalse();
+        apps.ToInfo().NotRestorableReason.Should().Contain("package").And.Contain("add the app in Intune");
+        apps.Operations.Should().OnlyContain(o => o.Method == "GET", "nothing writes an app");
+        registry.Match("POST", "/beta/deviceAppManagement/mobileApps/1/assign").Should().BeNull();
+        registry.Match("GET", "/beta/deviceAppManagement/mobileApps?$select=id,displayName&$expand=assignments").Should().NotBeNull();
+    }
+
+    [Fact]
+    public void The_retired_abstract_app_policy_family_names_old_backups_but_is_offered_nowhere_and_not_restored()
+    {
+        var contracts = fixture.App.Contracts;
+
+        var retired = contracts.Find(GraphResourceKeys.ManagedAppPolicies)!;
+
+        retired.Retired.Should().BeTrue();
+        retired.Label.Should().NotBeNullOrWhiteSpace("old backup items keep a label");
+        retired.SupportsRestore.Should().BeFalse();
+        retired.NotRestorableReason.Should().Contain("Take a new backup");
+        contracts.PolicyFamilies.Select(f => f.Key).Should().NotContain(GraphResourceKeys.ManagedAppPolicies);
+        contracts.PolicyFamilyGroups.SelectMany(g => g.Families).Select(f => f.Key).Should().NotContain(GraphResourceKeys.ManagedAppPolicies);
+        contracts.All.Should().Contain(f => f.Key == GraphResourceKeys.ManagedAppPolicies, "restore plans block its items with the reason");
+        contracts.PolicyFamilies.Should().OnlyContain(f => !f.Retired);
+        registry.Match("POST", "/beta/deviceAppManagement/managedAppPolicies").Should().BeNull("nothing writes the retired family");
     }
 
     [Theory]
@@ -149,6 +195,8 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("POST", "/beta/deviceManagement/deviceConfigurations/1/assign", "Assign")]
     [InlineData("POST", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues", "WriteNavigation")]
     [InlineData("DELETE", "/beta/deviceManagement/groupPolicyConfigurations/1/definitionValues/2", "WriteNavigation")]
+    [InlineData("POST", "/beta/deviceAppManagement/iosManagedAppProtections/T_1/targetApps", "WriteNavigation")]
+    [InlineData("GET", "/beta/deviceAppManagement/androidManagedAppProtections/T_1?$expand=apps,assignments", "Get")]
     [InlineData("POST", "/beta/$batch", "Batch")]
     [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1", "Delete")]
     public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)

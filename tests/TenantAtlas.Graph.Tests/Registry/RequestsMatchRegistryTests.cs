@@ -23,7 +23,8 @@ public sealed class RequestsMatchRegistryTests(GraphFixture fixture) : IClassFix
         tenant.AddGroup("SG-Late");
         await app.ReadGroupsAsync(id, deltaLink);
         await app.Gateway.ListRoleDefinitionsAsync(id);
-        foreach (var resource in app.Contracts.All.Where(c => c.Kind != GraphResourceKind.DirectoryObject))
+        // A retired family is read by nothing any more (schedules moved off it; inventory and pickers leave it out).
+        foreach (var resource in app.Contracts.All.Where(c => c.Kind != GraphResourceKind.DirectoryObject && !c.Retired))
         {
             var pages = await app.ListAllAsync(id, resource.Key);
             if (resource.Kind == GraphResourceKind.PolicyFamily && pages.SelectMany(p => p.Items).FirstOrDefault() is { } first)

@@ -38,7 +38,9 @@ public sealed class InventoryGroupFilterTests(InventoryFixture fixture)
             s.Policies = 12;
             s.FamilyCounts = new()
             {
-                [GraphResourceKeys.MobileAppConfigurations] = 5, [GraphResourceKeys.ManagedAppPolicies] = 4,
+                [GraphResourceKeys.MobileAppConfigurations] = 5, [GraphResourceKeys.IosManagedAppProtections] = 2,
+                [GraphResourceKeys.AndroidManagedAppProtections] = 1, [GraphResourceKeys.TargetedManagedAppConfigurations] = 1,
+                [GraphResourceKeys.MobileApps] = 2,
                 [GraphResourceKeys.DeviceConfigurations] = 6, [GraphResourceKeys.ConfigurationPolicies] = 6,
             };
         });

@@ -45,7 +45,8 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
             // Graph sends @odata.type in a $select listing only for polymorphic families (scripts, settings catalog: none).
             if (item.Family is not (GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.GroupPolicyConfigurations
                 or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceShellScripts
-                or GraphResourceKeys.DeviceCustomAttributeShellScripts or GraphResourceKeys.DeviceComplianceScripts))
+                or GraphResourceKeys.DeviceCustomAttributeShellScripts or GraphResourceKeys.DeviceComplianceScripts
+                or GraphResourceKeys.IosManagedAppProtections or GraphResourceKeys.AndroidManagedAppProtections or GraphResourceKeys.TargetedManagedAppConfigurations))
             {
                 item.ODataType.Should().Be(source["@odata.type"]?.GetValue<string>(), $"{item.Family}/{item.GraphId}");
             }

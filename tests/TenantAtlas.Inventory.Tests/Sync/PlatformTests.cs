@@ -30,6 +30,12 @@ public sealed class PlatformTests
     [InlineData(GraphResourceKeys.CompliancePolicies, null, "linux", "Linux")]
     [InlineData(GraphResourceKeys.DeviceCustomAttributeShellScripts, null, null, "macOS")]
     [InlineData(GraphResourceKeys.ManagedAppPolicies, "#microsoft.graph.targetedManagedAppConfiguration", null, "Multiple")]
+    [InlineData(GraphResourceKeys.IosManagedAppProtections, null, null, "iOS")]
+    [InlineData(GraphResourceKeys.AndroidManagedAppProtections, null, null, "Android")]
+    [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations, null, null, "Multiple")]
+    [InlineData(GraphResourceKeys.MobileApps, "#microsoft.graph.win32LobApp", null, "Windows")]
+    [InlineData(GraphResourceKeys.MobileApps, "#microsoft.graph.iosStoreApp", null, "iOS")]
+    [InlineData(GraphResourceKeys.MobileApps, "#microsoft.graph.androidManagedStoreApp", null, "Android")]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, "#microsoft.graph.someFutureConfiguration", null, null)]
     public void The_platform_comes_from_platforms_or_the_odata_type(string family, string? odataType, string? platforms, string? expected) =>
         Platforms.Of(family, odataType, platforms is null ? null : JsonValue.Create(platforms)).Should().Be(expected);

@@ -89,6 +89,8 @@ internal static class GraphJsonRules
         ["scheduledActionConfigurations"] = new(e => JsonValues.Text(e["actionType"])),
         // Custom (OMA-URI) profiles.
         ["omaSettings"] = new(e => JsonValues.Text(e["omaUri"])),
+        // App protection and MAM app configuration: the targeted apps, named by their identifier (the same in every tenant).
+        ["apps"] = new(e => AppKey(e["mobileAppIdentifier"]), (e, _) => AppKey(e["mobileAppIdentifier"])),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Unknown arrays of objects are keyed by <c>id</c> when every element has one, else compared by position.</summary>
@@ -111,6 +113,10 @@ internal static class GraphJsonRules
         var slash = trimmed.LastIndexOf('/');
         return slash >= 0 ? trimmed[(slash + 1)..] : trimmed;
     }
+
+    /// <summary>A managed app's bundle id (iOS), package id (Android) or Windows app id.</summary>
+    private static string? AppKey(JsonNode? identifier) =>
+        JsonValues.Text(identifier?["bundleId"]) ?? JsonValues.Text(identifier?["packageId"]) ?? JsonValues.Text(identifier?["windowsAppId"]);
 
     private static string? ValueKey(JsonNode? value) => value is null ? null : JsonValues.Canonical(value);
 }
