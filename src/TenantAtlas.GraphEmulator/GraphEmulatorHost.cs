@@ -127,7 +127,8 @@ public sealed class GraphEmulatorHost : IAsyncDisposable
 
     public void ClearRequestLog() => State.ClearRequestLog();
 
-    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0) => State.RequestRate(tenantId, window, afterSequence);
+    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0, string? service = null) =>
+        State.RequestRate(tenantId, window, afterSequence, service);
 
     public void ExpireDeltaTokens(string tenantId) => State.ExpireDeltaTokens(tenantId);
 

@@ -57,6 +57,23 @@ public sealed record RequestRate(
             calls.Count == 0 ? null : calls[^1].Timestamp);
     }
 
+    /// <summary>
+    /// Whether a call counts against a service's own limit: "conditionalAccess" — Entra's Conditional Access endpoints
+    /// (their 1 request/s per tenant); "intune" — every other call (Intune's per-tenant limits); null — every call.
+    /// </summary>
+    public static bool OfService(RequestLogEntry entry, string? service)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var conditionalAccess = entry.PathAndQuery.Contains("/identity/conditionalAccess/", StringComparison.OrdinalIgnoreCase);
+        return service switch
+        {
+            null => true,
+            "conditionalAccess" => conditionalAccess,
+            "intune" => !conditionalAccess,
+            _ => throw new ArgumentException($"Unknown service '{service}'. Known: intune, conditionalAccess."),
+        };
+    }
+
     private static bool Counts(RequestLogEntry e) =>
         e.Kind == "graph" && (e.IsBatchItem || !e.PathAndQuery.Split('?')[0].EndsWith("/$batch", StringComparison.OrdinalIgnoreCase));
 

@@ -113,10 +113,13 @@ internal static class ControlEndpoints
         var requests = control.MapGroup("/requests");
         requests.MapGet("/", (EmulatorState state, string? tenantId, long? after, string? kind) =>
             state.RequestLog(tenantId, after ?? 0).Where(e => kind is null || string.Equals(e.Kind, kind, StringComparison.OrdinalIgnoreCase)).ToList());
-        requests.MapGet("/rate", (EmulatorState state, string? tenantId, int? windowMs, long? after) =>
+        // service=intune|conditionalAccess: only the calls that count against that service's own per-tenant limit.
+        requests.MapGet("/rate", (EmulatorState state, string? tenantId, int? windowMs, long? after, string? service) =>
             windowMs is <= 0 or > 3_600_000
                 ? Results.BadRequest(new { error = "windowMs must be between 1 and 3600000." })
-                : Results.Ok(state.RequestRate(tenantId, TimeSpan.FromMilliseconds(windowMs ?? 1000), after ?? 0)));
+                : service is not (null or "intune" or "conditionalAccess")
+                    ? Results.BadRequest(new { error = "service must be intune or conditionalAccess." })
+                    : Results.Ok(state.RequestRate(tenantId, TimeSpan.FromMilliseconds(windowMs ?? 1000), after ?? 0, service)));
         requests.MapDelete("/", (EmulatorState state) =>
         {
             state.ClearRequestLog();

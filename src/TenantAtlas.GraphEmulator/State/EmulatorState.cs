@@ -98,10 +98,10 @@ public sealed class EmulatorState
     public void ClearRequestLog() => Log.Clear();
 
     /// <summary>The request log's Graph calls for one tenant (or all) after a sequence number, as a rate over <paramref name="window"/>.</summary>
-    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0) =>
+    public RequestRate RequestRate(string? tenantId, TimeSpan window, long afterSequence = 0, string? service = null) =>
         GraphEmulator.RequestRate.From(
             tenantId is null ? null : FindTenant(tenantId)?.TenantId ?? tenantId,
-            RequestLog(tenantId, afterSequence),
+            RequestLog(tenantId, afterSequence).Where(e => GraphEmulator.RequestRate.OfService(e, service)),
             window);
 
     public void ExpireDeltaTokens(string tenantId) => GetTenant(tenantId).ExpireDeltaTokens();

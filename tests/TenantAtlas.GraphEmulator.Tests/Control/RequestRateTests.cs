@@ -53,6 +53,24 @@ public sealed class RequestRateTests(EmulatorFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
+    public void Each_service_counts_only_the_calls_its_own_limit_applies_to()
+    {
+        var entries = new[]
+        {
+            Call(0.1, path: "/beta/deviceManagement/deviceConfigurations"),
+            Call(0.2, path: "/v1.0/identity/conditionalAccess/policies"),
+            Call(0.3, path: "/identity/conditionalAccess/namedLocations/1", batchItem: true),
+            Call(0.4),
+        };
+
+        entries.Where(e => RequestRate.OfService(e, "intune")).Select(e => e.PathAndQuery)
+            .Should().Equal("/beta/deviceManagement/deviceConfigurations", "/v1.0/groups");
+        entries.Count(e => RequestRate.OfService(e, "conditionalAccess")).Should().Be(2);
+        entries.Count(e => RequestRate.OfService(e, null)).Should().Be(4);
+        FluentActions.Invoking(() => RequestRate.OfService(entries[0], "teams")).Should().Throw<ArgumentException>().WithMessage("*intune*");
+    }
+
+    [Fact]
     public async Task The_control_api_reports_a_tenants_rate_from_the_request_log()
     {
         var tenant = fixture.NewTenant();
