@@ -313,6 +313,7 @@ internal static class FamilyRegistry
             HasAssignments = true,
             AssignReply = AssignReply.NoContent,
             AssignBodyProperty = "enrollmentConfigurationAssignments",
+            HasVersion = true,
             BaseProperties = Set(
                 "id", "displayName", "description", "priority", "createdDateTime", "lastModifiedDateTime", "version", "roleScopeTagIds"),
         },

@@ -1119,7 +1119,7 @@ internal static class IntuneShapes
             ["id"] = isDefault ? $"{ctx.TenantId}_{DefaultEnrollmentSuffixes[kind]}" : id,
             ["displayName"] = isDefault ? "All users and all devices" : $"ENR - {EnrollmentKinds[kind][..^"Configuration".Length]} - {rng.Pick(Rings)} {index:D4}",
             ["description"] = isDefault ? "This is the default enrollment configuration applied with the lowest priority to all users and devices regardless of group membership." : "",
-            ["priority"] = isDefault ? 0 : 1 + ((index - 1) / EnrollmentKinds.Length),
+            ["priority"] = isDefault ? 0 : (index - 1) / EnrollmentKinds.Length,
             ["createdDateTime"] = times.Created,
             ["lastModifiedDateTime"] = times.Modified,
             ["version"] = 1 + rng.Next(5),
