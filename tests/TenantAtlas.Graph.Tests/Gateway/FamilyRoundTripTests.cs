@@ -243,7 +243,7 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.DeviceEnrollmentConfigurations] = 8 });
         var id = App.AddTenant(tenant);
         var defaults = tenant.List(GraphFamilies.DeviceEnrollmentConfigurations).Where(p => p["id"]!.GetValue<string>().Contains("_Default", StringComparison.Ordinal)).ToList();
-        defaults.Should().HaveCount(4).And.OnlyContain(p => p["priority"]!.GetValue<int>() == 0 && p["assignments"] is JsonArray { Count: 0 });
+        defaults.Select(p => (p["priority"]?.GetValue<int>(), (p["assignments"] as JsonArray)?.Count ?? 0)).Should().Equal(Enumerable.Repeat(((int?)0, 0), 4), "the defaults come first, unassigned");
         var limitId = defaults.Single(p => p["@odata.type"]!.GetValue<string>() == "#microsoft.graph.deviceEnrollmentLimitConfiguration")["id"]!.GetValue<string>();
         limitId.Should().Be($"{tenant.TenantId}_DefaultLimit");
 
