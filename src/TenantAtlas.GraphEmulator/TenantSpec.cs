@@ -87,6 +87,12 @@ public sealed class TenantSpec
     /// <summary>Named locations seeded (IP ranges and countries).</summary>
     public int NamedLocations { get; set; } = 3;
 
+    /// <summary>
+    /// Enrollment configurations seeded: the first four are the tenant's defaults (enrollment status page, device limit,
+    /// platform restrictions, Windows Hello; priority 0, unassigned), the rest its own configurations of those kinds.
+    /// </summary>
+    public int EnrollmentConfigurations { get; set; } = 6;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

@@ -59,6 +59,13 @@ public sealed record GraphResourceInfo(
     public string? CrossTenantRestoreBlockedReason { get; init; }
 
     /// <summary>
+    /// What the id of a tenant's built-in default contains (one per <c>@odata.type</c>, e.g. "_Default" of enrollment
+    /// configurations, whose ids start with the tenant's id), or null. Such a default can only be updated: restore matches
+    /// it to the target's default of the same type and never creates, deletes or assigns one.
+    /// </summary>
+    public string? DefaultObjectIdMarker { get; init; }
+
+    /// <summary>
     /// A family replaced by others: only <see cref="IGraphContracts.Find"/> and <see cref="IGraphContracts.All"/> name it
     /// (so old backup items keep their label); pickers, inventory and schedules use <see cref="IGraphContracts.PolicyFamilies"/>,
     /// which leaves it out.
@@ -90,6 +97,7 @@ public static class GraphResourceKeys
     public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
+    public const string DeviceEnrollmentConfigurations = "deviceEnrollmentConfigurations";
     public const string ConditionalAccessPolicies = "conditionalAccessPolicies";
     public const string NamedLocations = "namedLocations";
     public const string AssignmentFilters = "assignmentFilters";

@@ -721,6 +721,30 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Enrollment configurations: enrollment status page, device limit, platform restrictions, Windows Hello. The
+            // order Intune applies them in ("priority") is set only through setPriority, so a write leaves it out and a
+            // created one comes last. Every tenant has one default of each kind (priority 0, id "{tenantId}_Default…"):
+            // restore updates the target's default of the same kind and never creates, deletes or assigns one.
+            Key = GraphResourceKeys.DeviceEnrollmentConfigurations,
+            Label = "Enrollment configurations",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Enrollment,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/deviceEnrollmentConfigurations",
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            AssignBodyProperty = "enrollmentConfigurationAssignments",
+            ExtraStripBeforeWrite = ["priority"],
+            DefaultObjectIdMarker = "_Default",
+            ReadPermissions = ServiceConfigRead,
+            WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],
+        },
+        new()
+        {
             // Entra Conditional Access (v1.0): the whole policy comes from the listing and the read by id; no assignments
             // (who it applies to is inside "conditions"). Restored as backed up, state included, and only into the same
             // tenant. Its own budget: Microsoft documents 1 request per second per tenant for all apps.

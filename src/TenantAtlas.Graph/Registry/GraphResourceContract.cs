@@ -143,6 +143,12 @@ internal sealed class GraphResourceContract
     /// <summary>Why restore writes this family only into the tenant it was backed up from (ids inside its content), or null.</summary>
     public string? CrossTenantRestoreBlockedReason { get; init; }
 
+    /// <summary>
+    /// Marks the objects every tenant has one of per <c>@odata.type</c> and Intune lets only be updated (enrollment
+    /// configurations' defaults: id "{tenantId}_Default…"): an id containing it is such a default, or null.
+    /// </summary>
+    public string? DefaultObjectIdMarker { get; init; }
+
     /// <summary>The per-tenant throttle budget its requests pay into (Intune's unless the service has its own limit).</summary>
     public GraphBudgetKind Budget { get; init; } = GraphBudgetKind.Intune;
 
@@ -155,6 +161,7 @@ internal sealed class GraphResourceContract
         {
             NotRestorableReason = SupportsRestore ? null : NotRestorableReason ?? "TenantAtlas has no write path for it.",
             CrossTenantRestoreBlockedReason = CrossTenantRestoreBlockedReason,
+            DefaultObjectIdMarker = DefaultObjectIdMarker,
             Retired = Retired,
         };
 

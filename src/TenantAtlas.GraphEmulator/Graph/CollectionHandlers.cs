@@ -21,6 +21,10 @@ internal static class CollectionHandlers
         "isBuiltInRoleDefinition", "deployedAppCount",
     };
 
+    /// <summary>The tenant's default enrollment configuration of a kind (priority 0): Intune lets it be updated only.</summary>
+    public static bool IsDefaultEnrollmentConfiguration(FamilyDefinition family, string id) =>
+        family.Name == GraphFamilies.DeviceEnrollmentConfigurations && id.Contains("_Default", StringComparison.Ordinal);
+
     public static ErrorSource SourceOf(FamilyDefinition family) =>
         family.IsDirectory ? ErrorSource.Directory : family.IsConditionalAccess ? ErrorSource.Graph : ErrorSource.Intune;
 
@@ -185,6 +189,13 @@ internal static class CollectionHandlers
             var collection = tenant.Collection(family.Name);
             var id = family.IdStyle == IdStyle.Sequential ? collection.NextSequentialId() : Guid.NewGuid().ToString();
             var data = family.IsDirectory ? NewGroup(call, body, id) : NewIntuneObject(call, family, body, id, concreteType, schema);
+            if (family.Name == GraphFamilies.DeviceEnrollmentConfigurations)
+            {
+                // Intune puts a new configuration last among those of its kind; only setPriority changes the order.
+                data["priority"] = 1 + collection.All.Where(r => r.Data["@odata.type"]?.GetValue<string>() == data["@odata.type"]?.GetValue<string>())
+                    .Select(r => r.Data["priority"]?.GetValue<int>() ?? 0).DefaultIfEmpty(0).Max();
+            }
+
             var resource = new StoredResource(data);
             AddNavigationsFromBody(family, body, resource);
             collection.Add(resource);
@@ -312,6 +323,11 @@ internal static class CollectionHandlers
         var tenant = call.Tenant;
         lock (tenant.Sync)
         {
+            if (IsDefaultEnrollmentConfiguration(family, id) && tenant.Get(family.Name, id) is not null)
+            {
+                throw GraphException.BadRequest("The default enrollment configuration cannot be deleted.", ErrorSource.Intune);
+            }
+
             if (!tenant.Collection(family.Name).Remove(id))
             {
                 throw GraphException.NotFound(family, id);

@@ -292,6 +292,33 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // Enrollment configurations (ESP, limits, platform restrictions, Windows Hello): every tenant has one default of
+            // each kind (priority 0, id "{tenantId}_Default…") that can be updated but neither created, deleted nor assigned.
+            Name = GraphFamilies.DeviceEnrollmentConfigurations,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceEnrollmentConfiguration",
+            AssignmentType = "microsoft.graph.enrollmentConfigurationAssignment",
+            InV1 = false,
+            Polymorphic = true,
+            KnownTypes =
+            [
+                "microsoft.graph.windows10EnrollmentCompletionPageConfiguration", "microsoft.graph.deviceEnrollmentLimitConfiguration",
+                "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration", "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration",
+            ],
+            ReadPermissions =
+            [
+                GraphPermissions.DeviceManagementServiceConfigRead, GraphPermissions.DeviceManagementServiceConfigReadWrite,
+            ],
+            WritePermissions = [GraphPermissions.DeviceManagementServiceConfigReadWrite],
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignBodyProperty = "enrollmentConfigurationAssignments",
+            HasVersion = true,
+            BaseProperties = Set(
+                "id", "displayName", "description", "priority", "createdDateTime", "lastModifiedDateTime", "version", "roleScopeTagIds"),
+        },
+        new()
+        {
             Name = GraphFamilies.MobileAppConfigurations,
             Parent = "deviceAppManagement",
             EntityType = "microsoft.graph.managedDeviceMobileAppConfiguration",

@@ -17,6 +17,7 @@ public static class GraphFamilies
     public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
+    public const string DeviceEnrollmentConfigurations = "deviceEnrollmentConfigurations";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
@@ -51,6 +52,7 @@ public static class GraphFamilies
         WindowsQualityUpdateProfiles,
         WindowsDriverUpdateProfiles,
         CompliancePolicies,
+        DeviceEnrollmentConfigurations,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>

@@ -113,6 +113,11 @@ internal static class NavigationHandlers
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
+            if (CollectionHandlers.IsDefaultEnrollmentConfiguration(family, resource.Id))
+            {
+                throw GraphException.BadRequest("The default enrollment configuration applies to all users and devices and cannot be assigned.", ErrorSource.Intune);
+            }
+
             var assignments = new List<JsonObject>();
             foreach (var item in list)
             {

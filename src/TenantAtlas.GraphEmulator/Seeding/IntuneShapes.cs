@@ -35,6 +35,7 @@ internal static class IntuneShapes
             GraphFamilies.WindowsQualityUpdateProfiles => QualityUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.WindowsDriverUpdateProfiles => DriverUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.CompliancePolicies => SettingsCompliancePolicy(rng, ctx, id, index, times),
+            GraphFamilies.DeviceEnrollmentConfigurations => EnrollmentConfiguration(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.IosManagedAppProtections => AppProtection(rng, ctx, id, index, times, "iosManagedAppProtection"),
             GraphFamilies.AndroidManagedAppProtections => AppProtection(rng, ctx, id, index, times, "androidManagedAppProtection"),
@@ -57,6 +58,12 @@ internal static class IntuneShapes
         if (FamilyRegistry.Get(family).HasAssignments)
         {
             resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
+        }
+
+        if (family == GraphFamilies.DeviceEnrollmentConfigurations && resource.Data["priority"]?.GetValue<int>() == 0)
+        {
+            // A default applies to everyone without assignments; Intune refuses to assign it.
+            resource.Assignments.Clear();
         }
 
         if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies or GraphFamilies.MobileApps)
@@ -1087,6 +1094,90 @@ internal static class IntuneShapes
         return resource;
     }
 
+    private static readonly string[] EnrollmentKinds =
+    [
+        "windows10EnrollmentCompletionPageConfiguration", "deviceEnrollmentLimitConfiguration",
+        "deviceEnrollmentPlatformRestrictionsConfiguration", "deviceEnrollmentWindowsHelloForBusinessConfiguration",
+    ];
+
+    private static readonly string[] DefaultEnrollmentSuffixes =
+    [
+        "DefaultWindows10EnrollmentCompletionPageConfiguration", "DefaultLimit", "DefaultPlatformRestrictions", "DefaultWindowsHelloForBusiness",
+    ];
+
+    /// <summary>
+    /// An enrollment configuration with the properties Microsoft's examples show. The first four of a tenant are its
+    /// defaults: id "{tenantId}_Default…", priority 0, "All users and all devices".
+    /// </summary>
+    private static StoredResource EnrollmentConfiguration(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var kind = (index - 1) % EnrollmentKinds.Length;
+        var isDefault = index <= EnrollmentKinds.Length && ctx.TenantId.Length > 0;
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{EnrollmentKinds[kind]}",
+            ["id"] = isDefault ? $"{ctx.TenantId}_{DefaultEnrollmentSuffixes[kind]}" : id,
+            ["displayName"] = isDefault ? "All users and all devices" : $"ENR - {EnrollmentKinds[kind][..^"Configuration".Length]} - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = isDefault ? "This is the default enrollment configuration applied with the lowest priority to all users and devices regardless of group membership." : "",
+            ["priority"] = isDefault ? 0 : (index - 1) / EnrollmentKinds.Length,
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["version"] = 1 + rng.Next(5),
+            ["roleScopeTagIds"] = isDefault ? Json.Strings(["0"]) : ScopeTags(rng, ctx),
+        };
+        switch (kind)
+        {
+            case 0:
+                data["showInstallationProgress"] = true;
+                data["blockDeviceSetupRetryByUser"] = rng.Chance(0.5);
+                data["allowDeviceResetOnInstallFailure"] = rng.Chance(0.5);
+                data["allowLogCollectionOnInstallFailure"] = true;
+                data["customErrorMessage"] = "Setup could not be completed. Please try again or contact your support person for help.";
+                data["installProgressTimeoutInMinutes"] = rng.Pick([60, 90, 120]);
+                data["allowDeviceUseOnInstallFailure"] = rng.Chance(0.3);
+                data["selectedMobileAppIds"] = Json.Empty();
+                data["trackInstallProgressForAutopilotOnly"] = rng.Chance(0.7);
+                data["disableUserStatusTrackingAfterFirstUser"] = true;
+                break;
+            case 1:
+                data["limit"] = isDefault ? 5 : rng.Pick([3, 10, 15]);
+                break;
+            case 2:
+                foreach (var platform in new[] { "ios", "windows", "windowsHomeSku", "windowsMobile", "android", "androidForWork", "aosp", "mac", "macOS" })
+                {
+                    data[platform + "Restriction"] = new JsonObject
+                    {
+                        ["@odata.type"] = "microsoft.graph.deviceEnrollmentPlatformRestriction",
+                        ["platformBlocked"] = platform is "windowsMobile" or "mac" || rng.Chance(0.1),
+                        ["personalDeviceEnrollmentBlocked"] = rng.Chance(0.5),
+                        ["osMinimumVersion"] = platform == "windows" && rng.Chance(0.5) ? "10.0.19045" : null,
+                        ["osMaximumVersion"] = null,
+                        ["blockedManufacturers"] = Json.Empty(),
+                        ["blockedSkus"] = Json.Empty(),
+                    };
+                }
+
+                break;
+            default:
+                data["pinMinimumLength"] = rng.Pick([6, 8]);
+                data["pinMaximumLength"] = 127;
+                data["pinUppercaseCharactersUsage"] = rng.Pick(["allowed", "notAllowed", "required"]);
+                data["pinLowercaseCharactersUsage"] = rng.Pick(["allowed", "notAllowed", "required"]);
+                data["pinSpecialCharactersUsage"] = rng.Pick(["allowed", "notAllowed"]);
+                data["state"] = rng.Pick(["enabled", "notConfigured"]);
+                data["securityDeviceRequired"] = rng.Chance(0.5);
+                data["unlockWithBiometricsEnabled"] = true;
+                data["remotePassportEnabled"] = rng.Chance(0.5);
+                data["pinPreviousBlockCount"] = 0;
+                data["pinExpirationInDays"] = 0;
+                data["enhancedBiometricsState"] = "notConfigured";
+                data["securityKeyForSignIn"] = "notConfigured";
+                break;
+        }
+
+        return new StoredResource(data);
+    }
+
     private static StoredResource AutopilotProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string? odataType)
     {
         var hybrid = odataType is null ? rng.Chance(0.2) : odataType.Contains("activeDirectory", StringComparison.OrdinalIgnoreCase);
@@ -1313,6 +1404,11 @@ internal static class IntuneShapes
                 break;
             case GraphFamilies.GroupPolicyConfigurations:
                 assignment["lastModifiedDateTime"] = modified;
+                break;
+            case GraphFamilies.DeviceEnrollmentConfigurations:
+                assignment["@odata.type"] = "#microsoft.graph.enrollmentConfigurationAssignment";
+                assignment["source"] = "direct";
+                assignment["sourceId"] = policyId;
                 break;
             case GraphFamilies.DeviceManagementScripts:
             case GraphFamilies.DeviceShellScripts:

@@ -16,6 +16,9 @@ internal sealed class SeedContext
     public required DateTimeOffset Anchor { get; init; }
 
     public required string Domain { get; init; }
+
+    /// <summary>The tenant's id: Intune's default enrollment configurations are named after it.</summary>
+    public string TenantId { get; init; } = "";
 }
 
 internal sealed record FilterRef(string Id, string Platform);

@@ -69,6 +69,7 @@ internal static class TenantSeeder
             ScopeTagIds = scopeTags.Skip(1).Select(t => t.Id).ToList(),
             Anchor = Anchor,
             Domain = domain,
+            TenantId = spec.TenantId.Trim(),
         };
 
         foreach (var (family, count) in PolicyCounts(spec))
@@ -109,7 +110,11 @@ internal static class TenantSeeder
 
         // Tenant-wide Entra objects with small fixed counts (not a share of the policies): named locations first, then
         // the Conditional Access policies that reference them and the groups.
-        foreach (var (family, fallback) in new[] { (GraphFamilies.NamedLocations, spec.NamedLocations), (GraphFamilies.ConditionalAccessPolicies, spec.ConditionalAccessPolicies) })
+        foreach (var (family, fallback) in new[]
+        {
+            (GraphFamilies.NamedLocations, spec.NamedLocations), (GraphFamilies.ConditionalAccessPolicies, spec.ConditionalAccessPolicies),
+            (GraphFamilies.DeviceEnrollmentConfigurations, spec.EnrollmentConfigurations),
+        })
         {
             var rng = new SeedRandom(spec.Seed, family);
             var count = Count(spec, family, fallback);

@@ -120,6 +120,9 @@ internal static class Platforms
             GraphResourceKeys.IosManagedAppProtections => Ios,
             GraphResourceKeys.AndroidManagedAppProtections => Android,
             GraphResourceKeys.TargetedManagedAppConfigurations => Multiple,
+            // Windows Hello for Business is Windows'; device limits and platform restrictions span every platform (the
+            // enrollment status page is windows10… and named above).
+            GraphResourceKeys.DeviceEnrollmentConfigurations => odataType?.Contains("WindowsHelloForBusiness", StringComparison.Ordinal) == true ? Windows : Multiple,
             _ => null,
         };
     }

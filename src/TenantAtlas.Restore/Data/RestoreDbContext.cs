@@ -190,6 +190,9 @@ internal enum PlanMatch
 
     /// <summary>The admin chose to create a copy.</summary>
     Copy,
+
+    /// <summary>A tenant's built-in default (one per type, only updatable) matched to the target's default of the same type.</summary>
+    TenantDefault,
 }
 
 /// <summary>One selected backup item in a plan: what the restore would do with it, and why.</summary>

@@ -117,6 +117,7 @@ internal static class RestorePageText
         PlanMatch.Name => "same type and name",
         PlanMatch.Ambiguous => "several objects could be it",
         PlanMatch.Chosen => "picked by an admin",
+        PlanMatch.TenantDefault => "the target's default of the same type",
         _ => "created as a copy",
     };
 

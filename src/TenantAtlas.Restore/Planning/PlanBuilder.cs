@@ -68,6 +68,11 @@ internal static class PlanBuilder
             return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"The backup item cannot be read: {item.Unreadable ?? "its stored content is not an object"}.");
         }
 
+        if (settings.IsTenantDefault(item.Family, item.GraphId))
+        {
+            return MatchTenantDefault(item, listing, choice, settings);
+        }
+
         if (choice?.Mode == RestoreItemMode.CreateCopy)
         {
             return new ItemMatch(item, PlanMatch.Copy, null, []);
@@ -100,6 +105,26 @@ internal static class PlanBuilder
             _ => new ItemMatch(item, PlanMatch.Ambiguous, null, [.. candidates.Select(Candidate)], PlanAction.Conflict,
                 $"{candidates.Count} objects of the target tenant are named \"{item.DisplayName}\": pick the one to update or create a copy."),
         };
+    }
+
+    /// <summary>
+    /// A tenant's built-in default (e.g. the default enrollment restrictions): Intune lets it be updated only, and its id
+    /// starts with the tenant's id, so it is the target's default of the same type or nothing — never created (a copy
+    /// neither), never matched by name to an object of the admin's, never deleted or assigned.
+    /// </summary>
+    private static ItemMatch MatchTenantDefault(SourceItem item, IReadOnlyList<TargetObject> listing, ItemChoice? choice, PlanSettings settings)
+    {
+        if (choice?.Mode == RestoreItemMode.CreateCopy || (choice?.TargetObjectId is { } picked && !settings.IsTenantDefault(item.Family, picked)))
+        {
+            return new ItemMatch(item, PlanMatch.TenantDefault, null, [], PlanAction.Blocked,
+                "This is the tenant's built-in default, which Intune lets only be updated: it restores onto the target's default of the same type, not as a copy or onto another object.");
+        }
+
+        var defaults = listing.Where(o => settings.IsTenantDefault(item.Family, o.Id) && SameType(o.ODataType, item.ODataType)).ToList();
+        return defaults.Count == 1
+            ? new ItemMatch(item, PlanMatch.TenantDefault, defaults[0], [])
+            : new ItemMatch(item, PlanMatch.TenantDefault, null, [], PlanAction.Blocked,
+                $"This is the tenant's built-in default, which Intune lets only be updated, and the target tenant has {(defaults.Count == 0 ? "no" : defaults.Count.ToString(CultureInfo.InvariantCulture))} default of its type: nothing to update, and Intune does not create defaults.");
     }
 
     private static ItemMatch TypeChecked(ItemMatch match) =>

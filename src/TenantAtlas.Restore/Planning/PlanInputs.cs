@@ -29,8 +29,13 @@ internal sealed record PlanSettings(
     IReadOnlyList<ReferenceChoice> ReferenceChoices,
     bool MatchByIdOnly = false,
     IReadOnlyDictionary<string, string>? NotRestorableReasons = null,
-    IReadOnlyDictionary<string, string>? CrossTenantBlockedReasons = null)
+    IReadOnlyDictionary<string, string>? CrossTenantBlockedReasons = null,
+    IReadOnlyDictionary<string, string>? DefaultObjectMarkers = null)
 {
+    /// <summary>Whether the id is one of the tenant's built-in defaults of the family (only updatable).</summary>
+    public bool IsTenantDefault(string family, string id) =>
+        DefaultObjectMarkers?.GetValueOrDefault(family) is { } marker && id.Contains(marker, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The blocked item's reason for a family TenantAtlas cannot restore.</summary>
     public string CannotRestore(string family, string verb) =>
         NotRestorableReasons?.GetValueOrDefault(family) is { } reason

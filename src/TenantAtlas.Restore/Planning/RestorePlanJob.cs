@@ -78,7 +78,9 @@ internal sealed class RestorePlanJob(
             NotRestorableReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.NotRestorableReason is not null)
                 .ToDictionary(c => c.Key, c => c.NotRestorableReason!, StringComparer.Ordinal),
             CrossTenantBlockedReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.CrossTenantRestoreBlockedReason is not null)
-                .ToDictionary(c => c.Key, c => c.CrossTenantRestoreBlockedReason!, StringComparer.Ordinal));
+                .ToDictionary(c => c.Key, c => c.CrossTenantRestoreBlockedReason!, StringComparer.Ordinal),
+            DefaultObjectMarkers: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.DefaultObjectIdMarker is not null)
+                .ToDictionary(c => c.Key, c => c.DefaultObjectIdMarker!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();

@@ -24,6 +24,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceComplianceScripts,
         GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
         GraphResourceKeys.CompliancePolicies,
+        GraphResourceKeys.DeviceEnrollmentConfigurations,
         GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations,
     ];
 
@@ -48,6 +49,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.WindowsQualityUpdateProfiles] = (["expeditedUpdateSettings", "releaseDateDisplayName"], []),
         [GraphResourceKeys.WindowsDriverUpdateProfiles] = (["approvalType", "deploymentDeferralInDays", "inventorySyncStatus"], []),
         [GraphResourceKeys.CompliancePolicies] = (["settings", "scheduledActionsForRule"], []),
+        // The kind's settings and the order Intune applies them in; each assignment says where it comes from.
+        [GraphResourceKeys.DeviceEnrollmentConfigurations] = (["@odata.type", "priority"], ["source", "sourceId"]),
         // No assignments: who a Conditional Access policy applies to is inside its conditions (the listing has no conditions).
         [GraphResourceKeys.ConditionalAccessPolicies] = (["state", "conditions", "grantControls"], []),
         [GraphResourceKeys.NamedLocations] = (["@odata.type", "displayName"], []),
@@ -78,6 +81,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
                 [GraphResourceKeys.WindowsQualityUpdateProfiles] = 4,
                 [GraphResourceKeys.WindowsDriverUpdateProfiles] = 4,
                 [GraphResourceKeys.CompliancePolicies] = 4,
+                // The four defaults (unassigned) and eight of the tenant's own.
+                [GraphResourceKeys.DeviceEnrollmentConfigurations] = 12,
                 [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
                 [GraphResourceKeys.TargetedManagedAppConfigurations] = 3, [GraphResourceKeys.MobileApps] = 4,
             };
@@ -94,7 +99,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
         }
 
-        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies })
+        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies, GraphResourceKeys.DeviceEnrollmentConfigurations })
         {
             set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }

@@ -23,6 +23,7 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles)]
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles)]
     [InlineData(GraphResourceKeys.CompliancePolicies)]
+    [InlineData(GraphResourceKeys.DeviceEnrollmentConfigurations)]
     [InlineData(GraphResourceKeys.IosManagedAppProtections)]
     [InlineData(GraphResourceKeys.AndroidManagedAppProtections)]
     [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations)]
@@ -234,5 +235,31 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         intune.Should().HaveCount(scripts.Count);
         intune[^1].Timestamp.Should().BeBefore(ca[^1].Timestamp, "the Intune reads did not wait for the Conditional Access budget");
         (intune[^1].Timestamp - intune[0].Timestamp).Should().BeLessThan(TimeSpan.FromSeconds(1), "nor were they paced like it");
+    }
+
+    [Fact]
+    public async Task An_enrollment_default_is_updated_in_place_without_its_priority_and_intune_refuses_to_assign_or_delete_it()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.DeviceEnrollmentConfigurations] = 8 });
+        var id = App.AddTenant(tenant);
+        var defaults = tenant.List(GraphFamilies.DeviceEnrollmentConfigurations).Where(p => p["id"]!.GetValue<string>().Contains("_Default", StringComparison.Ordinal)).ToList();
+        defaults.Select(p => (p["priority"]?.GetValue<int>(), (p["assignments"] as JsonArray)?.Count ?? 0)).Should().Equal(Enumerable.Repeat(((int?)0, 0), 4), "the defaults come first, unassigned");
+        var limitId = defaults.Single(p => p["@odata.type"]!.GetValue<string>() == "#microsoft.graph.deviceEnrollmentLimitConfiguration")["id"]!.GetValue<string>();
+        limitId.Should().Be($"{tenant.TenantId}_DefaultLimit");
+
+        var limit = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.DeviceEnrollmentConfigurations, limitId);
+        var changed = (JsonObject)limit.Content.DeepClone();
+        changed["limit"] = 7;
+        changed["priority"] = 3;
+        await App.Gateway.UpdateObjectAsync(id, GraphResourceKeys.DeviceEnrollmentConfigurations, limitId, changed);
+        var assign = () => App.Gateway.AssignAsync(id, GraphResourceKeys.DeviceEnrollmentConfigurations, limitId, []);
+        var delete = () => App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.DeviceEnrollmentConfigurations, limitId);
+
+        tenant.Get(GraphFamilies.DeviceEnrollmentConfigurations, limitId)!["limit"]!.GetValue<int>().Should().Be(7);
+        tenant.Get(GraphFamilies.DeviceEnrollmentConfigurations, limitId)!["priority"]!.GetValue<int>().Should().Be(0);
+        fixture.GraphLog(tenant).Should().ContainSingle(e => e.Method == "PATCH" && e.PathAndQuery.EndsWith("_DefaultLimit", StringComparison.Ordinal));
+        (await assign.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
+        (await delete.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
+        tenant.Get(GraphFamilies.DeviceEnrollmentConfigurations, limitId).Should().NotBeNull();
     }
 }

@@ -28,6 +28,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("windowsQualityUpdateProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsQualityUpdateProfiles")]
     [InlineData("windowsDriverUpdateProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsDriverUpdateProfiles")]
     [InlineData("compliancePolicies", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/compliancePolicies")]
+    [InlineData("deviceEnrollmentConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceEnrollmentConfigurations")]
     [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
     [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
     [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
@@ -74,6 +75,9 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.CompliancePolicies)!.UpdateMethod.Should().Be("PUT");
         registry.Get(GraphResourceKeys.CompliancePolicies)!.GetExpand.Should().Contain("settings").And.Contain("scheduledActionsForRule($expand=scheduledActionConfigurations)");
         registry.Get(GraphResourceKeys.CompliancePolicies)!.UpdateBodyProperties.Should().Equal("name", "description", "platforms", "technologies", "settings", "roleScopeTagIds");
+        registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.AssignBodyProperty.Should().Be("enrollmentConfigurationAssignments");
+        registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.StripBeforeWrite.Should().Contain("priority", "Intune sets the order only through setPriority");
+        registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.ToInfo().DefaultObjectIdMarker.Should().Be("_Default");
         foreach (var key in new[] { GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations })
         {
             registry.Get(key)!.GetExpand.Should().Be("apps,assignments");
@@ -133,7 +137,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
             "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
             "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
-            "compliancePolicies", "conditionalAccessPolicies", "namedLocations");
+            "compliancePolicies", "deviceEnrollmentConfigurations", "conditionalAccessPolicies", "namedLocations");
         string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
         contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
@@ -145,7 +149,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(26);
+        contracts.All.Should().HaveCount(27);
     }
 
     [Fact]

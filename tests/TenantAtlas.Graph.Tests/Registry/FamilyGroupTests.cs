@@ -57,6 +57,7 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.MobileApps, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphFamilyGroup.Enrollment)]
+    [InlineData(GraphResourceKeys.DeviceEnrollmentConfigurations, GraphFamilyGroup.Enrollment)]
     [InlineData(GraphResourceKeys.DeviceManagementScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceHealthScripts, GraphFamilyGroup.Scripts)]
     [InlineData(GraphResourceKeys.DeviceShellScripts, GraphFamilyGroup.Scripts)]

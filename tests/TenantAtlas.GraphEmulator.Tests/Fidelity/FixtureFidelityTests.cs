@@ -33,6 +33,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["windowsQualityUpdateProfiles"] = (GraphFamilies.WindowsQualityUpdateProfiles, null),
         ["windowsDriverUpdateProfiles"] = (GraphFamilies.WindowsDriverUpdateProfiles, null),
         ["compliancePolicies"] = (GraphFamilies.CompliancePolicies, null),
+        ["deviceEnrollmentConfigurations"] = (GraphFamilies.DeviceEnrollmentConfigurations, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["iosManagedAppProtections"] = (GraphFamilies.IosManagedAppProtections, null),
         ["androidManagedAppProtections"] = (GraphFamilies.AndroidManagedAppProtections, null),

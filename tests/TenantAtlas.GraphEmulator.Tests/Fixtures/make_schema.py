@@ -35,6 +35,8 @@ READ_ONLY = [
     # Update profiles: what Intune derives from the chosen release and reports about the devices (A's families).
     "endOfSupportDate", "deployableContentDisplayName", "releaseDateDisplayName", "deviceReporting", "newUpdates",
     "inventorySyncStatus",
+    # Enrollment configurations: the order Intune applies them in, set only through setPriority (E's family).
+    "priority",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").

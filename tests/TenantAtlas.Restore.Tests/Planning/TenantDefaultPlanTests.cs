@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Planning;
+
+namespace TenantAtlas.Restore.Tests.Planning;
+
+/// <summary>
+/// Issue 16: Intune's default enrollment configurations exist in every tenant (one per type, id "{tenantId}_Default…")
+/// and can only be updated. The plan matches a backed-up default to the target's default of the same type — never by
+/// id or name, never as a create or a copy.
+/// </summary>
+public sealed class TenantDefaultPlanTests
+{
+    private const string Family = "deviceEnrollmentConfigurations";
+    private const string Limit = "#microsoft.graph.deviceEnrollmentLimitConfiguration";
+    private const string Restrictions = "#microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration";
+    private const string SourceTenant = "11111111-1111-1111-1111-111111111111";
+    private const string TargetTenant = "22222222-2222-2222-2222-222222222222";
+
+    private static PlanSettings Settings(params ItemChoice[] choices) =>
+        new(true, " (restored)", new Dictionary<string, bool> { [Family] = true }, choices, [],
+            DefaultObjectMarkers: new Dictionary<string, string> { [Family] = "_Default" });
+
+    private static JsonObject Content(string id, string type, int limit) => new()
+    {
+        ["@odata.type"] = type,
+        ["id"] = id,
+        ["displayName"] = "All users and all devices",
+        ["priority"] = 0,
+        ["limit"] = limit,
+        ["roleScopeTagIds"] = new JsonArray("0"),
+    };
+
+    private static SourceItem Item(string graphId, string type, int limit = 5) =>
+        new(1, Family, graphId, "All users and all devices", type, Content(graphId, type, limit), []);
+
+    private static PlanOutcome Plan(SourceItem item, TargetObject[] listing, TargetDetail[] details, PlanSettings settings)
+    {
+        var matches = PlanBuilder.Match([item], new Dictionary<string, IReadOnlyList<TargetObject>> { [Family] = listing }, settings);
+        var references = PlanBuilder.ResolveReferences([item], ReferenceDirectory.Empty, settings);
+        return PlanBuilder.Build(matches, details.ToDictionary(d => d.Id), references, ReferenceDirectory.Empty, settings);
+    }
+
+    [Fact]
+    public void A_default_updates_the_targets_default_of_the_same_type_whose_id_names_the_other_tenant()
+    {
+        var targetLimit = $"{TargetTenant}_DefaultLimit";
+        var outcome = Plan(Item($"{SourceTenant}_DefaultLimit", Limit, limit: 5),
+            [new TargetObject($"{TargetTenant}_DefaultPlatformRestrictions", "All users and all devices", Restrictions),
+             new TargetObject(targetLimit, "All users and all devices", Limit),
+             new TargetObject("custom-limit", "All users and all devices", Limit)],
+            [new TargetDetail(targetLimit, "All users and all devices", Limit, Content(targetLimit, Limit, 15), [])],
+            Settings());
+
+        var item = outcome.Items.Single();
+        item.Match.Should().Be(PlanMatch.TenantDefault);
+        item.TargetObjectId.Should().Be(targetLimit, "the default of the same type, not the namesake of the admin's");
+        item.Action.Should().Be(PlanAction.Update);
+    }
+
+    [Fact]
+    public void A_default_is_blocked_when_the_target_has_none_of_its_type_or_the_admin_asks_for_a_copy()
+    {
+        var noDefault = Plan(Item($"{SourceTenant}_DefaultLimit", Limit),
+            [new TargetObject("custom-limit", "All users and all devices", Limit)], [], Settings()).Items.Single();
+        var copy = Plan(Item($"{SourceTenant}_DefaultLimit", Limit),
+            [new TargetObject($"{TargetTenant}_DefaultLimit", "All users and all devices", Limit)], [],
+            Settings(new ItemChoice(1, RestoreItemMode.CreateCopy))).Items.Single();
+
+        noDefault.Action.Should().Be(PlanAction.Blocked, "Intune does not create defaults and a name match would overwrite an admin's object");
+        noDefault.Reason.Should().Contain("built-in default").And.Contain("only be updated");
+        copy.Action.Should().Be(PlanAction.Blocked);
+        copy.Reason.Should().Contain("not as a copy");
+    }
+
+    [Fact]
+    public void An_object_of_the_admins_own_matches_and_creates_as_usual()
+    {
+        var outcome = Plan(Item("3f2c-own_Limit", Limit), [], [], Settings());
+
+        outcome.Items.Single().Match.Should().Be(PlanMatch.None);
+        outcome.Items.Single().Action.Should().Be(PlanAction.Create);
+    }
+}
