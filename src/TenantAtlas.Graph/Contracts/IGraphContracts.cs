@@ -6,7 +6,10 @@ public interface IGraphContracts
     /// <summary>Every supported resource type, in display order.</summary>
     IReadOnlyList<GraphResourceInfo> All { get; }
 
-    /// <summary>The Intune policy families (what inventory lists and backups store); retired families left out.</summary>
+    /// <summary>
+    /// The Intune policy families (what inventory lists and backups store), with the dependencies and directory objects
+    /// that are backed up in their own right (assignment filters, scope tags, Intune role definitions); retired families left out.
+    /// </summary>
     IReadOnlyList<GraphResourceInfo> PolicyFamilies { get; }
 
     /// <summary>
@@ -71,6 +74,9 @@ public sealed record GraphResourceInfo(
     /// which leaves it out.
     /// </summary>
     public bool Retired { get; init; }
+
+    /// <summary>The boolean property marking Intune's built-in objects of the type (<c>isBuiltIn</c>), which restore leaves alone; null when none.</summary>
+    public string? BuiltInProperty { get; init; }
 }
 
 /// <summary>Keys of the registry's resource types (Graph's collection names).</summary>

@@ -78,7 +78,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
     IReadOnlyList<GraphResourceInfo> IGraphContracts.All => [.. all.Select(c => c.ToInfo())];
 
     public IReadOnlyList<GraphResourceInfo> PolicyFamilies =>
-        [.. all.Where(c => c.Kind == GraphResourceKind.PolicyFamily && !c.Retired).Select(c => c.ToInfo())];
+        [.. all.Where(c => (c.Kind == GraphResourceKind.PolicyFamily || c.BackedUp) && !c.Retired).Select(c => c.ToInfo())];
 
     public IReadOnlyList<GraphFamilyGroupInfo> PolicyFamilyGroups
     {
@@ -101,7 +101,9 @@ internal sealed class GraphContractRegistry : IGraphContracts
     /// <summary>The contract for a key, or the gateway's refusal (nothing is sent).</summary>
     public GraphResourceContract Require(string key, params GraphResourceKind[] kinds)
     {
-        if (byKey.TryGetValue(key, out var contract) && (kinds.Length == 0 || kinds.Contains(contract.Kind)))
+        // A type backed up in its own right is read and written like a policy family, whatever its kind.
+        if (byKey.TryGetValue(key, out var contract)
+            && (kinds.Length == 0 || kinds.Contains(contract.Kind) || (contract.BackedUp && kinds.Contains(GraphResourceKind.PolicyFamily))))
         {
             return contract;
         }
@@ -789,6 +791,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             CollectionPath = "deviceManagement/assignmentFilters",
             // Filters carry roleScopeTags, not roleScopeTagIds.
             ListSelect = ["id", "displayName", "description", "platform", "rule", "roleScopeTags", "createdDateTime", "lastModifiedDateTime"],
+            BackedUp = true,
             CreateMethod = "POST",
             UpdateMethod = "PATCH",
             ReadPermissions = ConfigurationRead,
@@ -803,6 +806,9 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/roleScopeTags",
             ListSelect = ["id", "displayName", "description", "isBuiltIn"],
+            BackedUp = true,
+            // "0" (Default) is Intune's own.
+            BuiltInProperty = "isBuiltIn",
             CreateMethod = "POST",
             UpdateMethod = "PATCH",
             ExtraStripBeforeWrite = ["isBuiltIn"],
@@ -818,7 +824,14 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ApiVersion = Beta,
             CollectionPath = "deviceManagement/roleDefinitions",
             ListSelect = ["id", "displayName", "description", "isBuiltIn", "rolePermissions", "roleScopeTagIds"],
+            // Custom roles restore (POST, PATCH); the built-in ones (isBuiltIn) are Intune's own and the plan blocks them.
+            BackedUp = true,
+            BuiltInProperty = "isBuiltIn",
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            ExtraStripBeforeWrite = ["isBuiltIn", "isBuiltInRoleDefinition"],
             ReadPermissions = RbacRead,
+            WritePermissions = ["DeviceManagementRBAC.ReadWrite.All"],
         },
         new()
         {

@@ -140,6 +140,16 @@ internal sealed class GraphResourceContract
 
     public bool SupportsRestore => CreateMethod is not null && NotRestorableReason is null && !Retired;
 
+    /// <summary>
+    /// A dependency or directory object that is also inventoried and backed up with its content (assignment filters,
+    /// scope tags, Intune role definitions): listed among the policy families, while its kind keeps restore's reference
+    /// mapping and the directory cache as they are.
+    /// </summary>
+    public bool BackedUp { get; init; }
+
+    /// <summary>A boolean property that marks Intune's built-in objects (<c>isBuiltIn</c>): restore neither creates nor changes them.</summary>
+    public string? BuiltInProperty { get; init; }
+
     /// <summary>Why restore writes this family only into the tenant it was backed up from (ids inside its content), or null.</summary>
     public string? CrossTenantRestoreBlockedReason { get; init; }
 
@@ -163,6 +173,7 @@ internal sealed class GraphResourceContract
             CrossTenantRestoreBlockedReason = CrossTenantRestoreBlockedReason,
             DefaultObjectIdMarker = DefaultObjectIdMarker,
             Retired = Retired,
+            BuiltInProperty = BuiltInProperty,
         };
 
     private List<GraphOperation> BuildOperations()

@@ -57,6 +57,13 @@ internal static class PlanBuilder
             return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, settings.CannotRestore(item.Family, "restore"));
         }
 
+        if (settings.BuiltInProperties?.GetValueOrDefault(item.Family) is { } builtIn
+            && item.Content?[builtIn] is JsonValue flag && flag.TryGetValue<bool>(out var isBuiltIn) && isBuiltIn)
+        {
+            return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked,
+                $"\"{item.DisplayName}\" is built into Intune: it cannot be created or changed, so TenantAtlas restores only the custom ones.");
+        }
+
         if (settings.CrossTenant && settings.CrossTenantBlockedReasons?.GetValueOrDefault(item.Family) is { } sameTenantOnly)
         {
             return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked,

@@ -16,6 +16,7 @@ internal sealed record SourceItem(long Id, string Family, string GraphId, string
 /// <summary>What the request says and what the registry knows, for <see cref="PlanBuilder"/>.</summary>
 /// <param name="Families">Every family key of the contract registry → whether TenantAtlas can restore it.</param>
 /// <param name="NotRestorableReasons">Family key → why TenantAtlas cannot restore it (the registry's words), for blocked items.</param>
+/// <param name="BuiltInProperties">Family key → the boolean property marking Intune's built-in objects, which restore leaves alone.</param>
 /// <param name="CrossTenantBlockedReasons">Family key → why it restores only into the tenant it was backed up from (the registry's words).</param>
 /// <param name="MatchByIdOnly">
 /// A rollback: its items are the target's own objects (the pre-restore snapshot), so an item matches only the object
@@ -30,7 +31,8 @@ internal sealed record PlanSettings(
     bool MatchByIdOnly = false,
     IReadOnlyDictionary<string, string>? NotRestorableReasons = null,
     IReadOnlyDictionary<string, string>? CrossTenantBlockedReasons = null,
-    IReadOnlyDictionary<string, string>? DefaultObjectMarkers = null)
+    IReadOnlyDictionary<string, string>? DefaultObjectMarkers = null,
+    IReadOnlyDictionary<string, string>? BuiltInProperties = null)
 {
     /// <summary>Whether the id is one of the tenant's built-in defaults of the family (only updatable).</summary>
     public bool IsTenantDefault(string family, string id) =>

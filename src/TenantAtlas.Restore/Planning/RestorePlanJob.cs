@@ -68,19 +68,24 @@ internal sealed class RestorePlanJob(
         var deletions = request.Deletions.OrderBy(d => d.Family, StringComparer.Ordinal).ThenBy(d => d.DisplayName, StringComparer.Ordinal).ThenBy(d => d.Id)
             .Select(d => new DeletionItem(d.Id, d.Family, d.ObjectId, d.DisplayName, d.ODataType, d.CreatedByRunId)).ToList();
         run.Set(OperationSummaryKeys.Total, items.Count + deletions.Count);
+        // Every policy family, retired ones included (their items are blocked with the registry's reason), and the types
+        // backed up in their own right (assignment filters, scope tags, role definitions), which keep their own kinds.
+        var families = contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily).Concat(contracts.PolicyFamilies).DistinctBy(c => c.Key).ToList();
         var settings = new PlanSettings(
             request.SourceTenantId != request.TargetTenantId,
             request.CopySuffix,
-            contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily).ToDictionary(c => c.Key, c => c.SupportsRestore, StringComparer.Ordinal),
+            families.ToDictionary(c => c.Key, c => c.SupportsRestore, StringComparer.Ordinal),
             [.. request.ItemChoices.Select(c => new ItemChoice(c.BackupItemId, c.Mode, c.TargetObjectId))],
             [.. request.ReferenceChoices.Select(c => new ReferenceChoice(c.Kind, c.SourceId, c.Action, c.TargetId))],
             MatchByIdOnly: request.RollbackOfRequestId is not null,
-            NotRestorableReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.NotRestorableReason is not null)
+            NotRestorableReasons: families.Where(c => c.NotRestorableReason is not null)
                 .ToDictionary(c => c.Key, c => c.NotRestorableReason!, StringComparer.Ordinal),
-            CrossTenantBlockedReasons: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.CrossTenantRestoreBlockedReason is not null)
+            CrossTenantBlockedReasons: families.Where(c => c.CrossTenantRestoreBlockedReason is not null)
                 .ToDictionary(c => c.Key, c => c.CrossTenantRestoreBlockedReason!, StringComparer.Ordinal),
-            DefaultObjectMarkers: contracts.All.Where(c => c.Kind == GraphResourceKind.PolicyFamily && c.DefaultObjectIdMarker is not null)
-                .ToDictionary(c => c.Key, c => c.DefaultObjectIdMarker!, StringComparer.Ordinal));
+            DefaultObjectMarkers: families.Where(c => c.DefaultObjectIdMarker is not null)
+                .ToDictionary(c => c.Key, c => c.DefaultObjectIdMarker!, StringComparer.Ordinal),
+            BuiltInProperties: families.Where(c => c.BuiltInProperty is not null)
+                .ToDictionary(c => c.Key, c => c.BuiltInProperty!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();

@@ -26,6 +26,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.CompliancePolicies,
         GraphResourceKeys.DeviceEnrollmentConfigurations,
         GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations,
+        GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions,
     ];
 
     /// <summary>
@@ -54,6 +55,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         // No assignments: who a Conditional Access policy applies to is inside its conditions (the listing has no conditions).
         [GraphResourceKeys.ConditionalAccessPolicies] = (["state", "conditions", "grantControls"], []),
         [GraphResourceKeys.NamedLocations] = (["@odata.type", "displayName"], []),
+        [GraphResourceKeys.AssignmentFilters] = (["rule", "platform", "roleScopeTags"], []),
+        [GraphResourceKeys.RoleScopeTags] = (["displayName", "isBuiltIn"], []),
+        [GraphResourceKeys.RoleDefinitions] = (["rolePermissions", "isBuiltIn"], []),
     };
 
     private async Task<(OperationJobResult Result, FakeRunContext Run, BackupSet Set)> BackUpAsync(Guid tenantId, string[] families)

@@ -89,7 +89,9 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.AssignmentFilters)!.ListSelect.Should().Contain("roleScopeTags").And.NotContain("roleScopeTagIds");
         registry.Get(GraphResourceKeys.Groups)!.SupportsDelta.Should().BeTrue();
         registry.Get(GraphResourceKeys.Groups)!.ListPageSize.Should().Be(999);
-        registry.Get(GraphResourceKeys.RoleDefinitions)!.SupportsRestore.Should().BeFalse();
+        // Issue 16: custom Intune role definitions restore (the plan blocks the built-in ones, isBuiltIn).
+        registry.Get(GraphResourceKeys.RoleDefinitions)!.SupportsRestore.Should().BeTrue();
+        registry.Get(GraphResourceKeys.RoleDefinitions)!.StripBeforeWrite.Should().Contain(["isBuiltIn", "isBuiltInRoleDefinition"]);
     }
 
     [Theory]
@@ -137,11 +139,17 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
             "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
             "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
-            "compliancePolicies", "deviceEnrollmentConfigurations", "conditionalAccessPolicies", "namedLocations");
+            "compliancePolicies", "deviceEnrollmentConfigurations", "conditionalAccessPolicies", "namedLocations", "assignmentFilters", "roleScopeTags",
+            "roleDefinitions");
         string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
+        // Backed up in their own right, with their kinds kept for restore's reference mapping and the directory cache.
+        string[] tenantWide = [GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions];
+        contracts.PolicyFamilies.Where(f => tenantWide.Contains(f.Key))
+            .Should().OnlyContain(f => f.Kind != GraphResourceKind.PolicyFamily && !f.HasAssignments && f.Group == GraphFamilyGroup.TenantWide);
+        contracts.PolicyFamilies.Where(f => f.BuiltInProperty != null).Select(f => f.Key).Should().Equal("roleScopeTags", "roleDefinitions");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
         contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
-        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key)).Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key)).Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
         // Conditional Access has no assignments (who a policy applies to is inside its conditions) and restores only
         // into its own tenant; named locations restore anywhere.
         contracts.PolicyFamilies.Where(f => entra.Contains(f.Key)).Should().OnlyContain(f => !f.HasAssignments && f.Group == GraphFamilyGroup.Entra);
@@ -213,8 +221,8 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("GET", "/v1.0/deviceManagement/configurationPolicies")]
     [InlineData("GET", "/beta/groups")]
     [InlineData("PATCH", "/beta/deviceManagement/configurationPolicies/1")]
-    [InlineData("POST", "/beta/deviceManagement/roleDefinitions")]
-    [InlineData("DELETE", "/beta/deviceManagement/roleDefinitions/1")]
+    [InlineData("POST", "/beta/deviceManagement/roleDefinitions/1/roleAssignments")]
+    [InlineData("PUT", "/beta/deviceManagement/roleDefinitions/1")]
     [InlineData("DELETE", "/v1.0/groups/1")]
     [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations")]
     [InlineData("GET", "/beta/deviceManagement/deviceConfigurations?$deltatoken=x")]
@@ -255,7 +263,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         var id = fixture.App.AddTenant(tenant);
 
         var unknown = await Assert.ThrowsAsync<GraphRequestException>(() => fixture.App.ListAllAsync(id, "users"));
-        var wrongKind = await Assert.ThrowsAsync<GraphRequestException>(() => fixture.App.Gateway.GetPolicyAsync(id, GraphResourceKeys.RoleScopeTags, "0"));
+        var wrongKind = await Assert.ThrowsAsync<GraphRequestException>(() => fixture.App.Gateway.GetPolicyAsync(id, GraphResourceKeys.Groups, "0"));
 
         unknown.Kind.Should().Be(GraphFailureKind.NotInRegistry);
         wrongKind.Kind.Should().Be(GraphFailureKind.NotInRegistry);

@@ -69,6 +69,37 @@ public sealed class InventoryGroupFilterTests(InventoryFixture fixture)
         (await fixture.Queries.SearchAsync(new(tenantId) { Families = [] })).Total.Should().Be(0, "an empty family list is no family, not every family");
     }
 
+    [Fact]
+    public async Task The_tenant_wide_group_lists_assignment_filters_scope_tags_and_role_definitions_built_in_ones_included()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s =>
+        {
+            s.Policies = 6;
+            s.AssignmentFilters = 3;
+            s.ScopeTags = 2;
+            s.CustomRoleDefinitions = 1;
+        });
+        (await fixture.SyncAsync(tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        string[] keys = [GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions];
+        var tenantWide = Contracts.PolicyFamilyGroups.Single(g => g.Group == GraphFamilyGroup.TenantWide);
+        var expected = keys.Sum(emulated.Count);
+        var client = await fixture.SignedInAsync("readonly@demo.test");
+
+        var page = await PageAsync(client, Path(tenantId) + "?group=tenant-wide");
+        var roles = await fixture.Queries.SearchAsync(new(tenantId, Take: 200) { Families = [GraphResourceKeys.RoleDefinitions] });
+        var tags = await fixture.Queries.SearchAsync(new(tenantId, Take: 200) { Families = [GraphResourceKeys.RoleScopeTags] });
+
+        tenantWide.Families.Select(f => f.Key).Should().Equal(keys, "they are backed up in their own right, under Tenant-wide");
+        TypesShown(page).Should().HaveCount(expected)
+            .And.Contain(["Assignment filters", "Scope tags", "Intune role definitions"])
+            .And.OnlyContain(t => tenantWide.Families.Any(f => f.Label == t));
+        roles.Total.Should().Be(emulated.Count(GraphResourceKeys.RoleDefinitions));
+        roles.Items.Select(i => i.DisplayName).Should().Contain("Help Desk Operator", "admins see the built-in roles too")
+            .And.Contain(n => n.StartsWith("Custom - ", StringComparison.Ordinal));
+        roles.Items.Should().OnlyContain(i => i.AssignmentCount == null && i.Platform == null);
+        tags.Items.Select(i => i.GraphId).Should().Contain("0", "the Default scope tag is listed");
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("EndpointSecurity")]

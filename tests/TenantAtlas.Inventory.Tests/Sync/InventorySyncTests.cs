@@ -53,21 +53,31 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
 
             // A family without assignments (Conditional Access: who a policy applies to is in its conditions) has no count.
             item.AssignmentCount.Should().Be(
-                item.Family is GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
+                item.Family is GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.AssignmentFilters
+                    or GraphResourceKeys.RoleScopeTags or GraphResourceKeys.RoleDefinitions ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
                 $"{item.Family}/{item.GraphId}");
             // PostgreSQL keeps microseconds; Graph sends 100-ns ticks.
             // Entra's Conditional Access objects say modifiedDateTime, null until a first change (then the creation counts).
+            // Scope tags and role definitions carry no timestamps at all.
             var modified = source["lastModifiedDateTime"] ?? source["modifiedDateTime"] ?? source["createdDateTime"];
-            item.LastModifiedAt.Should().BeCloseTo(DateTimeOffset.Parse(modified!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(1));
+            if (modified is null)
+            {
+                item.LastModifiedAt.Should().BeNull();
+            }
+            else
+            {
+                item.LastModifiedAt.Should().BeCloseTo(DateTimeOffset.Parse(modified.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(1));
+            }
             item.ContentHash.Should().MatchRegex("^[0-9a-f]{64}$");
             if (source["version"] is JsonValue version)
             {
                 item.Version.Should().Be(version.TryGetValue<string>(out var s) ? s : version.ToJsonString());
             }
 
-            if (item.Family is not (GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations))
+            if (item.Family is not (GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.RoleScopeTags
+                or GraphResourceKeys.RoleDefinitions or GraphResourceKeys.AssignmentFilters))
             {
-                // Entra's Conditional Access objects are not device policies: they have no platform of their own.
+                // Entra's Conditional Access objects and Intune's tenant-wide objects are not device policies: no platform of their own.
                 item.Platform.Should().NotBeNull($"{item.Family} {item.ODataType} has a platform");
             }
         }

@@ -191,6 +191,26 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void A_built_in_role_or_scope_tag_is_blocked_and_a_custom_one_is_planned()
+    {
+        const string roles = "roleDefinitions";
+        var settings = new PlanSettings(
+            true, " (restored)", new Dictionary<string, bool> { [roles] = true }, [], [],
+            BuiltInProperties: new Dictionary<string, string> { [roles] = "isBuiltIn" });
+        SourceItem Role(long id, string name, bool builtIn) => new(
+            id, roles, "r" + id, name, "#microsoft.graph.deviceAndAppManagementRoleDefinition",
+            new JsonObject { ["id"] = "r" + id, ["displayName"] = name, ["isBuiltIn"] = builtIn, ["rolePermissions"] = new JsonArray() }, []);
+        var listing = new Dictionary<string, IReadOnlyList<TargetObject>> { [roles] = [] };
+
+        var items = Plan([Role(1, "Help Desk Operator", builtIn: true), Role(2, "Contoso Tier 1", builtIn: false)], listing, [], settings).Items;
+
+        var builtIn = items.Single(i => i.DisplayName == "Help Desk Operator");
+        builtIn.Action.Should().Be(PlanAction.Blocked);
+        builtIn.Reason.Should().Be("\"Help Desk Operator\" is built into Intune: it cannot be created or changed, so TenantAtlas restores only the custom ones.");
+        items.Single(i => i.DisplayName == "Contoso Tier 1").Action.Should().Be(PlanAction.Create);
+    }
+
+    [Fact]
     public void An_unreadable_item_an_unknown_family_and_a_family_without_restore_are_blocked_with_reasons()
     {
         var unreadable = new SourceItem(1, Family, "p1", "Broken", Windows, null, [], "the stored JSON is not an object");

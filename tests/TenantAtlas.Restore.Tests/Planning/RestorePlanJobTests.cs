@@ -157,6 +157,30 @@ public sealed class RestorePlanJobTests(RestoreFixture fixture)
             .Match<PlanReference>(r => r.Resolution == ReferenceResolution.Mapped && r.TargetId == standIn);
         again.Items.Where(i => usesMissing.Contains(i.BackupItemId!.Value)).Should().NotContain(i => i.Reason != null && i.Reason.Contains(missing));
     }
+
+    [Fact]
+    public async Task A_plan_of_tenant_wide_objects_restores_the_custom_ones_and_blocks_built_in_roles_and_the_default_scope_tag()
+    {
+        var (source, sourceId) = await fixture.NewTenantAsync();
+        var (_, targetId) = await fixture.NewTenantAsync();
+        string[] families = [GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions];
+        var set = await fixture.BackupAsync(sourceId, families);
+        var requestId = await RequestAsync(set.Id, targetId, families);
+
+        await PlanAsync(requestId);
+
+        var plan = await LatestPlanAsync(requestId);
+        plan.Items.Should().HaveCount(families.Sum(source.Count), "every backed-up filter, scope tag and role is planned");
+        bool BuiltIn(RestorePlanItem i) => source.Get(i.Family, i.SourceGraphId)!["isBuiltIn"]?.GetValue<bool>() == true;
+        var builtIn = plan.Items.Where(BuiltIn).ToList();
+        builtIn.Should().Contain(i => i.Family == GraphResourceKeys.RoleScopeTags && i.SourceGraphId == "0", "the Default scope tag is Intune's own")
+            .And.Contain(i => i.Family == GraphResourceKeys.RoleDefinitions && i.DisplayName == "Help Desk Operator");
+        builtIn.Should().OnlyContain(i => i.Action == PlanAction.Blocked && i.Reason!.Contains("is built into Intune", StringComparison.Ordinal));
+        var custom = plan.Items.Where(i => !BuiltIn(i)).ToList();
+        custom.Select(i => i.Family).Should().Contain(families, "the seed has custom ones of each");
+        custom.Should().OnlyContain(i => i.Action != PlanAction.Blocked, "custom filters, scope tags and roles restore: "
+            + string.Join("; ", custom.Where(i => i.Action == PlanAction.Blocked).Select(i => $"{i.Family}/{i.DisplayName}: {i.Reason}")));
+    }
 }
 
 /// <summary>A run as the job sees it, in memory (for a second delivery of one run).</summary>
