@@ -52,13 +52,14 @@ public static class GraphFamilies
         WindowsQualityUpdateProfiles,
         WindowsDriverUpdateProfiles,
         CompliancePolicies,
-        DeviceEnrollmentConfigurations,
     ];
 
     /// <summary>Every Intune family, policies and their dependencies.</summary>
     public static IReadOnlyList<string> Intune { get; } =
     [
         .. Policies,
+        // Seeded with a fixed count (the tenant's defaults and a few of its own), not as a share of the policies.
+        DeviceEnrollmentConfigurations,
         AssignmentFilters,
         RoleScopeTags,
         RoleDefinitions,
