@@ -23,43 +23,44 @@ internal sealed partial class GraphGateway
         return contract.WriteNavigations.Contains(DefinitionValues, StringComparer.Ordinal) && content[DefinitionValues] is JsonArray;
     }
 
-    /// <returns>How many values were deleted and created.</returns>
-    private async Task<(int Deleted, int Created)> WriteDefinitionValuesAsync(
+    private async Task WriteDefinitionValuesAsync(
         TenantGraphClient client, GraphResourceContract contract, string policyId, JsonArray desired, bool isNew, CancellationToken cancellationToken)
     {
-        var wanted = desired.OfType<JsonObject>().ToList();
-        foreach (var value in wanted.Where(v => DefinitionId(v) is null))
+        var toCreate = desired.OfType<JsonObject>().ToList();
+        if (toCreate.FirstOrDefault(v => DefinitionId(v) is null) is { } unbound)
         {
             throw new GraphRequestException(GraphFailureKind.BadRequest, "definitionMissing",
-                $"A backed-up definition value ({Str(value["id"]) ?? "without id"}) does not name its definition: the template's settings cannot be written.")
+                $"A backed-up definition value ({Str(unbound["id"]) ?? "without id"}) does not name its definition: the template's settings cannot be written.")
             {
                 TenantId = client.TenantId,
                 ResourceKey = contract.Key,
             };
         }
 
-        var existing = isNew ? [] : (await ReadDefinitionValuesAsync(client, contract, policyId, cancellationToken)).OfType<JsonObject>().ToList();
-        var pending = wanted.Select(Signature).ToList();
-        var keep = new List<JsonObject>();
+        // A value already there as intended is kept (and needs no create); every other value there is deleted.
+        var toDelete = new List<JsonObject>();
+        var existing = isNew ? [] : (await ReadDefinitionValuesAsync(client, contract, policyId, cancellationToken)).OfType<JsonObject>();
         foreach (var value in existing)
         {
-            var at = pending.IndexOf(Signature(value));
-            if (at >= 0)
+            var signature = Signature(value);
+            var same = toCreate.FindIndex(w => Signature(w) == signature);
+            if (same >= 0)
             {
-                pending.RemoveAt(at);
-                keep.Add(value);
+                toCreate.RemoveAt(same);
+            }
+            else
+            {
+                toDelete.Add(value);
             }
         }
 
-        var deleted = 0;
-        foreach (var value in existing.Except(keep))
+        foreach (var value in toDelete)
         {
             var valueId = ObjectId(Str(value["id"]) ?? "", contract.Key);
             try
             {
                 await GraphRequests.SendAsync(client, Method.DELETE, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{policyId}/{DefinitionValues}/{valueId}"),
                     null, null, contract.Key, cancellationToken);
-                deleted++;
             }
             catch (GraphRequestException e) when (e.HttpStatus == 404)
             {
@@ -67,30 +68,17 @@ internal sealed partial class GraphGateway
             }
         }
 
-        var created = 0;
-        var keptSignatures = keep.Select(Signature).ToList();
-        foreach (var value in wanted)
+        foreach (var value in toCreate)
         {
-            var signature = Signature(value);
-            var kept = keptSignatures.IndexOf(signature);
-            if (kept >= 0)
-            {
-                keptSignatures.RemoveAt(kept);
-                continue;
-            }
-
             await GraphRequests.SendAsync(client, Method.POST, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{policyId}/{DefinitionValues}"),
                 DefinitionValueBody(client, contract, value), null, contract.Key, cancellationToken);
-            created++;
         }
 
-        if (deleted + created > 0)
+        if (toDelete.Count + toCreate.Count > 0)
         {
             logger.LogInformation("Wrote the definition values of {ResourceKey} object {ObjectId} in tenant {TenantId}: {Deleted} deleted, {Created} created",
-                contract.Key, policyId, client.TenantId, deleted, created);
+                contract.Key, policyId, client.TenantId, toDelete.Count, toCreate.Count);
         }
-
-        return (deleted, created);
     }
 
     /// <summary>The create body Graph takes: the value's own settings and every binding as an absolute URL of the catalog.</summary>

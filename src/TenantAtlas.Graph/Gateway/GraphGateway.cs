@@ -132,10 +132,11 @@ internal sealed partial class GraphGateway(
         var result = created is null ? [] : Clean(created);
         if (Str(result["id"]) is { } createdId)
         {
-            await TargetAppsAsync(client, contract, ObjectId(createdId, contract.Key), content, cancellationToken);
+            var id = ObjectId(createdId, contract.Key);
+            await TargetAppsAsync(client, contract, id, content, cancellationToken);
             if (WritesDefinitionValues(contract, content, out var desired))
             {
-                await WriteDefinitionValuesAsync(client, contract, ObjectId(createdId, contract.Key), desired, isNew: true, cancellationToken);
+                await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: true, cancellationToken);
             }
         }
 
