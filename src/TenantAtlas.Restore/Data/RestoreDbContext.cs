@@ -49,8 +49,21 @@ internal sealed class RestoreRequest
 
     public List<RestoreReferenceChoice> ReferenceChoices { get; set; } = [];
 
-    /// <summary>Set on a rollback: the request whose execute this one takes back (its source set is that execute's pre-restore snapshot).</summary>
+    /// <summary>
+    /// Set on a rollback: the request whose executes this one takes back (its source sets are those executes' pre-restore
+    /// snapshots).
+    /// </summary>
     public Guid? RollbackOfRequestId { get; set; }
+
+    /// <summary>
+    /// Further sets <see cref="ItemIds"/> are picked from, besides <see cref="SourceBackupSetId"/>. Only a rollback has any:
+    /// a request executed more than once (stopped, planned again, executed again) is put back object by object from the
+    /// earliest snapshot that holds the object, which may be the snapshot of a later execute.
+    /// </summary>
+    public List<Guid> MoreSourceSetIds { get; set; } = [];
+
+    /// <summary>Every set the request's items come from: <see cref="SourceBackupSetId"/> first.</summary>
+    public IReadOnlyList<Guid> SourceSetIds() => [SourceBackupSetId, .. MoreSourceSetIds];
 
     /// <summary>On a rollback: the objects the rolled-back execute created, which the rollback deletes.</summary>
     public List<RestoreDeletion> Deletions { get; set; } = [];

@@ -78,7 +78,15 @@ internal sealed class RestoreExecuteJob(
         Report(run, ledger);
 
         var sourceIds = items.Where(i => i.Action is PlanAction.Create or PlanAction.Update && i.BackupItemId is not null).Select(i => i.BackupItemId!.Value).ToList();
-        var sources = (await backupSets.ReadItemsAsync(request.SourceBackupSetId, sourceIds, cancellationToken)).ToDictionary(s => s.Id);
+        var sources = new Dictionary<long, BackupItemContent>();
+        foreach (var setId in request.SourceSetIds())
+        {
+            foreach (var content in await backupSets.ReadItemsAsync(setId, sourceIds, cancellationToken))
+            {
+                sources[content.Id] = content;
+            }
+        }
+
         var execution = new Execution(request, plan, PlanJson.Read<List<PlanReference>>(plan.References, []), sources,
             request.Deletions.ToDictionary(d => d.Id), earlier, ledger, run);
 

@@ -57,11 +57,14 @@ internal sealed class RestorePlanJob(
             return OperationJobResult.Failed;
         }
 
-        var set = await backupSets.FindAsync(request.SourceBackupSetId, cancellationToken);
-        if (set is null || set.WorkspaceId != request.WorkspaceId)
+        foreach (var setId in request.SourceSetIds())
         {
-            await run.AddFailureAsync("backup_set_not_found", "The backup set of the restore request no longer exists.", cancellationToken: cancellationToken);
-            return OperationJobResult.Failed;
+            var set = await backupSets.FindAsync(setId, cancellationToken);
+            if (set is null || set.WorkspaceId != request.WorkspaceId)
+            {
+                await run.AddFailureAsync("backup_set_not_found", "The backup set of the restore request no longer exists.", cancellationToken: cancellationToken);
+                return OperationJobResult.Failed;
+            }
         }
 
         var items = await ReadSelectionAsync(request, cancellationToken);
@@ -174,9 +177,15 @@ internal sealed class RestorePlanJob(
     {
         var families = request.Families.ToHashSet(StringComparer.Ordinal);
         var single = request.ItemIds.ToHashSet();
-        var ids = (await backupSets.ListItemsAsync(request.SourceBackupSetId, cancellationToken))
-            .Where(i => families.Contains(i.Family) || single.Contains(i.Id)).Select(i => i.Id).ToList();
-        var contents = await backupSets.ReadItemsAsync(request.SourceBackupSetId, ids, cancellationToken);
+        var contents = new List<BackupItemContent>();
+        foreach (var setId in request.SourceSetIds())
+        {
+            // Whole families only ever come from the request's own set; a rollback's further sets give single items.
+            var ids = (await backupSets.ListItemsAsync(setId, cancellationToken))
+                .Where(i => (setId == request.SourceBackupSetId && families.Contains(i.Family)) || single.Contains(i.Id)).Select(i => i.Id).ToList();
+            contents.AddRange(await backupSets.ReadItemsAsync(setId, ids, cancellationToken));
+        }
+
         return [.. contents.OrderBy(c => c.Family, StringComparer.Ordinal).ThenBy(c => c.DisplayName, StringComparer.Ordinal).ThenBy(c => c.Id)
             .Select(c => new SourceItem(c.Id, c.Family, c.GraphId, c.DisplayName, c.ODataType, c.Content, c.Assignments, c.Unreadable))];
     }

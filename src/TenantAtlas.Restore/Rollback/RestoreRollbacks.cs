@@ -11,10 +11,11 @@ namespace TenantAtlas.Restore.Rollback;
 
 /// <summary>
 /// <see cref="IRestoreRollbacks"/>: the rollback of a request is a new request into the same tenant whose source is the
-/// pre-restore snapshot of the request's latest execute. What it takes back comes from that execute's ledger: every
-/// object it updated or deleted (or may have, a <see cref="ItemResult.Writing"/> row) is put back from the snapshot —
-/// re-created when it is gone —, every object it created is deleted (<see cref="RestoreRequest.Deletions"/>). The
-/// rollback is planned and reviewed like any other request; nothing is written to the tenant here.
+/// pre-restore snapshots of the request's executes. What it takes back comes from the ledger of every execute of the
+/// request (a stopped request planned and executed again has several): every object they updated or deleted (or may
+/// have, a <see cref="ItemResult.Writing"/> row) is put back as it was before the request first wrote it — re-created
+/// when it is gone —, every object they created is deleted (<see cref="RestoreRequest.Deletions"/>), even when a later
+/// execute updated it. The rollback is planned and reviewed like any other request; nothing is written to the tenant here.
 /// </summary>
 internal sealed class RestoreRollbacks(
     IDbContextFactory<RestoreDbContext> dbFactory,
@@ -52,8 +53,10 @@ internal sealed class RestoreRollbacks(
         List<RestoreItemResult> written;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // Whatever the outcome (a failed or cancelled run may have written some items), the ledger says what was written.
-            written = [.. (await db.ItemResults.AsNoTracking().Where(x => x.RequestId == requestId && x.OperationRunId == runId).OrderBy(x => x.Id)
+            // Every execute of the request, in the order they wrote (a stopped request planned and executed again has
+            // several). Whatever each outcome (a failed or cancelled run may have written some items), the ledger says
+            // what was written.
+            written = [.. (await db.ItemResults.AsNoTracking().Where(x => x.RequestId == requestId).OrderBy(x => x.OperationRunId).ThenBy(x => x.Id)
                 .ToListAsync(cancellationToken)).Where(MayHaveWritten)];
         }
 
@@ -62,26 +65,62 @@ internal sealed class RestoreRollbacks(
             return RestoreResult.Refused<RestoreRequestView>("The execute wrote nothing to the target tenant: there is nothing to roll back.");
         }
 
-        var snapshot = (await snapshots.ListForRequestAsync(requestId, cancellationToken)).FirstOrDefault(s => s.OperationRunId == runId);
-        if (snapshot is null || snapshot.TenantId != request.TargetTenantId || snapshot.WorkspaceId != request.WorkspaceId)
+        var requestSnapshots = (await snapshots.ListForRequestAsync(requestId, cancellationToken))
+            .Where(s => s.TenantId == request.TargetTenantId && s.WorkspaceId == request.WorkspaceId).ToList();
+        if (requestSnapshots.Count == 0)
         {
             return RestoreResult.Refused<RestoreRequestView>("The execute's pre-restore snapshot was not found: the request cannot be rolled back.");
         }
 
-        var snapshotItems = (await backupSets.ListItemsAsync(snapshot.Id, cancellationToken))
-            .GroupBy(i => ObjectKey(i.Family, i.GraphId)).ToDictionary(g => g.Key, g => g.First());
-        var putBack = new List<(BackupItemInfo Item, bool StillThere)>();
+        // Each object's first write decides: created by the request → deleted; changed → put back as it was before that
+        // first write, from the earliest snapshot taken up to then (no execute had written it before, so any of those
+        // holds the original).
+        var putBack = new List<(BackupItemInfo Item, bool StillThere, Guid SetId)>();
         var missing = new List<string>();
-        foreach (var row in written.Where(r => IsChange(r) && r.TargetObjectId is not null).DistinctBy(r => ObjectKey(r.Family, r.TargetObjectId!)))
+        var deletions = new List<RestoreDeletion>();
+        var itemsOfSnapshot = new Dictionary<Guid, Dictionary<string, BackupItemInfo>>();
+        foreach (var rows in written.Where(r => r.TargetObjectId is not null).GroupBy(r => ObjectKey(r.Family, r.TargetObjectId!)))
         {
-            if (snapshotItems.TryGetValue(ObjectKey(row.Family, row.TargetObjectId!), out var item))
+            var first = rows.First();
+            var last = rows.Last();
+            if (IsCreation(first))
             {
-                putBack.Add((item, row.Result != ItemResult.Deleted && row.PlannedAction != PlanAction.Delete));
+                deletions.Add(new RestoreDeletion
+                {
+                    Family = first.Family, ObjectId = first.TargetObjectId!, DisplayName = first.DisplayName, ODataType = first.ODataType, CreatedByRunId = first.OperationRunId,
+                });
+                continue;
             }
-            else
+
+            if (!IsChange(first))
             {
-                missing.Add($"\"{row.DisplayName}\"");
+                continue;
             }
+
+            BackupItemInfo? original = null;
+            var from = Guid.Empty;
+            foreach (var set in requestSnapshots.Where(s => s.OperationRunId <= first.OperationRunId))
+            {
+                if (!itemsOfSnapshot.TryGetValue(set.Id, out var items))
+                {
+                    items = (await backupSets.ListItemsAsync(set.Id, cancellationToken)).GroupBy(i => ObjectKey(i.Family, i.GraphId)).ToDictionary(g => g.Key, g => g.First());
+                    itemsOfSnapshot[set.Id] = items;
+                }
+
+                if (items.TryGetValue(rows.Key, out original))
+                {
+                    from = set.Id;
+                    break;
+                }
+            }
+
+            if (original is null)
+            {
+                missing.Add($"\"{first.DisplayName}\"");
+                continue;
+            }
+
+            putBack.Add((original, last.Result != ItemResult.Deleted && last.PlannedAction != PlanAction.Delete, from));
         }
 
         if (missing.Count > 0)
@@ -91,13 +130,16 @@ internal sealed class RestoreRollbacks(
                 $"The pre-restore snapshot lacks {missing.Count} object(s) the execute changed ({string.Join(", ", missing.Take(3))}{(missing.Count > 3 ? ", …" : "")}): the request cannot be rolled back.");
         }
 
-        var deletions = written.Where(IsCreation).DistinctBy(r => ObjectKey(r.Family, r.TargetObjectId!))
-            .Select(r => new RestoreDeletion { Family = r.Family, ObjectId = r.TargetObjectId!, DisplayName = r.DisplayName, ODataType = r.ODataType, CreatedByRunId = runId })
-            .ToList();
         if (putBack.Count == 0 && deletions.Count == 0)
         {
             return RestoreResult.Refused<RestoreRequestView>("The execute's ledger names no object it wrote: there is nothing TenantAtlas can roll back.");
         }
+
+        // The rollback's source: the earliest snapshot it takes an object from, and any later ones beside it. A rollback
+        // that only deletes still names the request's first snapshot (a request always has a source set).
+        var usedSets = putBack.Select(p => p.SetId).ToHashSet();
+        var sourceSets = requestSnapshots.Where(s => usedSets.Contains(s.Id)).ToList();
+        var snapshot = sourceSets.FirstOrDefault() ?? requestSnapshots[0];
 
         var now = clock.GetUtcNow();
         var label = await access.GetUserLabelAsync(userId, cancellationToken) ?? userId.ToString();
@@ -108,6 +150,7 @@ internal sealed class RestoreRollbacks(
             TargetTenantId = request.TargetTenantId,
             SourceTenantId = request.TargetTenantId,
             SourceBackupSetId = snapshot.Id,
+            MoreSourceSetIds = [.. sourceSets.Skip(1).Select(s => s.Id)],
             ItemIds = [.. putBack.Select(p => p.Item.Id)],
             CopySuffix = RestoreDefaults.CopySuffix,
             CreatedByUserId = userId,
@@ -139,7 +182,8 @@ internal sealed class RestoreRollbacks(
         }
 
         await audit.WriteAsync(new AuditRecord(Actor.User(userId), rollback.WorkspaceId, RestoreAuditActions.RollbackCreated,
-            $"Rollback {rollback.Id} of restore request {request.Id} created: {putBack.Count} object(s) put back from the pre-restore snapshot of {snapshot.CreatedAt:u}, "
+            $"Rollback {rollback.Id} of restore request {request.Id} created: {putBack.Count} object(s) put back from the pre-restore snapshot of {snapshot.CreatedAt:u}"
+            + (sourceSets.Count > 1 ? $" and {sourceSets.Count - 1} later one(s) of the same request" : "") + ", "
             + $"{deletions.Count} object(s) the restore created deleted.", rollback.TargetTenantId), cancellationToken);
 
         // Planned at once, through the same path as the Plan button; a refused start leaves a draft the page can plan.

@@ -251,4 +251,66 @@ public sealed class ExecuteEndToEndTests(RestoreFixture fixture)
         rest.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", rest.Failures.Select(f => f.Message)));
         target.Count(Configs).Should().Be(all.Count, "the restore is finished");
     }
+
+    [Fact]
+    public async Task A_request_executed_twice_is_rolled_back_to_before_its_first_run()
+    {
+        var (emulated, tenantId) = await fixture.NewTenantAsync();
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Configs);
+        var ids = emulated.Ids(Configs);
+        var (updatedFirst, updatedSecond, recreated) = (ids[0], ids[1], ids[2]);
+        emulated.Update(Configs, updatedFirst, new JsonObject { ["description"] = "changed in the portal" });
+        emulated.Update(Configs, updatedSecond, new JsonObject { ["description"] = "changed in the portal too" });
+        emulated.DeletePolicy(Configs, recreated);
+        var original = new Dictionary<string, GraphPolicyDetail>
+        {
+            [updatedFirst] = await support.Graph.GetPolicyAsync(tenantId, Configs, updatedFirst),
+            [updatedSecond] = await support.Graph.GetPolicyAsync(tenantId, Configs, updatedSecond),
+        };
+        var idsBefore = emulated.Ids(Configs).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        // First run: the update of one object is refused, the rest is written.
+        var requestId = await support.RequestAsync(set.Id, tenantId, Configs);
+        var plan = await support.PlanAsync(requestId);
+        fixture.Emulator.AddFault(new FaultSpec { TenantId = emulated.TenantId, Pattern = $"{ConfigsPath}/{updatedSecond}", Method = "PATCH", Status = 400, ErrorCode = "BadRequest" });
+        OperationRunView first;
+        try
+        {
+            first = await support.ExecuteAsync(requestId, plan.Id);
+        }
+        finally
+        {
+            fixture.Emulator.ClearFaults(emulated.TenantId);
+        }
+
+        first.Outcome.Should().Be(OperationRunOutcome.PartiallySucceeded, string.Join("; ", first.Failures.Select(f => f.Message)));
+        var createdId = (await support.LedgerAsync(first.Id)).Single(r => r.Result == ItemResult.Created).TargetObjectId!;
+
+        // Between the runs the portal edits the object already restored and the one the first run created.
+        emulated.Update(Configs, updatedFirst, new JsonObject { ["description"] = "edited after the first run" });
+        emulated.Update(Configs, createdId, new JsonObject { ["description"] = "edited after it was created" });
+        var again = await support.PlanAsync(requestId);
+        again.Items.Where(i => i.Action == PlanAction.Update).Select(i => i.TargetObjectId).Should().BeEquivalentTo([updatedFirst, updatedSecond, createdId]);
+        var second = await support.ExecuteAsync(requestId, again.Id);
+        second.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", second.Failures.Select(f => f.Message)));
+
+        var rolledBack = await fixture.App.Services.GetRequiredService<IRestoreRollbacks>().RollbackAsync(fixture.Demo.Owner, requestId);
+        rolledBack.Ok.Should().BeTrue(rolledBack.Error);
+        var planRun = await fixture.WaitForCompletionAsync(rolledBack.Value!.PlanRunId!.Value, 120);
+        planRun.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", planRun.Failures.Select(f => f.Message)));
+        var rollbackPlan = await support.LatestPlanAsync(rolledBack.Value.Id);
+        (rollbackPlan.Updates, rollbackPlan.Deletes, rollbackPlan.Creates).Should().Be((2, 1, 0),
+            "both updated objects are put back (one written by each run) and the object the first run created is deleted, though the second run updated it");
+        var rollbackRun = await support.ExecuteAsync(rolledBack.Value.Id, rollbackPlan.Id);
+
+        rollbackRun.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", rollbackRun.Failures.Select(f => f.Message)));
+        emulated.Get(Configs, createdId).Should().BeNull();
+        emulated.Ids(Configs).ToHashSet(StringComparer.OrdinalIgnoreCase).Should().BeEquivalentTo(idsBefore);
+        foreach (var (id, before) in original)
+        {
+            var now = await support.Graph.GetPolicyAsync(tenantId, Configs, id);
+            GraphObjectDiff.Compare(before.Content, now.Content).Changes.Should().BeEmpty($"{id} is as it was before the request first wrote it, not as the second run found it");
+        }
+    }
 }

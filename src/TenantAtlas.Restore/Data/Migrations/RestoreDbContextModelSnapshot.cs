@@ -499,6 +499,11 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .HasColumnType("bigint[]")
                         .HasColumnName("item_ids");
 
+                    b.PrimitiveCollection<List<Guid>>("MoreSourceSetIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("more_source_set_ids");
+
                     b.Property<long?>("PlanRunId")
                         .HasColumnType("bigint")
                         .HasColumnName("plan_run_id");
