@@ -77,6 +77,13 @@ public sealed record GraphResourceInfo(
 
     /// <summary>The boolean property marking Intune's built-in objects of the type (<c>isBuiltIn</c>), which restore leaves alone; null when none.</summary>
     public string? BuiltInProperty { get; init; }
+
+    /// <summary>
+    /// Top-level properties that are the admin's but that no write of the family sets (enrollment configurations'
+    /// <c>priority</c>, changed only through <c>setPriority</c>): a restore leaves them as the target has them, so a plan
+    /// never counts a difference in them as something to write.
+    /// </summary>
+    public IReadOnlyList<string> NotWritableProperties { get; init; } = [];
 }
 
 /// <summary>Keys of the registry's resource types (Graph's collection names).</summary>

@@ -740,7 +740,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             UpdateMethod = "PATCH",
             AssignAction = "assign",
             AssignBodyProperty = "enrollmentConfigurationAssignments",
-            ExtraStripBeforeWrite = ["priority"],
+            NotWritableProperties = ["priority"],
             DefaultObjectIdMarker = "_Default",
             ReadPermissions = ServiceConfigRead,
             WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],

@@ -125,12 +125,18 @@ internal sealed class GraphResourceContract
     /// <summary>Family-specific properties to strip before writing, on top of <see cref="CommonStripBeforeWrite"/> and OData annotations.</summary>
     public IReadOnlyList<string> ExtraStripBeforeWrite { get; init; } = [];
 
+    /// <summary>
+    /// The admin's properties no write of the family can set (another action sets them): stripped before writing like
+    /// <see cref="ExtraStripBeforeWrite"/>, and never a difference in a restore plan.
+    /// </summary>
+    public IReadOnlyList<string> NotWritableProperties { get; init; } = [];
+
     public required IReadOnlyList<string> ReadPermissions { get; init; }
 
     public IReadOnlyList<string> WritePermissions { get; init; } = [];
 
     public IReadOnlyList<string> StripBeforeWrite =>
-        [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty]];
+        [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. NotWritableProperties, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty]];
 
     /// <summary>
     /// Why restore cannot bring this family back (shown on the plan's blocked items), or null. A policy family without a
@@ -174,6 +180,7 @@ internal sealed class GraphResourceContract
             DefaultObjectIdMarker = DefaultObjectIdMarker,
             Retired = Retired,
             BuiltInProperty = BuiltInProperty,
+            NotWritableProperties = NotWritableProperties,
         };
 
     private List<GraphOperation> BuildOperations()

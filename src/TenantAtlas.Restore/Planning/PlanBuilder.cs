@@ -315,7 +315,7 @@ internal static class PlanBuilder
                 }
             }
 
-            contentDiff = GraphObjectDiff.Compare(detail.Content, mappedContent);
+            contentDiff = GraphObjectDiff.Compare(detail.Content, mappedContent, settings.CompareOptions(item.Family));
             assignmentDiff = GraphObjectDiff.CompareAssignments(detail.Assignments, after);
             row.TargetContent = PlanJson.Write(WithAssignments(detail.Content, detail.Assignments));
             row.TargetVersion = Text(detail.Content["version"]);

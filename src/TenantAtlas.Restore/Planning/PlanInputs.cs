@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TenantAtlas.Graph.Contracts.Diff;
 using TenantAtlas.Restore.Contracts;
 using TenantAtlas.Restore.Data;
 
@@ -32,8 +33,15 @@ internal sealed record PlanSettings(
     IReadOnlyDictionary<string, string>? NotRestorableReasons = null,
     IReadOnlyDictionary<string, string>? CrossTenantBlockedReasons = null,
     IReadOnlyDictionary<string, string>? DefaultObjectMarkers = null,
-    IReadOnlyDictionary<string, string>? BuiltInProperties = null)
+    IReadOnlyDictionary<string, string>? BuiltInProperties = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? NotWritableProperties = null)
 {
+    /// <summary>How the plan compares a family's objects: properties no write can set never count as a difference.</summary>
+    public DiffOptions CompareOptions(string family) =>
+        NotWritableProperties?.GetValueOrDefault(family) is { Count: > 0 } notWritable
+            ? DiffOptions.Default with { IgnoredProperties = new HashSet<string>(notWritable, StringComparer.Ordinal) }
+            : DiffOptions.Default;
+
     /// <summary>Whether the id is one of the tenant's built-in defaults of the family (only updatable).</summary>
     public bool IsTenantDefault(string family, string id) =>
         DefaultObjectMarkers?.GetValueOrDefault(family) is { } marker && id.Contains(marker, StringComparison.OrdinalIgnoreCase);

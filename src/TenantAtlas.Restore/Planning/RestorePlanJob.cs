@@ -88,7 +88,9 @@ internal sealed class RestorePlanJob(
             DefaultObjectMarkers: families.Where(c => c.DefaultObjectIdMarker is not null)
                 .ToDictionary(c => c.Key, c => c.DefaultObjectIdMarker!, StringComparer.Ordinal),
             BuiltInProperties: families.Where(c => c.BuiltInProperty is not null)
-                .ToDictionary(c => c.Key, c => c.BuiltInProperty!, StringComparer.Ordinal));
+                .ToDictionary(c => c.Key, c => c.BuiltInProperty!, StringComparer.Ordinal),
+            NotWritableProperties: families.Where(c => c.NotWritableProperties.Count > 0)
+                .ToDictionary(c => c.Key, c => c.NotWritableProperties, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();

@@ -78,6 +78,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.AssignBodyProperty.Should().Be("enrollmentConfigurationAssignments");
         registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.StripBeforeWrite.Should().Contain("priority", "Intune sets the order only through setPriority");
         registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.ToInfo().DefaultObjectIdMarker.Should().Be("_Default");
+        registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.ToInfo().NotWritableProperties.Should().Equal(["priority"], "a restore plan must not count a priority it cannot write");
         foreach (var key in new[] { GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations })
         {
             registry.Get(key)!.GetExpand.Should().Be("apps,assignments");

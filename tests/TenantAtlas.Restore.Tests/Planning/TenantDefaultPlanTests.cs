@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TenantAtlas.Graph.Contracts.Diff;
 using TenantAtlas.Restore.Data;
 using TenantAtlas.Restore.Planning;
 
@@ -19,14 +20,15 @@ public sealed class TenantDefaultPlanTests
 
     private static PlanSettings Settings(params ItemChoice[] choices) =>
         new(true, " (restored)", new Dictionary<string, bool> { [Family] = true }, choices, [],
-            DefaultObjectMarkers: new Dictionary<string, string> { [Family] = "_Default" });
+            DefaultObjectMarkers: new Dictionary<string, string> { [Family] = "_Default" },
+            NotWritableProperties: new Dictionary<string, IReadOnlyList<string>> { [Family] = ["priority"] });
 
-    private static JsonObject Content(string id, string type, int limit) => new()
+    private static JsonObject Content(string id, string type, int limit, int priority = 0) => new()
     {
         ["@odata.type"] = type,
         ["id"] = id,
         ["displayName"] = "All users and all devices",
-        ["priority"] = 0,
+        ["priority"] = priority,
         ["limit"] = limit,
         ["roleScopeTagIds"] = new JsonArray("0"),
     };
@@ -80,5 +82,19 @@ public sealed class TenantDefaultPlanTests
 
         outcome.Items.Single().Match.Should().Be(PlanMatch.None);
         outcome.Items.Single().Action.Should().Be(PlanAction.Create);
+    }
+
+    [Fact]
+    public void A_different_priority_alone_is_nothing_to_write_because_no_write_can_set_it()
+    {
+        var item = new SourceItem(1, Family, "own-limit", "All users and all devices", Limit, Content("own-limit", Limit, 5, priority: 2), []);
+        var listing = new[] { new TargetObject("their-limit", "All users and all devices", Limit) };
+
+        var samePriorityAside = Plan(item, listing, [new TargetDetail("their-limit", "All users and all devices", Limit, Content("their-limit", Limit, 5, priority: 7), [])], Settings()).Items.Single();
+        var otherLimit = Plan(item, listing, [new TargetDetail("their-limit", "All users and all devices", Limit, Content("their-limit", Limit, 9, priority: 7), [])], Settings()).Items.Single();
+
+        samePriorityAside.Action.Should().Be(PlanAction.Skip, "the order Intune applies configurations in is set with setPriority, which a restore does not call; a re-plan must not offer the same update again");
+        otherLimit.Action.Should().Be(PlanAction.Update);
+        PlanJson.Read<ObjectDiff>(otherLimit.ContentDiff, ObjectDiff.Identical).Changes.Select(c => c.Path).Should().Equal(["limit"]);
     }
 }
