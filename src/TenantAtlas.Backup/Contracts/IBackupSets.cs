@@ -12,6 +12,9 @@ public interface IBackupSets
 {
     Task<BackupSetInfo?> FindAsync(Guid setId, CancellationToken cancellationToken = default);
 
+    /// <summary>The sets of the ids that exist, in one read.</summary>
+    Task<IReadOnlyList<BackupSetInfo>> FindManyAsync(IReadOnlyCollection<Guid> setIds, CancellationToken cancellationToken = default);
+
     /// <summary>The sets of the given tenants, newest first, at most <paramref name="take"/>.</summary>
     Task<IReadOnlyList<BackupSetInfo>> ListAsync(IReadOnlyCollection<Guid> tenantIds, int take = 200, CancellationToken cancellationToken = default);
 

@@ -16,6 +16,19 @@ internal sealed class BackupSets(IDbContextFactory<BackupDbContext> dbFactory) :
         return await Project(db, db.Sets.AsNoTracking().Where(s => s.Id == setId)).FirstOrDefaultAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<BackupSetInfo>> FindManyAsync(IReadOnlyCollection<Guid> setIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setIds);
+        var ids = setIds.Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Project(db, db.Sets.AsNoTracking().Where(s => ids.Contains(s.Id))).ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<BackupSetInfo>> ListAsync(IReadOnlyCollection<Guid> tenantIds, int take = 200, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantIds);

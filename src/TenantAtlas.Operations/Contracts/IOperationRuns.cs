@@ -30,6 +30,9 @@ public interface IOperationRuns
     /// <summary>A run without access checks, for jobs and modules acting as the system.</summary>
     Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default);
 
+    /// <summary>The runs of the ids that exist, in one read and without access checks (a list page's states).</summary>
+    Task<IReadOnlyList<OperationRunView>> FindManyAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken = default);
+
     /// <summary>The latest run of a type for a tenant (any status), e.g. for "as of" labels.</summary>
     Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default);
 

@@ -92,6 +92,9 @@ internal sealed class CoalescingOperationRuns : IOperationRuns
 
     public Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default) => inner.FindAsync(runId, cancellationToken);
 
+    public Task<IReadOnlyList<OperationRunView>> FindManyAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken = default) =>
+        inner.FindManyAsync(runIds, cancellationToken);
+
     public Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default) =>
         inner.FindLatestAsync(type, tenantId, completedOnly, cancellationToken);
 

@@ -40,6 +40,9 @@ internal sealed class OperationRuns(RunStarter starter, RunActions actions, RunA
     public async Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default) =>
         (await store.FindAsync(runId, cancellationToken))?.ToView();
 
+    public async Task<IReadOnlyList<OperationRunView>> FindManyAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken = default) =>
+        [.. (await store.FindManyAsync(runIds, cancellationToken)).Select(r => r.ToView())];
+
     public async Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default) =>
         (await store.FindLatestAsync(type, tenantId, completedOnly, successfulOnly: false, cancellationToken))?.ToView();
 

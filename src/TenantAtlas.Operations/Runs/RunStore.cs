@@ -24,6 +24,19 @@ internal sealed class RunStore(IDbContextFactory<OperationsDbContext> dbFactory,
         return await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<OperationRun>> FindManyAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        var ids = runIds.Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The queued or running run holding a dedupe identity, if any.</summary>
     public async Task<OperationRun?> FindActiveAsync(string identityKey, CancellationToken cancellationToken)
     {

@@ -410,44 +410,74 @@ internal sealed class RestoreRequests(
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
+    internal async Task<RestoreRequestView> ViewAsync(Guid requestId, CancellationToken cancellationToken) =>
+        (await ViewsAsync([requestId], cancellationToken)).SingleOrDefault() ?? throw new InvalidOperationException($"Restore request {requestId} was not found.");
+
+    /// <summary>
+    /// The views of the requests, in the order of <paramref name="ids"/>, with a fixed number of reads whatever their count
+    /// (a workspace's list shows up to 200): the requests, their plans and rollbacks, then their runs, tenants and sets in
+    /// one read each.
+    /// </summary>
     private async Task<IReadOnlyList<RestoreRequestView>> ViewsAsync(List<Guid> ids, CancellationToken cancellationToken)
     {
-        var views = new List<RestoreRequestView>(ids.Count);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = ids.ToArray();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var requests = (await db.Requests.AsNoTracking().Include(x => x.ItemChoices).Include(x => x.ReferenceChoices)
+            .AsSplitQuery().Where(x => wanted.Contains(x.Id)).ToListAsync(cancellationToken)).ToDictionary(x => x.Id);
+        var planRunIds = requests.Values.Select(r => r.PlanRunId).OfType<long>().ToArray();
+        var planned = (await db.Plans.AsNoTracking().Where(p => planRunIds.Contains(p.OperationRunId)).Select(p => p.OperationRunId)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        var rolledBackBy = (await db.Requests.AsNoTracking().Where(x => x.RollbackOfRequestId != null && wanted.Contains(x.RollbackOfRequestId.Value))
+            .Select(x => new { x.Id, Of = x.RollbackOfRequestId!.Value }).ToListAsync(cancellationToken)).ToDictionary(x => x.Of, x => x.Id);
+        var runViews = (await runs.FindManyAsync([.. requests.Values.SelectMany(r => new[] { r.PlanRunId, r.ExecuteRunId }).OfType<long>()], cancellationToken))
+            .ToDictionary(r => r.Id);
+        var sets = (await backupSets.FindManyAsync([.. requests.Values.Select(r => r.SourceBackupSetId)], cancellationToken)).ToDictionary(s => s.Id);
+        var tenantNames = (await tenants.ListAsync([.. requests.Values.Select(r => r.WorkspaceId).Distinct()], cancellationToken))
+            .ToDictionary(t => t.Id, t => t.DisplayName);
+        foreach (var tenantId in requests.Values.SelectMany(r => new[] { r.TargetTenantId, r.SourceTenantId }).Distinct().Where(t => !tenantNames.ContainsKey(t)).ToList())
+        {
+            // A source tenant of another workspace (rare): looked up on its own; a deleted tenant has no name.
+            if (await tenants.GetAsync(tenantId, cancellationToken) is { } other)
+            {
+                tenantNames[tenantId] = other.DisplayName;
+            }
+        }
+
+        var views = new List<RestoreRequestView>(requests.Count);
         foreach (var id in ids)
         {
-            views.Add(await ViewAsync(id, cancellationToken));
+            if (!requests.TryGetValue(id, out var r))
+            {
+                continue;
+            }
+
+            var state = State(r, r.PlanRunId is { } planRunId && planned.Contains(planRunId), runViews);
+            views.Add(new RestoreRequestView(
+                r.Id, r.WorkspaceId, r.TargetTenantId, tenantNames.GetValueOrDefault(r.TargetTenantId) ?? "(deleted tenant)",
+                r.SourceTenantId, tenantNames.GetValueOrDefault(r.SourceTenantId) ?? "(deleted tenant)",
+                r.SourceBackupSetId, sets.GetValueOrDefault(r.SourceBackupSetId)?.CreatedAt, r.Families, r.ItemIds, r.CopySuffix, state, r.CreatedBy, r.CreatedAt,
+                r.UpdatedAt, r.PlanRunId, r.ExecuteRunId,
+                [.. r.ItemChoices.OrderBy(c => c.BackupItemId).Select(c => new ItemChoiceView(c.BackupItemId, c.Mode, c.TargetObjectId, c.ChosenBy, c.ChosenAt))],
+                [.. r.ReferenceChoices.OrderBy(c => c.Kind).ThenBy(c => c.SourceId)
+                    .Select(c => new ReferenceChoiceView(c.Kind, c.SourceId, c.Action, c.TargetId, c.TargetDisplayName, c.ChosenBy, c.ChosenAt))],
+                r.RollbackOfRequestId,
+                rolledBackBy.TryGetValue(r.Id, out var rollback) ? rollback : null));
         }
 
         return views;
     }
 
-    internal async Task<RestoreRequestView> ViewAsync(Guid requestId, CancellationToken cancellationToken)
+    private static RestoreState State(RestoreRequest r, bool hasPlanOfLatestRun, IReadOnlyDictionary<long, OperationRunView> runViews)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var r = await db.Requests.AsNoTracking().Include(x => x.ItemChoices).Include(x => x.ReferenceChoices)
-            .AsSplitQuery().FirstAsync(x => x.Id == requestId, cancellationToken);
-        var hasPlanOfLatestRun = r.PlanRunId is { } planRunId && await db.Plans.AnyAsync(p => p.OperationRunId == planRunId, cancellationToken);
-        var state = await StateAsync(r, hasPlanOfLatestRun, cancellationToken);
-        var target = await tenants.GetAsync(r.TargetTenantId, cancellationToken);
-        var source = r.SourceTenantId == r.TargetTenantId ? target : await tenants.GetAsync(r.SourceTenantId, cancellationToken);
-        var set = await backupSets.FindAsync(r.SourceBackupSetId, cancellationToken);
-        var rolledBackBy = await db.Requests.AsNoTracking().Where(x => x.RollbackOfRequestId == r.Id).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(cancellationToken);
-        return new RestoreRequestView(
-            r.Id, r.WorkspaceId, r.TargetTenantId, target?.DisplayName ?? "(deleted tenant)", r.SourceTenantId, source?.DisplayName ?? "(deleted tenant)",
-            r.SourceBackupSetId, set?.CreatedAt, r.Families, r.ItemIds, r.CopySuffix, state, r.CreatedBy, r.CreatedAt, r.UpdatedAt, r.PlanRunId, r.ExecuteRunId,
-            [.. r.ItemChoices.OrderBy(c => c.BackupItemId).Select(c => new ItemChoiceView(c.BackupItemId, c.Mode, c.TargetObjectId, c.ChosenBy, c.ChosenAt))],
-            [.. r.ReferenceChoices.OrderBy(c => c.Kind).ThenBy(c => c.SourceId)
-                .Select(c => new ReferenceChoiceView(c.Kind, c.SourceId, c.Action, c.TargetId, c.TargetDisplayName, c.ChosenBy, c.ChosenAt))],
-            r.RollbackOfRequestId,
-            rolledBackBy);
-    }
-
-    private async Task<RestoreState> StateAsync(RestoreRequest r, bool hasPlanOfLatestRun, CancellationToken cancellationToken)
-    {
-        var execute = r.ExecuteRunId is { } executeRunId ? await runs.FindAsync(executeRunId, cancellationToken) : null;
+        var execute = r.ExecuteRunId is { } executeRunId ? runViews.GetValueOrDefault(executeRunId) : null;
         // A plan started after the last execute (finishing a partial one) is where the request stands now.
         var plannedSinceExecute = execute is not null && r.PlanRunId is { } latestPlan
-            && await runs.FindAsync(latestPlan, cancellationToken) is { } planRun && planRun.CreatedAt > execute.CreatedAt;
+            && runViews.GetValueOrDefault(latestPlan) is { } planRun && planRun.CreatedAt > execute.CreatedAt;
         if (!plannedSinceExecute && execute is not null)
         {
             return execute.Status != OperationRunStatus.Completed ? RestoreState.Executing : execute.Outcome switch
@@ -473,7 +503,6 @@ internal sealed class RestoreRequests(
             return RestoreState.Planned;
         }
 
-        var plan = await runs.FindAsync(planRunId, cancellationToken);
-        return plan is { Status: not OperationRunStatus.Completed } ? RestoreState.Planning : RestoreState.Draft;
+        return runViews.GetValueOrDefault(planRunId) is { Status: not OperationRunStatus.Completed } ? RestoreState.Planning : RestoreState.Draft;
     }
 }

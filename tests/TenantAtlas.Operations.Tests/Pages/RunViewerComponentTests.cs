@@ -156,6 +156,9 @@ public sealed class RunViewerComponentTests : MudTestContext
 
         public Task<OperationRunView?> FindAsync(long runId, CancellationToken cancellationToken = default) => Task.FromResult(Current);
 
+        public Task<IReadOnlyList<OperationRunView>> FindManyAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<OperationRunView>>(Current is { } run && runIds.Contains(run.Id) ? [run] : []);
+
         public Task<OperationRunView?> FindLatestAsync(string type, Guid tenantId, bool completedOnly, CancellationToken cancellationToken = default) => Task.FromResult(Current);
 
         public Task<OperationRunView?> FindLatestSuccessfulAsync(string type, Guid tenantId, CancellationToken cancellationToken = default) => Task.FromResult(Current);
