@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TenantAtlas.Backup.Contracts;
@@ -85,7 +86,9 @@ internal sealed class RestorePlanJob(
             DefaultObjectMarkers: families.Where(c => c.DefaultObjectIdMarker is not null)
                 .ToDictionary(c => c.Key, c => c.DefaultObjectIdMarker!, StringComparer.Ordinal),
             BuiltInProperties: families.Where(c => c.BuiltInProperty is not null)
-                .ToDictionary(c => c.Key, c => c.BuiltInProperty!, StringComparer.Ordinal));
+                .ToDictionary(c => c.Key, c => c.BuiltInProperty!, StringComparer.Ordinal),
+            DefaultObjectProperties: families.Where(c => c.DefaultObjectProperty is not null)
+                .ToDictionary(c => c.Key, c => c.DefaultObjectProperty!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();
@@ -187,9 +190,11 @@ internal sealed class RestorePlanJob(
         foreach (var family in items.Select(i => i.Family).Distinct(StringComparer.Ordinal).Where(f => settings.Families.GetValueOrDefault(f)))
         {
             var objects = new List<TargetObject>();
+            var defaultProperty = settings.DefaultObjectProperties?.GetValueOrDefault(family);
             await foreach (var page in graph.ListObjectsAsync(tenantId, family, cancellationToken))
             {
-                objects.AddRange(page.Items.Select(o => new TargetObject(o.Id, o.DisplayName, o.ODataType, o.LastModifiedDateTime)));
+                objects.AddRange(page.Items.Select(o => new TargetObject(o.Id, o.DisplayName, o.ODataType, o.LastModifiedDateTime,
+                    IsDefault: defaultProperty is not null && o.Raw[defaultProperty] is JsonValue flag && flag.TryGetValue<bool>(out var isDefault) && isDefault)));
             }
 
             listings[family] = objects;
