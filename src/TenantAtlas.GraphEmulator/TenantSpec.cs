@@ -93,6 +93,15 @@ public sealed class TenantSpec
     /// </summary>
     public int EnrollmentConfigurations { get; set; } = 6;
 
+    /// <summary>Terms and conditions seeded (assigned like policies, one by one).</summary>
+    public int TermsAndConditions { get; set; } = 2;
+
+    /// <summary>Notification message templates seeded, each with one to three localized messages.</summary>
+    public int NotificationMessageTemplates { get; set; } = 3;
+
+    /// <summary>Branding profiles seeded: the first is the tenant's default (isDefaultProfile, unassigned), the rest its own.</summary>
+    public int BrandingProfiles { get; set; } = 2;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

@@ -69,6 +69,12 @@ public sealed record GraphResourceInfo(
     public string? DefaultObjectIdMarker { get; init; }
 
     /// <summary>
+    /// The boolean property that marks a tenant's built-in default (<c>isDefaultProfile</c> of branding profiles), for
+    /// defaults whose id names nothing: like <see cref="DefaultObjectIdMarker"/>, restore only updates the target's default.
+    /// </summary>
+    public string? DefaultObjectProperty { get; init; }
+
+    /// <summary>
     /// A family replaced by others: only <see cref="IGraphContracts.Find"/> and <see cref="IGraphContracts.All"/> name it
     /// (so old backup items keep their label); pickers, inventory and schedules use <see cref="IGraphContracts.PolicyFamilies"/>,
     /// which leaves it out.
@@ -111,6 +117,9 @@ public static class GraphResourceKeys
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
     public const string DeviceEnrollmentConfigurations = "deviceEnrollmentConfigurations";
+    public const string TermsAndConditions = "termsAndConditions";
+    public const string NotificationMessageTemplates = "notificationMessageTemplates";
+    public const string IntuneBrandingProfiles = "intuneBrandingProfiles";
     public const string ConditionalAccessPolicies = "conditionalAccessPolicies";
     public const string NamedLocations = "namedLocations";
     public const string AssignmentFilters = "assignmentFilters";

@@ -100,6 +100,16 @@ internal sealed partial class GraphGateway(
         var expand = contract.GetExpand is null ? "" : "?$expand=" + contract.GetExpand;
         var json = await GraphRequests.GetAsync(client, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}{expand}"), contract.Key, cancellationToken);
         await CompleteExpandedAsync(client, contract, json, cancellationToken);
+        if (contract.SelectOnlyProperties.Count > 0)
+        {
+            // Graph answers these (branding's images) only when named in $select: one more read for them.
+            var selected = await GraphRequests.GetAsync(
+                client, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}?$select={string.Join(',', contract.SelectOnlyProperties)}"), contract.Key, cancellationToken);
+            foreach (var name in contract.SelectOnlyProperties)
+            {
+                json[name] = selected[name]?.DeepClone();
+            }
+        }
 
         var assignments = (json["assignments"] as JsonArray ?? []).OfType<JsonObject>().Select(a => Clean((JsonObject)a.DeepClone())).ToList();
         var content = Clean((JsonObject)json.DeepClone());
@@ -134,6 +144,7 @@ internal sealed partial class GraphGateway(
         {
             var id = ObjectId(createdId, contract.Key);
             await TargetAppsAsync(client, contract, id, content, cancellationToken);
+            await WriteChildrenAsync(client, contract, id, content, isNew: true, cancellationToken);
             if (WritesDefinitionValues(contract, content, out var desired))
             {
                 await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: true, cancellationToken);
@@ -157,6 +168,7 @@ internal sealed partial class GraphGateway(
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.UpdateMethod), client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), body, null, contract.Key, cancellationToken);
         await TargetAppsAsync(client, contract, id, content, cancellationToken);
+        await WriteChildrenAsync(client, contract, id, content, isNew: false, cancellationToken);
         logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
         if (WritesDefinitionValues(contract, content, out var desired))
         {
@@ -191,6 +203,13 @@ internal sealed partial class GraphGateway(
     public async Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default)
     {
         var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily);
+        if (contract.AssignsOneByOne)
+        {
+            var oneByOneClient = await GetClientAsync(tenantId, contract.Key, cancellationToken);
+            await AssignOneByOneAsync(oneByOneClient, contract, ObjectId(objectId, contract.Key), assignments, cancellationToken);
+            return;
+        }
+
         if (contract.AssignAction is null)
         {
             throw NotWritable(contract, "assign");

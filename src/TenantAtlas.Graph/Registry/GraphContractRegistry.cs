@@ -747,6 +747,70 @@ internal sealed class GraphContractRegistry : IGraphContracts
         },
         new()
         {
+            // Terms and conditions users accept in the Company Portal. Graph has no assign action here: each assignment is
+            // created (POST {id}/assignments with its target) and deleted on its own, so the gateway's assign makes the
+            // target's set the backed-up one with those calls. Who accepted (acceptanceStatuses) and the older
+            // groupAssignments are navigations a restore leaves alone; "version" is Intune's (a restore does not ask
+            // users to accept again).
+            Key = GraphResourceKeys.TermsAndConditions,
+            Label = "Terms and conditions",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.TenantWide,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/termsAndConditions",
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignsOneByOne = true,
+            ExtraStripBeforeWrite = ["acceptanceStatuses", "groupAssignments"],
+            ReadPermissions = ServiceConfigRead,
+            WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],
+        },
+        new()
+        {
+            // Notification message templates (the e-mails of compliance policies' "notify" actions) with their localized
+            // messages, read with $expand and written one by one after the template (matched on the locale). No assignments.
+            Key = GraphResourceKeys.NotificationMessageTemplates,
+            Label = "Notification message templates",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.TenantWide,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/notificationMessageTemplates",
+            GetExpand = "localizedNotificationMessages",
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            Children = new GraphChildCollection("localizedNotificationMessages", "locale"),
+            ReadPermissions = ServiceConfigRead,
+            WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],
+        },
+        new()
+        {
+            // Company Portal branding. Every tenant has one default profile (isDefaultProfile) that applies to everyone and
+            // can only be updated: restore matches it to the target's default. The logos come only when $selected, so the
+            // read of one profile asks for them in a second GET; they are written back with the profile.
+            Key = GraphResourceKeys.IntuneBrandingProfiles,
+            Label = "Company Portal branding",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.TenantWide,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/intuneBrandingProfiles",
+            DisplayNameProperty = "profileName",
+            ListExpand = "assignments",
+            GetExpand = "assignments",
+            SelectOnlyProperties = ["themeColorLogo", "lightBackgroundLogo", "landingPageCustomizedImage"],
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ExtraStripBeforeWrite = ["isDefaultProfile"],
+            DefaultObjectProperty = "isDefaultProfile",
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
             // Entra Conditional Access (v1.0): the whole policy comes from the listing and the read by id; no assignments
             // (who it applies to is inside "conditions"). Restored as backed up, state included, and only into the same
             // tenant. Its own budget: Microsoft documents 1 request per second per tenant for all apps.

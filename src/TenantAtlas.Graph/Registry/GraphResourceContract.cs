@@ -27,6 +27,13 @@ internal enum GraphBudgetKind
     ConditionalAccess,
 }
 
+/// <summary>
+/// A collection below each object that restore writes item by item (notification templates' localized messages): read
+/// with <c>$expand</c>, then matched on <paramref name="KeyProperty"/> — changed ones PATCHed, missing ones POSTed, extra
+/// ones DELETEd.
+/// </summary>
+internal sealed record GraphChildCollection(string Navigation, string KeyProperty);
+
 /// <summary>One allowed request: a method and a path template relative to the collection ("", "{id}", "{id}/assign", "delta").</summary>
 internal sealed record GraphOperation(string Method, string Template, GraphOperationKind Kind)
 {
@@ -101,6 +108,22 @@ internal sealed class GraphResourceContract
     /// <summary>The property holding the assignments in the assign body.</summary>
     public string AssignBodyProperty { get; init; } = "assignments";
 
+    /// <summary>
+    /// Graph has no assign action for this family: each assignment is created with <c>POST {item}/assignments</c> (a body
+    /// with its <c>target</c>) and removed with <c>DELETE {item}/assignments/{id}</c> (terms and conditions). The gateway's
+    /// assign makes the target's set the given one with those calls.
+    /// </summary>
+    public bool AssignsOneByOne { get; init; }
+
+    /// <summary>A collection below each object written item by item after the object (see <see cref="GraphChildCollection"/>).</summary>
+    public GraphChildCollection? Children { get; init; }
+
+    /// <summary>
+    /// Properties Graph answers only when <c>$select</c>ed by name (branding profiles' images): the read of one object asks
+    /// for them in a second GET and puts them into the content.
+    /// </summary>
+    public IReadOnlyList<string> SelectOnlyProperties { get; init; } = [];
+
     /// <summary>Navigations restore writes below an object after creating it (admin templates' definition values).</summary>
     public IReadOnlyList<string> WriteNavigations { get; init; } = [];
 
@@ -136,7 +159,10 @@ internal sealed class GraphResourceContract
     public IReadOnlyList<string> WritePermissions { get; init; } = [];
 
     public IReadOnlyList<string> StripBeforeWrite =>
-        [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. NotWritableProperties, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty]];
+        [
+            .. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. NotWritableProperties, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty],
+            .. Children is null ? Array.Empty<string>() : [Children.Navigation],
+        ];
 
     /// <summary>
     /// Why restore cannot bring this family back (shown on the plan's blocked items), or null. A policy family without a
@@ -165,6 +191,9 @@ internal sealed class GraphResourceContract
     /// </summary>
     public string? DefaultObjectIdMarker { get; init; }
 
+    /// <summary>A boolean property marking the tenant's built-in default that Intune lets only be updated (branding's <c>isDefaultProfile</c>), or null.</summary>
+    public string? DefaultObjectProperty { get; init; }
+
     /// <summary>The per-tenant throttle budget its requests pay into (Intune's unless the service has its own limit).</summary>
     public GraphBudgetKind Budget { get; init; } = GraphBudgetKind.Intune;
 
@@ -178,6 +207,7 @@ internal sealed class GraphResourceContract
             NotRestorableReason = SupportsRestore ? null : NotRestorableReason ?? "TenantAtlas has no write path for it.",
             CrossTenantRestoreBlockedReason = CrossTenantRestoreBlockedReason,
             DefaultObjectIdMarker = DefaultObjectIdMarker,
+            DefaultObjectProperty = DefaultObjectProperty,
             Retired = Retired,
             BuiltInProperty = BuiltInProperty,
             NotWritableProperties = NotWritableProperties,
@@ -213,6 +243,20 @@ internal sealed class GraphResourceContract
         if (AssignAction is not null)
         {
             list.Add(new("POST", "{id}/" + AssignAction, GraphOperationKind.Assign));
+        }
+
+        if (AssignsOneByOne)
+        {
+            list.Add(new("POST", "{id}/assignments", GraphOperationKind.Assign));
+            list.Add(new("DELETE", "{id}/assignments/{id}", GraphOperationKind.Assign));
+        }
+
+        if (Children is { } children)
+        {
+            list.Add(new("GET", "{id}/" + children.Navigation, GraphOperationKind.ReadNavigation));
+            list.Add(new("POST", "{id}/" + children.Navigation, GraphOperationKind.WriteNavigation));
+            list.Add(new("PATCH", "{id}/" + children.Navigation + "/{id}", GraphOperationKind.WriteNavigation));
+            list.Add(new("DELETE", "{id}/" + children.Navigation + "/{id}", GraphOperationKind.WriteNavigation));
         }
 
         // What restore creates it may have to take back (a rollback deletes the objects a restore created).

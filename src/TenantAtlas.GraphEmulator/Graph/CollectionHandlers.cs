@@ -328,6 +328,11 @@ internal static class CollectionHandlers
                 throw GraphException.BadRequest("The default enrollment configuration cannot be deleted.", ErrorSource.Intune);
             }
 
+            if (tenant.Collection(family.Name).Find(id) is { } existing && NavigationHandlers.IsDefaultObject(family, existing))
+            {
+                throw GraphException.BadRequest("The default branding profile cannot be deleted.", ErrorSource.Intune);
+            }
+
             if (!tenant.Collection(family.Name).Remove(id))
             {
                 throw GraphException.NotFound(family, id);
@@ -667,6 +672,18 @@ internal static class CollectionHandlers
         if (family.Name == GraphFamilies.RoleScopeTags)
         {
             data["isBuiltIn"] = false;
+        }
+
+        if (family.Name == GraphFamilies.TermsAndConditions)
+        {
+            // The admin raises the version to have users accept again; a new one starts at 1.
+            data["version"] = 1;
+        }
+
+        if (family.DefaultProperty is { } defaultProperty)
+        {
+            // Only Intune makes a tenant's default; a created one never is.
+            data[defaultProperty] = false;
         }
 
         if (family.Name == GraphFamilies.RoleDefinitions)

@@ -58,6 +58,21 @@ internal sealed record FamilyDefinition
     /// <summary>The property the /assign action expects the set in (scripts use their own name; "assignments" is accepted too).</summary>
     public string AssignBodyProperty { get; init; } = "assignments";
 
+    /// <summary>
+    /// Graph has no <c>/assign</c> action for the family: assignments are created (<c>POST {item}/assignments</c>) and
+    /// deleted one by one (terms and conditions).
+    /// </summary>
+    public bool NoAssignAction { get; init; }
+
+    /// <summary>Properties answered only when named in <c>$select</c> (branding profiles' images): null otherwise.</summary>
+    public IReadOnlySet<string> SelectOnly { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A boolean property marking the tenant's own default object (branding's <c>isDefaultProfile</c>): it is seeded in
+    /// every tenant, can be updated, and is refused a delete or an assignment; a create never makes one.
+    /// </summary>
+    public string? DefaultProperty { get; init; }
+
     public bool UpdateWithPut { get; init; }
 
     public bool HasVersion { get; init; }

@@ -24,6 +24,13 @@ internal static class FamilyRegistry
     ];
 
     private static readonly string[] ConditionalAccessWrite = [GraphPermissions.PolicyReadWriteConditionalAccess];
+    private static readonly string[] ServiceConfigRead =
+    [
+        GraphPermissions.DeviceManagementServiceConfigRead, GraphPermissions.DeviceManagementServiceConfigReadWrite,
+    ];
+
+    private static readonly string[] ServiceConfigWrite = [GraphPermissions.DeviceManagementServiceConfigReadWrite];
+
     private static readonly string[] AppsRead = [GraphPermissions.DeviceManagementAppsRead, GraphPermissions.DeviceManagementAppsReadWrite];
 
     private static readonly string[] AppsWrite = [GraphPermissions.DeviceManagementAppsReadWrite];
@@ -316,6 +323,52 @@ internal static class FamilyRegistry
             HasVersion = true,
             BaseProperties = Set(
                 "id", "displayName", "description", "priority", "createdDateTime", "lastModifiedDateTime", "version", "roleScopeTagIds"),
+        },
+        new()
+        {
+            // Terms and conditions (beta reference: intune-companyterms-termsandconditions-*): no /assign action, each
+            // assignment is created and deleted on its own (intune-companyterms-termsandconditionsassignment-*).
+            Name = GraphFamilies.TermsAndConditions,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.termsAndConditions",
+            AssignmentType = "microsoft.graph.termsAndConditionsAssignment",
+            InV1 = true,
+            ReadPermissions = ServiceConfigRead,
+            WritePermissions = ServiceConfigWrite,
+            HasAssignments = true,
+            NoAssignAction = true,
+            BaseProperties = PropertiesOf("microsoft.graph.termsAndConditions"),
+            Navigations = Set("acceptanceStatuses", "groupAssignments"),
+        },
+        new()
+        {
+            // Notification message templates with their localized messages (intune-notification-*), no assignments.
+            Name = GraphFamilies.NotificationMessageTemplates,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.notificationMessageTemplate",
+            InV1 = true,
+            ReadPermissions = ServiceConfigRead,
+            WritePermissions = ServiceConfigWrite,
+            BaseProperties = PropertiesOf("microsoft.graph.notificationMessageTemplate"),
+            Navigations = Set("localizedNotificationMessages"),
+        },
+        new()
+        {
+            // Company Portal branding (intune-wip-intunebrandingprofile-*): the tenant's default profile is updated only;
+            // the images come only when $selected.
+            Name = GraphFamilies.IntuneBrandingProfiles,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.intuneBrandingProfile",
+            AssignmentType = "microsoft.graph.intuneBrandingProfileAssignment",
+            InV1 = false,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            NameProperty = "profileName",
+            DefaultProperty = "isDefaultProfile",
+            SelectOnly = Set("themeColorLogo", "lightBackgroundLogo", "landingPageCustomizedImage"),
+            BaseProperties = PropertiesOf("microsoft.graph.intuneBrandingProfile"),
         },
         new()
         {

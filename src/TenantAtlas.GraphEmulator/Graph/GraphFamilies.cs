@@ -18,6 +18,9 @@ public static class GraphFamilies
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
     public const string DeviceEnrollmentConfigurations = "deviceEnrollmentConfigurations";
+    public const string TermsAndConditions = "termsAndConditions";
+    public const string NotificationMessageTemplates = "notificationMessageTemplates";
+    public const string IntuneBrandingProfiles = "intuneBrandingProfiles";
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
@@ -60,6 +63,10 @@ public static class GraphFamilies
         .. Policies,
         // Seeded with a fixed count (the tenant's defaults and a few of its own), not as a share of the policies.
         DeviceEnrollmentConfigurations,
+        // Tenant-wide settings with small fixed counts: terms, notification templates, branding (the tenant's default first).
+        TermsAndConditions,
+        NotificationMessageTemplates,
+        IntuneBrandingProfiles,
         AssignmentFilters,
         RoleScopeTags,
         RoleDefinitions,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TenantAtlas.GraphEmulator.Seeding;
+using TenantAtlas.GraphEmulator.Shapes;
 using TenantAtlas.GraphEmulator.State;
 
 namespace TenantAtlas.GraphEmulator.Graph;
@@ -27,7 +28,8 @@ internal static class NavigationHandlers
             ("assignments", 1, "POST") when family.HasAssignments => AddAssignment(call, family, id),
             ("assignments", 2, "GET") when family.HasAssignments => GetAssignment(call, family, id, rest[1]),
             ("assignments", 2, "DELETE") when family.HasAssignments => DeleteAssignment(call, family, id, rest[1]),
-            ("assign", 1, "POST") when family.HasAssignments => Assign(call, family, id),
+            ("assign", 1, "POST") when family.HasAssignments && !family.NoAssignAction => Assign(call, family, id),
+            ("localizedNotificationMessages", _, _) when family.Navigations.Contains("localizedNotificationMessages") => LocalizedMessages(call, family, id, rest),
             ("apps", 1, "GET") when family.TargetsApps => ListApps(call, family, id),
             ("targetApps", 1, "POST") when family.TargetsApps => TargetApps(call, family, id),
             ("settings", 1, "GET") when family.UpdateWithPut => Settings(call, family, id, null),
@@ -41,7 +43,19 @@ internal static class NavigationHandlers
     }
 
     private static bool IsKnownNavigation(FamilyDefinition family, string navigation) =>
-        (family.HasAssignments && navigation is "assignments" or "assign") || family.Navigations.Contains(navigation);
+        (family.HasAssignments && (navigation == "assignments" || (navigation == "assign" && !family.NoAssignAction))) || family.Navigations.Contains(navigation);
+
+    /// <summary>The tenant's own default object of a family that has one (branding's default profile).</summary>
+    public static bool IsDefaultObject(FamilyDefinition family, StoredResource resource) =>
+        family.DefaultProperty is { } property && resource.Data[property] is JsonValue flag && flag.TryGetValue<bool>(out var isDefault) && isDefault;
+
+    private static void RefuseDefaultAssignment(FamilyDefinition family, StoredResource resource)
+    {
+        if (IsDefaultObject(family, resource))
+        {
+            throw GraphException.BadRequest("The default branding profile applies to all users and cannot be assigned.", ErrorSource.Intune);
+        }
+    }
 
     private static StoredResource Find(GraphCall call, FamilyDefinition family, string id) =>
         call.Tenant.Collection(family.Name).Find(id) ?? throw GraphException.NotFound(family, id);
@@ -74,6 +88,7 @@ internal static class NavigationHandlers
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
+            RefuseDefaultAssignment(family, resource);
             var assignment = BuildAssignment(call, family, resource.Id, body);
             if (resource.Assignments.Any(a => a["id"]?.GetValue<string>() == assignment["id"]?.GetValue<string>()))
             {
@@ -117,6 +132,8 @@ internal static class NavigationHandlers
             {
                 throw GraphException.BadRequest("The default enrollment configuration applies to all users and devices and cannot be assigned.", ErrorSource.Intune);
             }
+
+            RefuseDefaultAssignment(family, resource);
 
             var assignments = new List<JsonObject>();
             foreach (var item in list)
@@ -424,6 +441,95 @@ internal static class NavigationHandlers
 
                 default:
                     throw GraphException.SegmentNotFound(rest[^1]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notification templates' localized messages: list, one, create (POST), update (PATCH), delete. A template has at
+    /// most one message per locale (Intune's rule for the templates' e-mails).
+    /// </summary>
+    private static GraphResponse LocalizedMessages(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest)
+    {
+        const string type = "microsoft.graph.localizedNotificationMessage";
+        var method = call.Request.Method;
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var basePath = $"{family.CollectionPath}('{resource.Id}')/localizedNotificationMessages";
+            switch (rest.Count, method)
+            {
+                case (1, "GET"):
+                    return PagedCollection(call, family, resource, "localizedNotificationMessages", resource.LocalizedMessages);
+                case (1, "POST"):
+                {
+                    var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+                    CollectionHandlers.RejectAnnotations(body, ErrorSource.Intune);
+                    BodyValidator.Validate(body, GraphSchema.Get(type), new HashSet<string>(StringComparer.Ordinal), ErrorSource.Intune);
+                    var locale = body["locale"] is JsonValue l && l.TryGetValue<string>(out var text) && text.Length > 0
+                        ? text
+                        : throw GraphException.BadRequest("The property 'locale' is required.", ErrorSource.Intune);
+                    if (resource.LocalizedMessages.Any(m => string.Equals(m["locale"]?.GetValue<string>(), locale, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        throw GraphException.BadRequest($"The template already has a message for the locale '{locale}'.", ErrorSource.Intune);
+                    }
+
+                    var message = GraphSchema.Unset(type);
+                    message["@odata.type"] = "#" + type;
+                    foreach (var (name, value) in body)
+                    {
+                        if (name is not ("@odata.type" or "id" or "lastModifiedDateTime"))
+                        {
+                            message[name] = value?.DeepClone();
+                        }
+                    }
+
+                    message["id"] = Guid.NewGuid().ToString();
+                    message["lastModifiedDateTime"] = SeedRandom.IntuneTime(call.Now);
+                    resource.LocalizedMessages.Add(message);
+                    call.Tenant.Touch(family.Name, resource);
+                    var json = (JsonObject)message.DeepClone();
+                    json.Insert(0, "@odata.context", $"{call.Metadata}#{basePath}/$entity");
+                    return new GraphResponse(201, json);
+                }
+            }
+
+            var messageId = rest[1];
+            var stored = resource.LocalizedMessages.FirstOrDefault(m => string.Equals(m["id"]?.GetValue<string>(), messageId, StringComparison.OrdinalIgnoreCase))
+                ?? throw new GraphException(404, "ResourceNotFound", $"Resource not found: localizedNotificationMessage with id '{messageId}'.", ErrorSource.Intune);
+            switch (rest.Count, method)
+            {
+                case (2, "GET"):
+                {
+                    var json = (JsonObject)stored.DeepClone();
+                    json.Insert(0, "@odata.context", $"{call.Metadata}#{basePath}/$entity");
+                    return new GraphResponse(200, json);
+                }
+
+                case (2, "PATCH"):
+                {
+                    var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+                    CollectionHandlers.RejectAnnotations(body, ErrorSource.Intune);
+                    BodyValidator.Validate(body, GraphSchema.Get(type), new HashSet<string>(StringComparer.Ordinal), ErrorSource.Intune);
+                    foreach (var (name, value) in body)
+                    {
+                        if (name is not ("@odata.type" or "id" or "lastModifiedDateTime"))
+                        {
+                            stored[name] = value?.DeepClone();
+                        }
+                    }
+
+                    stored["lastModifiedDateTime"] = SeedRandom.IntuneTime(call.Now);
+                    call.Tenant.Touch(family.Name, resource);
+                    return GraphResponse.NoContent();
+                }
+
+                case (2, "DELETE"):
+                    resource.LocalizedMessages.Remove(stored);
+                    call.Tenant.Touch(family.Name, resource);
+                    return GraphResponse.NoContent();
+                default:
+                    throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, ErrorSource.Intune);
             }
         }
     }

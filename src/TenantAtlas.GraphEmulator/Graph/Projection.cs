@@ -35,7 +35,10 @@ internal static class Projection
                 || (name == "@odata.type" && family.Polymorphic);
             if (wanted)
             {
-                result[name] = inList && family.OmittedFromList.Contains(name) ? null : value?.DeepClone();
+                // Branding's images: Graph answers them only when $select names them.
+                var hidden = (inList && family.OmittedFromList.Contains(name))
+                    || (family.SelectOnly.Contains(name) && query.Select?.Contains(name, StringComparer.Ordinal) != true);
+                result[name] = hidden ? null : value?.DeepClone();
             }
         }
 
@@ -52,6 +55,9 @@ internal static class Projection
                     break;
                 case "apps":
                     Expanded(result, "apps", context, resource.Apps, family, resource, call);
+                    break;
+                case "localizedNotificationMessages":
+                    Expanded(result, "localizedNotificationMessages", context, resource.LocalizedMessages, family, resource, call);
                     break;
                 case "scheduledActionsForRule":
                     result["scheduledActionsForRule@odata.context"] = context;

@@ -36,6 +36,9 @@ internal static class IntuneShapes
             GraphFamilies.WindowsDriverUpdateProfiles => DriverUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.CompliancePolicies => SettingsCompliancePolicy(rng, ctx, id, index, times),
             GraphFamilies.DeviceEnrollmentConfigurations => EnrollmentConfiguration(rng, ctx, id, index, times),
+            GraphFamilies.TermsAndConditions => TermsAndConditions(rng, ctx, id, index, times),
+            GraphFamilies.NotificationMessageTemplates => NotificationTemplate(rng, ctx, id, index, times),
+            GraphFamilies.IntuneBrandingProfiles => BrandingProfile(rng, ctx, id, index, times),
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.IosManagedAppProtections => AppProtection(rng, ctx, id, index, times, "iosManagedAppProtection"),
             GraphFamilies.AndroidManagedAppProtections => AppProtection(rng, ctx, id, index, times, "androidManagedAppProtection"),
@@ -58,6 +61,12 @@ internal static class IntuneShapes
         if (FamilyRegistry.Get(family).HasAssignments)
         {
             resource.Assignments.AddRange(Assignments(rng, ctx, family, id, times.Item2));
+        }
+
+        if (family == GraphFamilies.IntuneBrandingProfiles && resource.Data["isDefaultProfile"]?.GetValue<bool>() == true)
+        {
+            // The default profile applies to everyone without assignments; Intune refuses to assign it.
+            resource.Assignments.Clear();
         }
 
         if (family == GraphFamilies.DeviceEnrollmentConfigurations && resource.Data["priority"]?.GetValue<int>() == 0)
@@ -1094,6 +1103,120 @@ internal static class IntuneShapes
         return resource;
     }
 
+    private static readonly string[] TermsSubjects = ["Acceptable use", "BYOD agreement", "Corporate device policy", "Data protection notice"];
+
+    /// <summary>Terms and conditions with the properties Microsoft's example shows; "version" counts the admin's re-accept requests.</summary>
+    private static StoredResource TermsAndConditions(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var subject = TermsSubjects[(index - 1) % TermsSubjects.Length];
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.termsAndConditions",
+            ["id"] = id,
+            ["createdDateTime"] = times.Created,
+            ["modifiedDateTime"] = times.Modified,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = $"TC - {subject} {index:D2}",
+            ["description"] = $"{subject} shown in the Company Portal",
+            ["title"] = $"{subject} of {ctx.Domain}",
+            ["bodyText"] = $"By enrolling this device you agree to the {subject.ToLowerInvariant()} of {ctx.Domain}.",
+            ["acceptanceStatement"] = "I have read and accept these terms.",
+            ["version"] = 1 + rng.Next(3),
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
+    private static readonly string[] TemplateLocales = ["en-us", "de-de", "fr-fr", "es-es"];
+
+    /// <summary>A notification message template (the e-mail of a compliance action) with one to three localized messages, the first the default.</summary>
+    private static StoredResource NotificationTemplate(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.notificationMessageTemplate",
+            ["id"] = id,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = $"NT - {rng.Pick(["Noncompliant device", "Grace period ending", "Encryption required", "OS update required"])} {index:D2}",
+            ["defaultLocale"] = "en-us",
+            ["brandingOptions"] = rng.Pick(["none", "includeCompanyLogo", "includeCompanyName", "includeContactInformation", "includeCompanyPortalLink"]),
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        var resource = new StoredResource(data);
+        var count = 1 + rng.Next(3);
+        for (var i = 0; i < count; i++)
+        {
+            resource.LocalizedMessages.Add(new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.localizedNotificationMessage",
+                ["id"] = rng.Guid(),
+                ["lastModifiedDateTime"] = times.Modified,
+                ["locale"] = TemplateLocales[i],
+                ["subject"] = $"Action required on your device ({TemplateLocales[i]})",
+                ["messageTemplate"] = "Your device does not meet the requirements of {{CompanyName}}. Open the Company Portal to fix it.",
+                ["isDefault"] = i == 0,
+            });
+        }
+
+        return resource;
+    }
+
+    /// <summary>A 1×1 PNG: what the branding profiles' images hold here.</summary>
+    private const string TinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+    /// <summary>
+    /// A Company Portal branding profile with the properties Microsoft's example shows. The first of a tenant is its
+    /// default profile (isDefaultProfile, unassigned); the images are stored in full and answered only when $selected.
+    /// </summary>
+    private static StoredResource BrandingProfile(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var isDefault = index == 1;
+        JsonObject Image() => new() { ["@odata.type"] = "#microsoft.graph.mimeContent", ["type"] = "image/png", ["value"] = TinyPng };
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.intuneBrandingProfile",
+            ["id"] = id,
+            ["profileName"] = isDefault ? "Default" : $"BR - {rng.Pick(["Subsidiary", "Kiosk", "Contractors", "Region EMEA"])} {index:D2}",
+            ["profileDescription"] = isDefault ? "The tenant's default branding" : "Branding for a part of the organization",
+            ["isDefaultProfile"] = isDefault,
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = ctx.Domain.Split('.')[0],
+            ["themeColor"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.rgbColor", ["r"] = rng.Next(256), ["g"] = rng.Next(256), ["b"] = rng.Next(256) },
+            ["showLogo"] = true,
+            ["showDisplayNameNextToLogo"] = rng.Chance(0.5),
+            ["themeColorLogo"] = Image(),
+            ["lightBackgroundLogo"] = Image(),
+            ["landingPageCustomizedImage"] = rng.Chance(0.5) ? Image() : null,
+            ["contactITName"] = "IT Service Desk",
+            ["contactITPhoneNumber"] = "+49 30 1234567",
+            ["contactITEmailAddress"] = $"servicedesk@{ctx.Domain}",
+            ["contactITNotes"] = "Weekdays 8-18",
+            ["onlineSupportSiteUrl"] = $"https://support.{ctx.Domain}",
+            ["onlineSupportSiteName"] = "IT support",
+            ["privacyUrl"] = $"https://{ctx.Domain}/privacy",
+            ["customPrivacyMessage"] = "Your organization cannot see your personal data.",
+            ["customCanSeePrivacyMessage"] = "Your organization can see the device model and serial number.",
+            ["customCantSeePrivacyMessage"] = "Your organization cannot see your e-mail, photos or browsing history.",
+            ["isRemoveDeviceDisabled"] = false,
+            ["isFactoryResetDisabled"] = rng.Chance(0.5),
+            ["companyPortalBlockedActions"] = new JsonArray(new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.companyPortalBlockedAction",
+                ["platform"] = "android",
+                ["ownerType"] = "company",
+                ["action"] = "reset",
+            }),
+            ["showAzureADEnterpriseApps"] = rng.Chance(0.5),
+            ["showOfficeWebApps"] = rng.Chance(0.5),
+            ["sendDeviceOwnershipChangePushNotification"] = true,
+            ["enrollmentAvailability"] = "availableWithPrompts",
+            ["disableClientTelemetry"] = false,
+            ["roleScopeTagIds"] = isDefault ? Json.Strings(["0"]) : ScopeTags(rng, ctx),
+        };
+        return new StoredResource(data);
+    }
+
     private static readonly string[] EnrollmentKinds =
     [
         "windows10EnrollmentCompletionPageConfiguration", "deviceEnrollmentLimitConfiguration",
@@ -1409,6 +1532,12 @@ internal static class IntuneShapes
                 assignment["@odata.type"] = "#microsoft.graph.enrollmentConfigurationAssignment";
                 assignment["source"] = "direct";
                 assignment["sourceId"] = policyId;
+                break;
+            case GraphFamilies.TermsAndConditions:
+                assignment["@odata.type"] = "#microsoft.graph.termsAndConditionsAssignment";
+                break;
+            case GraphFamilies.IntuneBrandingProfiles:
+                assignment["@odata.type"] = "#microsoft.graph.intuneBrandingProfileAssignment";
                 break;
             case GraphFamilies.DeviceManagementScripts:
             case GraphFamilies.DeviceShellScripts:

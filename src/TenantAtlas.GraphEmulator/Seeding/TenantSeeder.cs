@@ -114,6 +114,9 @@ internal static class TenantSeeder
         {
             (GraphFamilies.NamedLocations, spec.NamedLocations), (GraphFamilies.ConditionalAccessPolicies, spec.ConditionalAccessPolicies),
             (GraphFamilies.DeviceEnrollmentConfigurations, spec.EnrollmentConfigurations),
+            (GraphFamilies.TermsAndConditions, spec.TermsAndConditions),
+            (GraphFamilies.NotificationMessageTemplates, spec.NotificationMessageTemplates),
+            (GraphFamilies.IntuneBrandingProfiles, spec.BrandingProfiles),
         })
         {
             var rng = new SeedRandom(spec.Seed, family);

@@ -366,6 +366,11 @@ public sealed class TenantState
             json["scheduledActionsForRule"] = Json.Array(resource.ScheduledActionsForRule.Select(s => s.DeepClone()));
         }
 
+        if (resource.LocalizedMessages.Count > 0)
+        {
+            json["localizedNotificationMessages"] = Json.Array(resource.LocalizedMessages.Select(m => m.DeepClone()));
+        }
+
         return json;
     }
 }

@@ -123,6 +123,8 @@ internal static class Platforms
             // Windows Hello for Business is Windows'; device limits and platform restrictions span every platform (the
             // enrollment status page is windows10… and named above).
             GraphResourceKeys.DeviceEnrollmentConfigurations => odataType?.Contains("WindowsHelloForBusiness", StringComparison.Ordinal) == true ? Windows : Multiple,
+            // Tenant-wide: the Company Portal's terms, branding and the compliance e-mails reach users of every platform.
+            GraphResourceKeys.TermsAndConditions or GraphResourceKeys.NotificationMessageTemplates or GraphResourceKeys.IntuneBrandingProfiles => Multiple,
             _ => null,
         };
     }

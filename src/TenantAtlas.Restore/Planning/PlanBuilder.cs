@@ -75,7 +75,7 @@ internal static class PlanBuilder
             return new ItemMatch(item, PlanMatch.None, null, [], PlanAction.Blocked, $"The backup item cannot be read: {item.Unreadable ?? "its stored content is not an object"}.");
         }
 
-        if (settings.IsTenantDefault(item.Family, item.GraphId))
+        if (settings.IsTenantDefault(item))
         {
             return MatchTenantDefault(item, listing, choice, settings);
         }
@@ -121,13 +121,17 @@ internal static class PlanBuilder
     /// </summary>
     private static ItemMatch MatchTenantDefault(SourceItem item, IReadOnlyList<TargetObject> listing, ItemChoice? choice, PlanSettings settings)
     {
-        if (choice?.Mode == RestoreItemMode.CreateCopy || (choice?.TargetObjectId is { } picked && !settings.IsTenantDefault(item.Family, picked)))
+        bool PickedIsDefault(string picked) => listing.FirstOrDefault(o => SameId(o.Id, picked)) is { } pickedObject
+            ? settings.IsTenantDefault(item.Family, pickedObject)
+            : settings.IsTenantDefault(item.Family, picked);
+
+        if (choice?.Mode == RestoreItemMode.CreateCopy || (choice?.TargetObjectId is { } picked && !PickedIsDefault(picked)))
         {
             return new ItemMatch(item, PlanMatch.TenantDefault, null, [], PlanAction.Blocked,
                 "This is the tenant's built-in default, which Intune lets only be updated: it restores onto the target's default of the same type, not as a copy or onto another object.");
         }
 
-        var defaults = listing.Where(o => settings.IsTenantDefault(item.Family, o.Id) && SameType(o.ODataType, item.ODataType)).ToList();
+        var defaults = listing.Where(o => settings.IsTenantDefault(item.Family, o) && SameType(o.ODataType, item.ODataType)).ToList();
         return defaults.Count == 1
             ? new ItemMatch(item, PlanMatch.TenantDefault, defaults[0], [])
             : new ItemMatch(item, PlanMatch.TenantDefault, null, [], PlanAction.Blocked,

@@ -6,7 +6,8 @@ using TenantAtlas.Restore.Data;
 namespace TenantAtlas.Restore.Planning;
 
 /// <summary>An object of the target as its family's listing showed it (name: settings catalog's <c>name</c>, else <c>displayName</c>).</summary>
-internal sealed record TargetObject(string Id, string DisplayName, string? ODataType, DateTimeOffset? LastModifiedAt = null);
+/// <param name="IsDefault">The listing marked it as the tenant's built-in default (a family's default property, e.g. <c>isDefaultProfile</c>).</param>
+internal sealed record TargetObject(string Id, string DisplayName, string? ODataType, DateTimeOffset? LastModifiedAt = null, bool IsDefault = false);
 
 /// <summary>A matched object of the target read in full, as a backup reads it.</summary>
 internal sealed record TargetDetail(string Id, string DisplayName, string? ODataType, JsonObject Content, JsonArray Assignments);
@@ -34,7 +35,8 @@ internal sealed record PlanSettings(
     IReadOnlyDictionary<string, string>? CrossTenantBlockedReasons = null,
     IReadOnlyDictionary<string, string>? DefaultObjectMarkers = null,
     IReadOnlyDictionary<string, string>? BuiltInProperties = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? NotWritableProperties = null)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? NotWritableProperties = null,
+    IReadOnlyDictionary<string, string>? DefaultObjectProperties = null)
 {
     /// <summary>How the plan compares a family's objects: properties no write can set never count as a difference.</summary>
     public DiffOptions CompareOptions(string family) =>
@@ -45,6 +47,15 @@ internal sealed record PlanSettings(
     /// <summary>Whether the id is one of the tenant's built-in defaults of the family (only updatable).</summary>
     public bool IsTenantDefault(string family, string id) =>
         DefaultObjectMarkers?.GetValueOrDefault(family) is { } marker && id.Contains(marker, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the backed-up item is its tenant's built-in default: by its id, or by the family's default property in its content.</summary>
+    public bool IsTenantDefault(SourceItem item) =>
+        IsTenantDefault(item.Family, item.GraphId)
+        || (DefaultObjectProperties?.GetValueOrDefault(item.Family) is { } property
+            && item.Content?[property] is JsonValue flag && flag.TryGetValue<bool>(out var isDefault) && isDefault);
+
+    /// <summary>Whether an object of the target's listing is the target's built-in default of the family.</summary>
+    public bool IsTenantDefault(string family, TargetObject target) => target.IsDefault || IsTenantDefault(family, target.Id);
 
     /// <summary>The blocked item's reason for a family TenantAtlas cannot restore.</summary>
     public string CannotRestore(string family, string verb) =>

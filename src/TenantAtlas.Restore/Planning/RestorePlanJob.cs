@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TenantAtlas.Backup.Contracts;
@@ -90,7 +91,9 @@ internal sealed class RestorePlanJob(
             BuiltInProperties: families.Where(c => c.BuiltInProperty is not null)
                 .ToDictionary(c => c.Key, c => c.BuiltInProperty!, StringComparer.Ordinal),
             NotWritableProperties: families.Where(c => c.NotWritableProperties.Count > 0)
-                .ToDictionary(c => c.Key, c => c.NotWritableProperties, StringComparer.Ordinal));
+                .ToDictionary(c => c.Key, c => c.NotWritableProperties, StringComparer.Ordinal),
+            DefaultObjectProperties: families.Where(c => c.DefaultObjectProperty is not null)
+                .ToDictionary(c => c.Key, c => c.DefaultObjectProperty!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();
@@ -198,9 +201,11 @@ internal sealed class RestorePlanJob(
         foreach (var family in items.Select(i => i.Family).Distinct(StringComparer.Ordinal).Where(f => settings.Families.GetValueOrDefault(f)))
         {
             var objects = new List<TargetObject>();
+            var defaultProperty = settings.DefaultObjectProperties?.GetValueOrDefault(family);
             await foreach (var page in graph.ListObjectsAsync(tenantId, family, cancellationToken))
             {
-                objects.AddRange(page.Items.Select(o => new TargetObject(o.Id, o.DisplayName, o.ODataType, o.LastModifiedDateTime)));
+                objects.AddRange(page.Items.Select(o => new TargetObject(o.Id, o.DisplayName, o.ODataType, o.LastModifiedDateTime,
+                    IsDefault: defaultProperty is not null && o.Raw[defaultProperty] is JsonValue flag && flag.TryGetValue<bool>(out var isDefault) && isDefault)));
             }
 
             listings[family] = objects;

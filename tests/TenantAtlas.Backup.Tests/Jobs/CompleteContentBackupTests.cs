@@ -25,6 +25,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
         GraphResourceKeys.CompliancePolicies,
         GraphResourceKeys.DeviceEnrollmentConfigurations,
+        GraphResourceKeys.TermsAndConditions, GraphResourceKeys.NotificationMessageTemplates, GraphResourceKeys.IntuneBrandingProfiles,
         GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations,
         GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions,
     ];
@@ -52,6 +53,11 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.CompliancePolicies] = (["settings", "scheduledActionsForRule"], []),
         // The kind's settings and the order Intune applies them in; each assignment says where it comes from.
         [GraphResourceKeys.DeviceEnrollmentConfigurations] = (["@odata.type", "priority"], ["source", "sourceId"]),
+        // Terms: the text users accept and its version; templates: each localized message (expanded); branding: the
+        // images Graph gives only when selected, and whether it is the tenant's default.
+        [GraphResourceKeys.TermsAndConditions] = (["title", "bodyText", "acceptanceStatement", "version"], ["@odata.type"]),
+        [GraphResourceKeys.NotificationMessageTemplates] = (["localizedNotificationMessages", "defaultLocale", "brandingOptions"], []),
+        [GraphResourceKeys.IntuneBrandingProfiles] = (["themeColorLogo", "lightBackgroundLogo", "themeColor", "companyPortalBlockedActions", "isDefaultProfile"], ["@odata.type"]),
         // No assignments: who a Conditional Access policy applies to is inside its conditions (the listing has no conditions).
         [GraphResourceKeys.ConditionalAccessPolicies] = (["state", "conditions", "grantControls"], []),
         [GraphResourceKeys.NamedLocations] = (["@odata.type", "displayName"], []),
@@ -87,6 +93,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
                 [GraphResourceKeys.CompliancePolicies] = 4,
                 // The four defaults (unassigned) and eight of the tenant's own.
                 [GraphResourceKeys.DeviceEnrollmentConfigurations] = 12,
+                [GraphResourceKeys.TermsAndConditions] = 4, [GraphResourceKeys.NotificationMessageTemplates] = 4,
+                // The tenant's default (unassigned) and four of its own.
+                [GraphResourceKeys.IntuneBrandingProfiles] = 5,
                 [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
                 [GraphResourceKeys.TargetedManagedAppConfigurations] = 3, [GraphResourceKeys.MobileApps] = 4,
             };
@@ -103,7 +112,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
         }
 
-        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies, GraphResourceKeys.DeviceEnrollmentConfigurations })
+        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies, GraphResourceKeys.DeviceEnrollmentConfigurations,
+                     GraphResourceKeys.TermsAndConditions, GraphResourceKeys.IntuneBrandingProfiles })
         {
             set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }
@@ -156,6 +166,10 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         JsonNode.Parse(big.Content)!["settings"]!.AsArray().Should().HaveCount(oversized[0]["settings"]!.AsArray().Count);
         JsonNode.Parse(big.Assignments)!.AsArray().Should().HaveCount(oversized[0]["assignments"]!.AsArray().Count);
         assignmentsSeen.Should().BeGreaterThan(0);
+        set.Items.Where(i => i.Family == GraphResourceKeys.NotificationMessageTemplates)
+            .Should().Contain(i => JsonNode.Parse(i.Content)!["localizedNotificationMessages"]!.AsArray().Count > 1, "a template keeps each of its localized messages");
+        set.Items.Where(i => i.Family == GraphResourceKeys.IntuneBrandingProfiles)
+            .Should().ContainSingle(i => JsonNode.Parse(i.Content)!["isDefaultProfile"]!.GetValue<bool>(), "the tenant's default profile is backed up too");
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles)]
     [InlineData(GraphResourceKeys.CompliancePolicies)]
     [InlineData(GraphResourceKeys.DeviceEnrollmentConfigurations)]
+    [InlineData(GraphResourceKeys.TermsAndConditions)]
     [InlineData(GraphResourceKeys.IosManagedAppProtections)]
     [InlineData(GraphResourceKeys.AndroidManagedAppProtections)]
     [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations)]
@@ -262,4 +263,119 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         (await delete.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
         tenant.Get(GraphFamilies.DeviceEnrollmentConfigurations, limitId).Should().NotBeNull();
     }
+
+    [Fact]
+    public async Task Terms_are_assigned_one_by_one_without_an_assign_action_deleting_the_unwanted_creating_the_missing_and_a_second_assign_writes_nothing()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.TermsAndConditions] = 1 });
+        var id = App.AddTenant(tenant);
+        var termsId = tenant.List(GraphFamilies.TermsAndConditions)[0]["id"]!.GetValue<string>();
+        var groups = tenant.List(GraphFamilies.Groups).Select(g => g["id"]!.GetValue<string>()).Take(3).ToArray();
+        static JsonObject Group(string groupId) => new()
+        {
+            ["@odata.type"] = "#microsoft.graph.termsAndConditionsAssignment",
+            ["id"] = "source-assignment-" + groupId,
+            ["target"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.groupAssignmentTarget", ["groupId"] = groupId },
+        };
+
+        await App.Gateway.AssignAsync(id, GraphResourceKeys.TermsAndConditions, termsId, [Group(groups[0]), Group(groups[1])]);
+        var before = fixture.GraphLog(tenant).Count;
+        await App.Gateway.AssignAsync(id, GraphResourceKeys.TermsAndConditions, termsId, [Group(groups[1]), Group(groups[2])]);
+        var writes = fixture.GraphLog(tenant).Skip(before).Where(e => e.Method != "GET").ToList();
+        var afterSecond = fixture.GraphLog(tenant).Count;
+        await App.Gateway.AssignAsync(id, GraphResourceKeys.TermsAndConditions, termsId, [Group(groups[1]), Group(groups[2])]);
+
+        var assigned = (tenant.Get(GraphFamilies.TermsAndConditions, termsId)!["assignments"] as JsonArray)!
+            .Select(a => a!["target"]!["groupId"]!.GetValue<string>()).ToList();
+        assigned.Should().BeEquivalentTo([groups[1], groups[2]]);
+        writes.Select(e => (e.Method, e.Status)).Should().Equal([("DELETE", 204), ("POST", 201)], "the unwanted group goes, the missing one comes, the kept one stays");
+        writes.Should().OnlyContain(e => e.PathAndQuery.Contains($"/termsAndConditions/{termsId}/assignments", StringComparison.Ordinal));
+        fixture.GraphLog(tenant).Should().NotContain(e => e.PathAndQuery.EndsWith("/assign", StringComparison.Ordinal), "Graph has no assign action for terms");
+        fixture.GraphLog(tenant).Skip(afterSecond).Should().OnlyContain(e => e.Method == "GET", "the set is already as intended");
+    }
+
+    [Fact]
+    public async Task A_notification_template_is_read_with_its_localized_messages_created_with_them_in_another_tenant_and_an_update_makes_them_match()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.NotificationMessageTemplates] = 6 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.NotificationMessageTemplates] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var templateId = source.List(GraphFamilies.NotificationMessageTemplates)
+            .First(t => t["localizedNotificationMessages"] is JsonArray { Count: >= 2 })["id"]!.GetValue<string>();
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.NotificationMessageTemplates, templateId);
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.NotificationMessageTemplates, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.NotificationMessageTemplates, createdId);
+
+        var messages = (JsonArray)original.Content["localizedNotificationMessages"]!;
+        messages.Count.Should().BeGreaterThanOrEqualTo(2);
+        Locales(restored.Content).Should().Equal(Locales(original.Content));
+        var diff = GraphObjectDiff.Compare(original.Content, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"the template and each message (matched on its locale) read back as backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+
+        // The admin's later edit in the target: the backed-up messages are put back — one changed, one added, one extra removed.
+        var edited = (JsonObject)restored.Content.DeepClone();
+        var editedMessages = (JsonArray)edited["localizedNotificationMessages"]!;
+        editedMessages[0]!["subject"] = "Changed in the target";
+        editedMessages.RemoveAt(1);
+        editedMessages.Add(new JsonObject { ["locale"] = "it-it", ["subject"] = "Extra", ["messageTemplate"] = "Extra", ["isDefault"] = false });
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.NotificationMessageTemplates, createdId, edited);
+        var before = fixture.GraphLog(target).Count;
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.NotificationMessageTemplates, createdId, original.Content);
+        var writes = fixture.GraphLog(target).Skip(before).Where(e => e.Method != "GET" && e.PathAndQuery.Contains("/localizedNotificationMessages", StringComparison.Ordinal)).ToList();
+        var back = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.NotificationMessageTemplates, createdId);
+
+        Locales(back.Content).Should().Equal(Locales(original.Content));
+        ((JsonArray)back.Content["localizedNotificationMessages"]!).Select(m => m!["subject"]!.GetValue<string>())
+            .Should().Equal(messages.Select(m => m!["subject"]!.GetValue<string>()));
+        writes.Select(e => e.Method).Should().BeEquivalentTo(["PATCH", "POST", "DELETE"]);
+    }
+
+    [Fact]
+    public async Task A_branding_profile_is_read_with_its_images_selected_created_in_another_tenant_with_them_and_the_default_is_updated_in_place_only()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.IntuneBrandingProfiles] = 4 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.IntuneBrandingProfiles] = 1 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var own = source.List(GraphFamilies.IntuneBrandingProfiles).First(p => p["isDefaultProfile"]!.GetValue<bool>() == false && p["assignments"] is JsonArray { Count: > 0 });
+
+        var listed = new List<GraphObjectSummary>();
+        await foreach (var page in App.Gateway.ListObjectsAsync(sourceId, GraphResourceKeys.IntuneBrandingProfiles))
+        {
+            listed.AddRange(page.Items);
+        }
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.IntuneBrandingProfiles, own["id"]!.GetValue<string>());
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.IntuneBrandingProfiles, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        await App.Gateway.AssignAsync(targetId, GraphResourceKeys.IntuneBrandingProfiles, createdId, original.Assignments);
+        var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.IntuneBrandingProfiles, createdId);
+
+        listed.Should().OnlyContain(p => p.Raw["themeColorLogo"] == null, "Graph leaves the images out unless they are selected");
+        original.Content["themeColorLogo"]!["value"]!.GetValue<string>().Should().Be(own["themeColorLogo"]!["value"]!.GetValue<string>());
+        original.DisplayName.Should().Be(own["profileName"]!.GetValue<string>());
+        GraphObjectDiff.Compare(original.Content, restored.Content).IsIdentical.Should().BeTrue("the profile, its images included, reads back as backed up");
+        GraphObjectDiff.CompareAssignments(Array(original.Assignments), Array(restored.Assignments)).IsIdentical.Should().BeTrue();
+        target.Get(GraphFamilies.IntuneBrandingProfiles, createdId)!["isDefaultProfile"]!.GetValue<bool>().Should().BeFalse();
+
+        var sourceDefault = source.List(GraphFamilies.IntuneBrandingProfiles).Single(p => p["isDefaultProfile"]!.GetValue<bool>());
+        var targetDefaultId = target.List(GraphFamilies.IntuneBrandingProfiles).Single(p => p["isDefaultProfile"]!.GetValue<bool>())["id"]!.GetValue<string>();
+        var backedUpDefault = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.IntuneBrandingProfiles, sourceDefault["id"]!.GetValue<string>());
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.IntuneBrandingProfiles, targetDefaultId, backedUpDefault.Content);
+        var assign = () => App.Gateway.AssignAsync(targetId, GraphResourceKeys.IntuneBrandingProfiles, targetDefaultId, original.Assignments);
+        var delete = () => App.Gateway.DeleteObjectAsync(targetId, GraphResourceKeys.IntuneBrandingProfiles, targetDefaultId);
+
+        var updatedDefault = target.Get(GraphFamilies.IntuneBrandingProfiles, targetDefaultId)!;
+        updatedDefault["isDefaultProfile"]!.GetValue<bool>().Should().BeTrue();
+        updatedDefault["themeColor"]!.ToJsonString().Should().Be(sourceDefault["themeColor"]!.ToJsonString());
+        updatedDefault["lightBackgroundLogo"]!.ToJsonString().Should().Be(sourceDefault["lightBackgroundLogo"]!.ToJsonString());
+        (await assign.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
+        (await delete.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
+    }
+
+    private static List<string> Locales(JsonObject template) =>
+        [.. ((JsonArray)template["localizedNotificationMessages"]!).Select(m => m!["locale"]!.GetValue<string>())];
 }

@@ -29,6 +29,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("windowsDriverUpdateProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsDriverUpdateProfiles")]
     [InlineData("compliancePolicies", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/compliancePolicies")]
     [InlineData("deviceEnrollmentConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceEnrollmentConfigurations")]
+    [InlineData("intuneBrandingProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/intuneBrandingProfiles")]
     [InlineData("assignmentFilters", GraphResourceKind.Dependency, "beta", "deviceManagement/assignmentFilters")]
     [InlineData("roleScopeTags", GraphResourceKind.Dependency, "beta", "deviceManagement/roleScopeTags")]
     [InlineData("roleDefinitions", GraphResourceKind.DirectoryObject, "beta", "deviceManagement/roleDefinitions")]
@@ -140,7 +141,8 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
             "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
             "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
-            "compliancePolicies", "deviceEnrollmentConfigurations", "conditionalAccessPolicies", "namedLocations", "assignmentFilters", "roleScopeTags",
+            "compliancePolicies", "deviceEnrollmentConfigurations", "termsAndConditions", "notificationMessageTemplates", "intuneBrandingProfiles",
+            "conditionalAccessPolicies", "namedLocations", "assignmentFilters", "roleScopeTags",
             "roleDefinitions");
         string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
         // Backed up in their own right, with their kinds kept for restore's reference mapping and the directory cache.
@@ -150,7 +152,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Where(f => f.BuiltInProperty != null).Select(f => f.Key).Should().Equal("roleScopeTags", "roleDefinitions");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
         contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
-        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key)).Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        // Notification templates have no assignments (compliance actions name them); every other Intune family has.
+        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key) && f.Key != GraphResourceKeys.NotificationMessageTemplates)
+            .Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        contracts.Find(GraphResourceKeys.NotificationMessageTemplates)!.Should().Match<GraphResourceInfo>(f => !f.HasAssignments && f.SupportsRestore && f.Group == GraphFamilyGroup.TenantWide);
+        contracts.PolicyFamilies.Where(f => f.DefaultObjectIdMarker != null || f.DefaultObjectProperty != null).Select(f => f.Key)
+            .Should().Equal("deviceEnrollmentConfigurations", "intuneBrandingProfiles");
         // Conditional Access has no assignments (who a policy applies to is inside its conditions) and restores only
         // into its own tenant; named locations restore anywhere.
         contracts.PolicyFamilies.Where(f => entra.Contains(f.Key)).Should().OnlyContain(f => !f.HasAssignments && f.Group == GraphFamilyGroup.Entra);
@@ -158,7 +165,40 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(27);
+        contracts.All.Should().HaveCount(30);
+    }
+
+    [Fact]
+    public void Terms_are_assigned_one_by_one_templates_write_their_localized_messages_and_branding_selects_its_images()
+    {
+        var terms = registry.Get(GraphResourceKeys.TermsAndConditions)!;
+        var templates = registry.Get(GraphResourceKeys.NotificationMessageTemplates)!;
+        var branding = registry.Get(GraphResourceKeys.IntuneBrandingProfiles)!;
+
+        terms.AssignAction.Should().BeNull("Graph has no assign action for terms and conditions");
+        terms.AssignsOneByOne.Should().BeTrue();
+        terms.GetExpand.Should().Be("assignments");
+        terms.StripBeforeWrite.Should().Contain(["version", "acceptanceStatuses", "groupAssignments"]);
+        registry.Match("POST", $"/beta/deviceManagement/termsAndConditions/{Guid.Empty}/assignments")!.Operation.Kind.Should().Be(GraphOperationKind.Assign);
+        registry.Match("DELETE", $"/beta/deviceManagement/termsAndConditions/{Guid.Empty}/assignments/a1")!.Operation.Kind.Should().Be(GraphOperationKind.Assign);
+        registry.Match("POST", $"/beta/deviceManagement/termsAndConditions/{Guid.Empty}/assign").Should().BeNull();
+
+        templates.HasAssignments.Should().BeFalse();
+        templates.GetExpand.Should().Be("localizedNotificationMessages");
+        templates.Children.Should().Be(new GraphChildCollection("localizedNotificationMessages", "locale"));
+        templates.StripBeforeWrite.Should().Contain("localizedNotificationMessages", "the messages are written one by one after the template");
+        foreach (var method in new[] { "PATCH", "DELETE" })
+        {
+            registry.Match(method, $"/beta/deviceManagement/notificationMessageTemplates/{Guid.Empty}/localizedNotificationMessages/m1")!.Operation.Kind
+                .Should().Be(GraphOperationKind.WriteNavigation);
+        }
+
+        registry.Match("POST", $"/beta/deviceManagement/notificationMessageTemplates/{Guid.Empty}/assign").Should().BeNull();
+        branding.SelectOnlyProperties.Should().Equal("themeColorLogo", "lightBackgroundLogo", "landingPageCustomizedImage");
+        branding.DisplayNameProperty.Should().Be("profileName");
+        branding.StripBeforeWrite.Should().Contain("isDefaultProfile");
+        branding.ToInfo().DefaultObjectProperty.Should().Be("isDefaultProfile");
+        branding.ReadPermissions.Should().Contain("DeviceManagementApps.Read.All");
     }
 
     [Fact]

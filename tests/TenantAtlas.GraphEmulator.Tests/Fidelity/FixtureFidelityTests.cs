@@ -34,6 +34,9 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["windowsDriverUpdateProfiles"] = (GraphFamilies.WindowsDriverUpdateProfiles, null),
         ["compliancePolicies"] = (GraphFamilies.CompliancePolicies, null),
         ["deviceEnrollmentConfigurations"] = (GraphFamilies.DeviceEnrollmentConfigurations, null),
+        ["termsAndConditions"] = (GraphFamilies.TermsAndConditions, null),
+        ["notificationMessageTemplates"] = (GraphFamilies.NotificationMessageTemplates, null),
+        ["intuneBrandingProfiles"] = (GraphFamilies.IntuneBrandingProfiles, null),
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["iosManagedAppProtections"] = (GraphFamilies.IosManagedAppProtections, null),
         ["androidManagedAppProtections"] = (GraphFamilies.AndroidManagedAppProtections, null),
@@ -54,6 +57,7 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         "deviceComplianceScheduledActionForRule", "deviceComplianceActionItem", "deviceManagementConfigurationSetting",
         "groupPolicyDefinitionValue", "groupPolicyPresentationValueText", "groupPolicyDefinition",
         "deviceManagementComplianceScheduledActionForRule", "deviceManagementComplianceActionItem",
+        "termsAndConditionsAssignment", "localizedNotificationMessage",
     };
 
     public static TheoryData<string> GetFixtures() => Fixtures("get");
@@ -249,6 +253,20 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
 
                 rule.Remove("scheduledActionConfigurations"); // expanded navigation, not a property
                 return rule;
+            }
+
+            case "termsAndConditionsAssignment":
+            {
+                var id = tenant.List(GraphFamilies.TermsAndConditions).First(t => t["assignments"] is JsonArray { Count: > 0 })["id"].Str();
+                var assignments = await client.GetJsonAsync($"beta/deviceManagement/termsAndConditions/{id}/assignments");
+                return assignments.Values()[0]!.AsObject();
+            }
+
+            case "localizedNotificationMessage":
+            {
+                var id = tenant.List(GraphFamilies.NotificationMessageTemplates)[0]["id"].Str();
+                var messages = await client.GetJsonAsync($"beta/deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages");
+                return messages.Values()[0]!.AsObject();
             }
 
             case "deviceManagementConfigurationSetting":

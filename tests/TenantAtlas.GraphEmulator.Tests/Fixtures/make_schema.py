@@ -37,6 +37,8 @@ READ_ONLY = [
     "inventorySyncStatus",
     # Enrollment configurations: the order Intune applies them in, set only through setPriority (E's family).
     "priority",
+    # Branding profiles: the tenant's default profile is Intune's; a created profile is never the default (H's family).
+    "isDefaultProfile",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").

@@ -241,4 +241,76 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
             .Select(a => AssignmentTarget.From(a).GroupId).OfType<string>().ToList();
         written.Should().NotBeEmpty().And.OnlyContain(g => targetGroupIds.Contains(g), "every assignment names the target's group, mapped by name");
     }
+
+    [Fact]
+    public async Task Terms_get_their_assignments_back_one_by_one_and_the_branding_default_is_updated_in_place()
+    {
+        const string Terms = GraphResourceKeys.TermsAndConditions;
+        const string Branding = GraphResourceKeys.IntuneBrandingProfiles;
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.FamilyCounts = new() { [Terms] = 3, [Branding] = 2 });
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var set = await fixture.BackupAsync(tenantId, Terms, Branding);
+        var items = await fixture.BackupSets.ReadItemsAsync(set.Id, [.. (await fixture.BackupSets.ListItemsAsync(set.Id)).Select(i => i.Id)]);
+        var terms = items.First(i => i.Family == Terms && i.Assignments.Count > 0);
+        var backedUpTargets = Targets(terms.Assignments);
+        var brandingDefault = items.Single(i => i.Family == Branding && i.Content!["isDefaultProfile"]!.GetValue<bool>());
+
+        // In the portal after the backup: the terms assigned to another group only, the default branding recoloured.
+        var used = GraphReferences.Collect(terms.Content, terms.Assignments).GroupIds;
+        var otherGroup = emulated.Ids("groups").First(g => !used.Contains(g));
+        await support.Graph.AssignAsync(tenantId, Terms, terms.GraphId,
+            [new JsonObject { ["target"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.groupAssignmentTarget", ["groupId"] = otherGroup } }]);
+        emulated.Update(Branding, brandingDefault.GraphId, new JsonObject { ["themeColor"] = new JsonObject { ["r"] = 1, ["g"] = 2, ["b"] = 3 } });
+        var requestId = await support.RequestAsync(set.Id, tenantId, Terms, Branding);
+        var plan = await support.PlanAsync(requestId);
+        plan.Items.Single(i => i.BackupItemId == terms.Id).Action.Should().Be(PlanAction.Update);
+        plan.Items.Single(i => i.BackupItemId == brandingDefault.Id).Should().Match<RestorePlanItem>(
+            i => i.Match == PlanMatch.TenantDefault && i.Action == PlanAction.Update && i.TargetObjectId == brandingDefault.GraphId);
+        var before = fixture.Emulator.RequestLog(emulated.TenantId).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        var restoredTerms = await support.Graph.GetPolicyAsync(tenantId, Terms, terms.GraphId);
+        Targets(new JsonArray([.. restoredTerms.Assignments.Select(a => (JsonNode)a.DeepClone())])).Should().BeEquivalentTo(backedUpTargets);
+        var writes = fixture.Emulator.RequestLog(emulated.TenantId, before).Where(IsWrite).ToList();
+        writes.Where(e => e.PathAndQuery.Contains($"/termsAndConditions/{terms.GraphId}/assignments", StringComparison.Ordinal)).Select(e => e.Method)
+            .Should().BeEquivalentTo([.. Enumerable.Repeat("POST", backedUpTargets.Count), "DELETE"], "each backed-up assignment is created and the other group's deleted");
+        writes.Should().NotContain(e => e.PathAndQuery.Contains("/termsAndConditions/", StringComparison.Ordinal) && e.PathAndQuery.EndsWith("/assign", StringComparison.Ordinal));
+        var brandingNow = emulated.Get(Branding, brandingDefault.GraphId)!;
+        brandingNow["themeColor"]!["r"]!.GetValue<int>().Should().Be(brandingDefault.Content!["themeColor"]!["r"]!.GetValue<int>());
+        brandingNow["isDefaultProfile"]!.GetValue<bool>().Should().BeTrue();
+        emulated.Count(Branding).Should().Be(2, "the default is updated, never created");
+    }
+
+    [Fact]
+    public async Task A_branding_default_restored_into_another_tenant_updates_that_tenants_default()
+    {
+        const string Branding = GraphResourceKeys.IntuneBrandingProfiles;
+        var (source, sourceId) = await fixture.NewTenantAsync(s => s.FamilyCounts = new() { [Branding] = 1 });
+        var (target, targetId) = await fixture.NewTenantAsync(s => { s.Seed = 12; s.Policies = 0; s.FamilyCounts = new() { [Branding] = 1 }; });
+        var set = await fixture.BackupAsync(sourceId, Branding);
+        var sourceDefault = source.List(Branding).Single();
+        var targetDefaultId = target.Ids(Branding).Single();
+        targetDefaultId.Should().NotBe(sourceDefault["id"]!.GetValue<string>());
+
+        var requestId = await support.RequestAsync(set.Id, targetId, Branding);
+        var plan = await support.PlanAsync(requestId);
+        plan.Items.Should().ContainSingle().Which.Should().Match<RestorePlanItem>(
+            i => i.Match == PlanMatch.TenantDefault && i.Action == PlanAction.Update && i.TargetObjectId == targetDefaultId, string.Join("; ", plan.Items.Select(i => i.Reason)));
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        var updated = target.Get(Branding, targetDefaultId)!;
+        foreach (var name in new[] { "themeColor", "contactITEmailAddress", "themeColorLogo", "lightBackgroundLogo", "landingPageCustomizedImage" })
+        {
+            JsonNode.DeepEquals(updated[name], sourceDefault[name]).Should().BeTrue($"the target's default takes the backed-up {name}");
+        }
+
+        updated["isDefaultProfile"]!.GetValue<bool>().Should().BeTrue();
+        target.Count(Branding).Should().Be(1);
+    }
+
+    private static List<string> Targets(JsonArray assignments) =>
+        [.. assignments.OfType<JsonObject>().Select(a => $"{AssignmentTarget.From(a).GroupId}|{a["target"]!["@odata.type"]!.GetValue<string>().TrimStart('#')}")];
 }

@@ -97,4 +97,35 @@ public sealed class TenantDefaultPlanTests
         otherLimit.Action.Should().Be(PlanAction.Update);
         PlanJson.Read<ObjectDiff>(otherLimit.ContentDiff, ObjectDiff.Identical).Changes.Select(c => c.Path).Should().Equal(["limit"]);
     }
+
+    [Fact]
+    public void A_branding_default_is_known_by_its_isDefaultProfile_and_updates_the_targets_default_whatever_its_id_or_name()
+    {
+        const string branding = "intuneBrandingProfiles";
+        const string type = "#microsoft.graph.intuneBrandingProfile";
+        var settings = new PlanSettings(true, " (restored)", new Dictionary<string, bool> { [branding] = true }, [], [],
+            DefaultObjectProperties: new Dictionary<string, string> { [branding] = "isDefaultProfile" });
+        SourceItem Profile(long id, string graphId, string name, bool isDefault) =>
+            new(id, branding, graphId, name, type, new JsonObject { ["@odata.type"] = type, ["id"] = graphId, ["profileName"] = name, ["isDefaultProfile"] = isDefault }, []);
+        var sourceDefault = Profile(1, "aaaaaaaa-0000-0000-0000-000000000001", "Default", isDefault: true);
+        var own = Profile(2, "aaaaaaaa-0000-0000-0000-000000000002", "Kiosk", isDefault: false);
+        TargetObject[] listing =
+        [
+            new("bbbbbbbb-0000-0000-0000-000000000001", "Default", type, IsDefault: false),
+            new("bbbbbbbb-0000-0000-0000-000000000009", "Contoso branding", type, IsDefault: true),
+        ];
+
+        var matches = PlanBuilder.Match([sourceDefault, own], new Dictionary<string, IReadOnlyList<TargetObject>> { [branding] = listing }, settings);
+        var copy = PlanBuilder.Match([sourceDefault], new Dictionary<string, IReadOnlyList<TargetObject>> { [branding] = listing },
+            settings with { ItemChoices = [new ItemChoice(1, RestoreItemMode.CreateCopy)] }).Single();
+        var noDefault = PlanBuilder.Match([sourceDefault], new Dictionary<string, IReadOnlyList<TargetObject>> { [branding] = [listing[0]] }, settings).Single();
+
+        matches[0].Match.Should().Be(PlanMatch.TenantDefault);
+        matches[0].Target!.Id.Should().Be("bbbbbbbb-0000-0000-0000-000000000009", "the target's default, not the admin's profile that happens to be named Default");
+        matches[1].Match.Should().Be(PlanMatch.None, "a profile of the admin's own is created as usual");
+        copy.Verdict.Should().Be(PlanAction.Blocked);
+        noDefault.Verdict.Should().Be(PlanAction.Blocked);
+        noDefault.Reason.Should().Contain("only be updated");
+    }
 }
+

@@ -89,6 +89,8 @@ internal static class GraphJsonRules
         ["scheduledActionConfigurations"] = new(e => JsonValues.Text(e["actionType"])),
         // Custom (OMA-URI) profiles.
         ["omaSettings"] = new(e => JsonValues.Text(e["omaUri"])),
+        // Notification message templates: one message per locale (the ids are each tenant's own).
+        ["localizedNotificationMessages"] = new(e => JsonValues.Text(e["locale"]), (e, _) => JsonValues.Text(e["locale"])),
         // App protection and MAM app configuration: the targeted apps, named by their identifier (the same in every tenant).
         ["apps"] = new(e => AppKey(e["mobileAppIdentifier"]), (e, _) => AppKey(e["mobileAppIdentifier"])),
     }.ToFrozenDictionary(StringComparer.Ordinal);
