@@ -197,6 +197,11 @@ internal static class CollectionHandlers
             }
 
             var resource = new StoredResource(data);
+            if (family.Name == GraphFamilies.Intents)
+            {
+                EndpointSecurityHandlers.FromTemplate(tenant, resource);
+            }
+
             AddNavigationsFromBody(family, body, resource);
             collection.Add(resource);
             if (family.IsDirectory)
