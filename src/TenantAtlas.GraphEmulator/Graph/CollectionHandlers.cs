@@ -674,6 +674,12 @@ internal static class CollectionHandlers
             data["isBuiltIn"] = false;
         }
 
+        if (family.Name == GraphFamilies.ReusablePolicySettings)
+        {
+            // No policy uses a new reusable setting yet.
+            data["referencingConfigurationPolicyCount"] = 0;
+        }
+
         if (family.Name == GraphFamilies.RoleDefinitions)
         {
             data["isBuiltIn"] = false;

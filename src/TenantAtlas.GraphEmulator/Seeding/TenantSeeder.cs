@@ -126,12 +126,13 @@ internal static class TenantSeeder
         {
             (GraphFamilies.NamedLocations, spec.NamedLocations), (GraphFamilies.ConditionalAccessPolicies, spec.ConditionalAccessPolicies),
             (GraphFamilies.DeviceEnrollmentConfigurations, spec.EnrollmentConfigurations),
-            (GraphFamilies.Intents, context.TemplateIds.Count > 0 ? spec.Intents : 0),
+            (GraphFamilies.Intents, spec.Intents),
             (GraphFamilies.ReusablePolicySettings, spec.ReusablePolicySettings),
         })
         {
             var rng = new SeedRandom(spec.Seed, family);
-            var count = Count(spec, family, fallback);
+            // Intents are made from templates: a tenant without any has none.
+            var count = family == GraphFamilies.Intents && context.TemplateIds.Count == 0 ? 0 : Count(spec, family, fallback);
             for (var i = 1; i <= count; i++)
             {
                 collections[family].Add(IntuneShapes.Create(family, rng, context, i));

@@ -139,7 +139,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
             "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
             "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
-            "compliancePolicies", "deviceEnrollmentConfigurations", "conditionalAccessPolicies", "namedLocations", "assignmentFilters", "roleScopeTags",
+            "compliancePolicies", "intents", "reusablePolicySettings", "deviceEnrollmentConfigurations", "conditionalAccessPolicies", "namedLocations", "assignmentFilters", "roleScopeTags",
             "roleDefinitions");
         string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
         // Backed up in their own right, with their kinds kept for restore's reference mapping and the directory cache.
@@ -149,7 +149,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Where(f => f.BuiltInProperty != null).Select(f => f.Key).Should().Equal("roleScopeTags", "roleDefinitions");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
         contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
-        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key)).Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        // Reusable settings are used by settings catalog policies, not assigned themselves.
+        string[] unassigned = [GraphResourceKeys.ReusablePolicySettings];
+        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key) && !unassigned.Contains(f.Key))
+            .Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        contracts.PolicyFamilies.Where(f => unassigned.Contains(f.Key))
+            .Should().OnlyContain(f => !f.HasAssignments && f.SupportsRestore && f.CrossTenantRestoreBlockedReason == null);
         // Conditional Access has no assignments (who a policy applies to is inside its conditions) and restores only
         // into its own tenant; named locations restore anywhere.
         contracts.PolicyFamilies.Where(f => entra.Contains(f.Key)).Should().OnlyContain(f => !f.HasAssignments && f.Group == GraphFamilyGroup.Entra);
@@ -157,7 +162,31 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(27);
+        contracts.All.Should().HaveCount(29);
+    }
+
+    [Fact]
+    public void Endpoint_security_intents_are_read_below_each_intent_and_created_from_their_template_and_reusable_settings_are_not_assigned()
+    {
+        var intents = registry.Get(GraphResourceKeys.Intents)!;
+        var reusable = registry.Get(GraphResourceKeys.ReusablePolicySettings)!;
+
+        intents.CollectionPath.Should().Be("deviceManagement/intents");
+        intents.Group.Should().Be(GraphFamilyGroup.EndpointSecurity);
+        intents.ListExpand.Should().BeNull("Graph answers an intent's expanded assignments empty");
+        intents.GetExpand.Should().BeNull();
+        intents.SeparateReads.Should().Equal("settings", "assignments");
+        intents.TemplateInstance.Should().Be(new TemplateInstanceWrites("deviceManagement/templates", "templateId", "createInstance", "updateSettings", "settings"));
+        intents.StripBeforeWrite.Should().Contain(["templateId", "settings", "isAssigned"]);
+        intents.SupportsRestore.Should().BeTrue();
+        intents.AssignAction.Should().Be("assign");
+        intents.AssignBodyProperty.Should().Be("assignments");
+        reusable.CollectionPath.Should().Be("deviceManagement/reusablePolicySettings");
+        reusable.Group.Should().Be(GraphFamilyGroup.EndpointSecurity);
+        reusable.HasAssignments.Should().BeFalse();
+        reusable.AssignAction.Should().BeNull();
+        reusable.UpdateMethod.Should().Be("PATCH");
+        reusable.StripBeforeWrite.Should().Contain(["referencingConfigurationPolicyCount", "referencingConfigurationPolicies", "version"]);
     }
 
     [Fact]
@@ -211,6 +240,11 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("GET", "/beta/deviceAppManagement/androidManagedAppProtections/T_1?$expand=apps,assignments", "Get")]
     [InlineData("POST", "/beta/$batch", "Batch")]
     [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1", "Delete")]
+    [InlineData("GET", "/beta/deviceManagement/intents/1/settings?$skiptoken=abc", "ReadNavigation")]
+    [InlineData("GET", "/beta/deviceManagement/templates/T1", "Get")]
+    [InlineData("POST", "/beta/deviceManagement/templates/T1/createInstance", "Create")]
+    [InlineData("POST", "/beta/deviceManagement/intents/1/updateSettings", "WriteNavigation")]
+    [InlineData("PATCH", "/beta/deviceManagement/reusablePolicySettings/1", "Update")]
     public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)
     {
         registry.Match(method, pathAndQuery)!.Operation.Kind.ToString().Should().Be(kind);
@@ -231,6 +265,11 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("POST", "/beta/deviceManagement/deviceConfigurations?$select=id")]
     [InlineData("GET", "/beta/$batch")]
     [InlineData("GET", "/groups")]
+    [InlineData("POST", "/beta/deviceManagement/intents")]
+    [InlineData("GET", "/beta/deviceManagement/templates")]
+    [InlineData("POST", "/beta/deviceManagement/templates")]
+    [InlineData("DELETE", "/beta/deviceManagement/templates/T1")]
+    [InlineData("POST", "/beta/deviceManagement/reusablePolicySettings/1/assign")]
     public void Anything_else_does_not_match(string method, string pathAndQuery)
     {
         registry.Match(method, pathAndQuery).Should().BeNull();

@@ -37,6 +37,8 @@ READ_ONLY = [
     "inventorySyncStatus",
     # Enrollment configurations: the order Intune applies them in, set only through setPriority (E's family).
     "priority",
+    # Reusable settings: how many settings catalog policies use one (G's family).
+    "referencingConfigurationPolicyCount",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").
