@@ -51,10 +51,12 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
                 item.ODataType.Should().Be(source["@odata.type"]?.GetValue<string>(), $"{item.Family}/{item.GraphId}");
             }
 
-            // A family without assignments (Conditional Access: who a policy applies to is in its conditions) has no count.
+            // A family without assignments (Conditional Access: who a policy applies to is in its conditions) has no count;
+            // nor have intents, whose listing cannot carry them (Graph answers their expanded assignments empty).
             item.AssignmentCount.Should().Be(
                 item.Family is GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.AssignmentFilters
-                    or GraphResourceKeys.RoleScopeTags or GraphResourceKeys.RoleDefinitions ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
+                    or GraphResourceKeys.RoleScopeTags or GraphResourceKeys.RoleDefinitions
+                    or GraphResourceKeys.Intents or GraphResourceKeys.ReusablePolicySettings ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
                 $"{item.Family}/{item.GraphId}");
             // PostgreSQL keeps microseconds; Graph sends 100-ns ticks.
             // Entra's Conditional Access objects say modifiedDateTime, null until a first change (then the creation counts).
