@@ -77,9 +77,10 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
             }
 
             if (item.Family is not (GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.RoleScopeTags
-                or GraphResourceKeys.RoleDefinitions or GraphResourceKeys.AssignmentFilters))
+                or GraphResourceKeys.RoleDefinitions or GraphResourceKeys.AssignmentFilters or GraphResourceKeys.Intents))
             {
-                // Entra's Conditional Access objects and Intune's tenant-wide objects are not device policies: no platform of their own.
+                // Entra's Conditional Access objects and Intune's tenant-wide objects are not device policies: no platform of their own;
+                // an intent's listing names only its template, not the template's platform.
                 item.Platform.Should().NotBeNull($"{item.Family} {item.ODataType} has a platform");
             }
         }
