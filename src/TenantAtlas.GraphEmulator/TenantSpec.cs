@@ -93,6 +93,15 @@ public sealed class TenantSpec
     /// </summary>
     public int EnrollmentConfigurations { get; set; } = 6;
 
+    /// <summary>
+    /// Endpoint security intents seeded, each made from one of the tenant's templates (every tenant has the emulator's
+    /// template catalog unless <see cref="FamilyCounts"/> names fewer "templates").
+    /// </summary>
+    public int Intents { get; set; } = 4;
+
+    /// <summary>Settings catalog reusable settings seeded (firewall address groups, device control, Linux discovery scripts).</summary>
+    public int ReusablePolicySettings { get; set; } = 3;
+
     /// <summary>Terms and conditions seeded (assigned like policies, one by one).</summary>
     public int TermsAndConditions { get; set; } = 2;
 

@@ -116,6 +116,8 @@ public static class GraphResourceKeys
     public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
+    public const string Intents = "intents";
+    public const string ReusablePolicySettings = "reusablePolicySettings";
     public const string DeviceEnrollmentConfigurations = "deviceEnrollmentConfigurations";
     public const string TermsAndConditions = "termsAndConditions";
     public const string NotificationMessageTemplates = "notificationMessageTemplates";

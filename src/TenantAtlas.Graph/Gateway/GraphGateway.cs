@@ -111,6 +111,8 @@ internal sealed partial class GraphGateway(
             }
         }
 
+        await ReadSeparatelyAsync(client, contract, id, json, cancellationToken);
+
         var assignments = (json["assignments"] as JsonArray ?? []).OfType<JsonObject>().Select(a => Clean((JsonObject)a.DeepClone())).ToList();
         var content = Clean((JsonObject)json.DeepClone());
         content.Remove("assignments");
@@ -137,7 +139,9 @@ internal sealed partial class GraphGateway(
 
         var body = GraphContractRegistry.PrepareForWrite(contract, WithProtectedValues(content, protectedValues, contract.Key), forUpdate: false);
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
-        var created = await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.CreateMethod), client.Url(contract.ApiVersion, contract.CollectionPath), body, null, contract.Key, cancellationToken);
+        var created = contract.TemplateInstance is { } template
+            ? await CreateFromTemplateAsync(client, contract, template, content, cancellationToken)
+            : await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.CreateMethod), client.Url(contract.ApiVersion, contract.CollectionPath), body, null, contract.Key, cancellationToken);
         logger.LogInformation("Created a {ResourceKey} object in tenant {TenantId}", contract.Key, tenantId);
         var result = created is null ? [] : Clean(created);
         if (Str(result["id"]) is { } createdId)
@@ -168,6 +172,11 @@ internal sealed partial class GraphGateway(
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.UpdateMethod), client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), body, null, contract.Key, cancellationToken);
         await TargetAppsAsync(client, contract, id, content, cancellationToken);
+        if (contract.TemplateInstance is { } template)
+        {
+            await UpdateTemplateSettingsAsync(client, contract, template, id, content, cancellationToken);
+        }
+
         await WriteChildrenAsync(client, contract, id, content, isNew: false, cancellationToken);
         logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
         if (WritesDefinitionValues(contract, content, out var desired))

@@ -149,24 +149,33 @@ internal sealed class GraphContractRegistry : IGraphContracts
                 continue;
             }
 
-            var collection = contract.CollectionPath.Split('/');
-            if (rest.Length < collection.Length
-                || !collection.Select((s, i) => string.Equals(s, rest[i], StringComparison.OrdinalIgnoreCase)).All(x => x))
+            if (MatchBelow(contract.CollectionPath, contract.Operations, rest, method, query) is { } operation)
             {
-                continue;
+                return new GraphContractMatch(contract, operation, version);
             }
 
-            var relative = rest[collection.Length..];
-            foreach (var operation in contract.Operations)
+            // Intents are created below their template: that request belongs to the intents' entry.
+            if (contract.TemplateInstance is { } template
+                && MatchBelow(template.TemplatesPath, contract.TemplateOperations, rest, method, query) is { } templateOperation)
             {
-                if (operation.Method == method && TemplateMatches(operation.Segments, relative) && QueryAllowed(operation, query))
-                {
-                    return new GraphContractMatch(contract, operation, version);
-                }
+                return new GraphContractMatch(contract, templateOperation, version);
             }
         }
 
         return null;
+    }
+
+    private static GraphOperation? MatchBelow(string root, IReadOnlyList<GraphOperation> operations, string[] rest, string method, string query)
+    {
+        var collection = root.Split('/');
+        if (rest.Length < collection.Length
+            || !collection.Select((s, i) => string.Equals(s, rest[i], StringComparison.OrdinalIgnoreCase)).All(x => x))
+        {
+            return null;
+        }
+
+        var relative = rest[collection.Length..];
+        return operations.FirstOrDefault(o => o.Method == method && TemplateMatches(o.Segments, relative) && QueryAllowed(o, query));
     }
 
     /// <summary>
@@ -718,6 +727,49 @@ internal sealed class GraphContractRegistry : IGraphContracts
             UpdateMethod = "PUT",
             UpdateBodyProperties = ["name", "description", "platforms", "technologies", "settings", "roleScopeTagIds"],
             AssignAction = "assign",
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // Endpoint security profiles made from a template (antivirus, firewall, disk encryption, attack surface
+            // reduction, security baselines). Graph answers an expanded assignments collection empty on intents, so the
+            // settings and assignments are read below each intent. Created with the template's createInstance (the
+            // template ids of Intune's built-in templates are the same in every tenant), settings changed with
+            // updateSettings, assigned with assign.
+            Key = GraphResourceKeys.Intents,
+            Label = "Endpoint security profiles (templates)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.EndpointSecurity,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/intents",
+            ListSelect = ["id", "displayName", "description", "isAssigned", "lastModifiedDateTime", "templateId", "roleScopeTagIds"],
+            ReadNavigations = ["settings"],
+            SeparateReads = ["settings", "assignments"],
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            TemplateInstance = new("deviceManagement/templates", "templateId", "createInstance", "updateSettings", "settings"),
+            AssignAction = "assign",
+            ExtraStripBeforeWrite = ["templateId", "settings"],
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
+        },
+        new()
+        {
+            // Reusable settings of the settings catalog (Defender firewall rule groups, device control, Linux compliance
+            // discovery scripts): one setting instance each, no assignments. The policies that use one are a read-only
+            // navigation and count.
+            Key = GraphResourceKeys.ReusablePolicySettings,
+            Label = "Reusable settings",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.EndpointSecurity,
+            ApiVersion = Beta,
+            CollectionPath = "deviceManagement/reusablePolicySettings",
+            ListSelect = ["id", "displayName", "description", "settingDefinitionId", "createdDateTime", "lastModifiedDateTime", "version", "referencingConfigurationPolicyCount"],
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            ExtraStripBeforeWrite = ["referencingConfigurationPolicyCount", "referencingConfigurationPolicies"],
             ReadPermissions = ConfigurationRead,
             WritePermissions = ConfigurationWrite,
         },

@@ -41,6 +41,19 @@ internal sealed record GraphOperation(string Method, string Template, GraphOpera
 }
 
 /// <summary>
+/// Objects Intune creates only from a template (endpoint security intents): <c>POST {TemplatesPath}/{templateId}/{CreateAction}</c>
+/// with the display name, description, scope tags and the settings as <c>settingsDelta</c>; their settings are changed
+/// with <c>POST {item}/{SettingsAction}</c> (<c>{"settings": [...]}</c>), never in the object's own body.
+/// </summary>
+/// <param name="TemplatesPath">The template collection below the version (<c>deviceManagement/templates</c>).</param>
+/// <param name="TemplateIdProperty">The object's property naming its template (<c>templateId</c>).</param>
+/// <param name="CreateAction">The template's action that creates an object (<c>createInstance</c>).</param>
+/// <param name="SettingsAction">The object's action that sets setting values (<c>updateSettings</c>).</param>
+/// <param name="SettingsProperty">The navigation holding the settings (<c>settings</c>).</param>
+internal sealed record TemplateInstanceWrites(
+    string TemplatesPath, string TemplateIdProperty, string CreateAction, string SettingsAction, string SettingsProperty);
+
+/// <summary>
 /// One supported resource type: where it lives, how it is read (version, <c>$select</c>, <c>$expand</c>) and how restore
 /// writes it (create/update method, assignment action, what to strip). The gateway builds every URL from here and refuses
 /// anything that does not match an operation listed here.
@@ -86,6 +99,15 @@ internal sealed class GraphResourceContract
 
     /// <summary>Navigations read below one object besides <see cref="GetExpand"/> (templates, e.g. <c>definitionValues</c>).</summary>
     public IReadOnlyList<string> ReadNavigations { get; init; } = [];
+
+    /// <summary>
+    /// Navigations Graph does not <c>$expand</c> on this family (intents answer an expanded <c>assignments</c> empty), read
+    /// below each object with their own paged GET when one object is read whole.
+    /// </summary>
+    public IReadOnlyList<string> SeparateReads { get; init; } = [];
+
+    /// <summary>Created from a template and its settings written through an action (intents), or null.</summary>
+    public TemplateInstanceWrites? TemplateInstance { get; init; }
 
     public string DisplayNameProperty { get; init; } = "displayName";
 
@@ -230,7 +252,8 @@ internal sealed class GraphResourceContract
             list.Add(new("GET", "{id}/assignments", GraphOperationKind.ReadNavigation));
         }
 
-        if (CreateMethod is not null)
+        // A family created from a template is created below the template (TemplateOperations), not in its collection.
+        if (CreateMethod is not null && TemplateInstance is null)
         {
             list.Add(new(CreateMethod, "", GraphOperationKind.Create));
         }
@@ -273,6 +296,21 @@ internal sealed class GraphResourceContract
             list.Add(new("POST", "{id}/" + TargetAppsAction, GraphOperationKind.WriteNavigation));
         }
 
+        if (TemplateInstance is not null)
+        {
+            list.Add(new("POST", "{id}/" + TemplateInstance.SettingsAction, GraphOperationKind.WriteNavigation));
+        }
+
         return list;
     }
+
+    /// <summary>
+    /// What may be asked of the template collection (<see cref="TemplateInstanceWrites.TemplatesPath"/>) for this family:
+    /// a template read by id (does the target tenant have it?) and the create action. Empty for other families.
+    /// </summary>
+    public IReadOnlyList<GraphOperation> TemplateOperations => templateOperations ??= TemplateInstance is null
+        ? []
+        : [new("GET", "{id}", GraphOperationKind.Get), new("POST", "{id}/" + TemplateInstance.CreateAction, GraphOperationKind.Create)];
+
+    private IReadOnlyList<GraphOperation>? templateOperations;
 }

@@ -197,6 +197,11 @@ internal static class CollectionHandlers
             }
 
             var resource = new StoredResource(data);
+            if (family.Name == GraphFamilies.Intents)
+            {
+                EndpointSecurityHandlers.FromTemplate(tenant, resource);
+            }
+
             AddNavigationsFromBody(family, body, resource);
             collection.Add(resource);
             if (family.IsDirectory)
@@ -684,6 +689,12 @@ internal static class CollectionHandlers
         {
             // Only Intune makes a tenant's default; a created one never is.
             data[defaultProperty] = false;
+        }
+
+        if (family.Name == GraphFamilies.ReusablePolicySettings)
+        {
+            // No policy uses a new reusable setting yet.
+            data["referencingConfigurationPolicyCount"] = 0;
         }
 
         if (family.Name == GraphFamilies.RoleDefinitions)

@@ -92,6 +92,15 @@ internal sealed record FamilyDefinition
     /// <summary>The app identifier types a <see cref="TargetsApps"/> family takes (iosMobileAppIdentifier…).</summary>
     public IReadOnlyList<string> AppIdentifierTypes { get; init; } = [];
 
+    /// <summary>
+    /// Graph answers <c>$expand=assignments</c> with an empty collection although the object is assigned (endpoint security
+    /// intents: microsoftgraph/microsoft-graph-explorer-v4#2051); the assignments are read below the object.
+    /// </summary>
+    public bool AssignmentsNotExpanded { get; init; }
+
+    /// <summary>Intune's own catalog (endpoint security templates): read only, its items are not created, changed or deleted.</summary>
+    public bool IsCatalog { get; init; }
+
     /// <summary>Items carry @odata.type although the type has no derived types (Graph answers it for scripts).</summary>
     public bool TypedItems { get; init; }
 

@@ -299,6 +299,52 @@ internal static class FamilyRegistry
         },
         new()
         {
+            // Endpoint security intents (beta reference: intune-deviceintent-devicemanagementintent-*): made from a template
+            // with its createInstance, settings (deviceManagementSettingInstance: definitionId, valueJson) changed with
+            // updateSettings; an expanded assignments collection answers empty, as Graph's does.
+            Name = GraphFamilies.Intents,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementIntent",
+            AssignmentType = "microsoft.graph.deviceManagementIntentAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            AssignmentsNotExpanded = true,
+            BaseProperties = PropertiesOf("microsoft.graph.deviceManagementIntent"),
+            Navigations = Set("settings"),
+        },
+        new()
+        {
+            // Settings catalog reusable settings (intune-deviceconfigv2-devicemanagementreusablepolicysetting-*): one setting
+            // instance each, POST and PATCH, no assignments.
+            Name = GraphFamilies.ReusablePolicySettings,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementReusablePolicySetting",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasVersion = true,
+            BaseProperties = PropertiesOf("microsoft.graph.deviceManagementReusablePolicySetting"),
+            Navigations = Set("referencingConfigurationPolicies"),
+        },
+        new()
+        {
+            // The endpoint security templates (intune-deviceintent-devicemanagementtemplate-*): Intune's catalog, read only
+            // here; createInstance makes an intent of one, and their settings are the intent's defaults.
+            Name = GraphFamilies.Templates,
+            Parent = "deviceManagement",
+            EntityType = "microsoft.graph.deviceManagementTemplate",
+            InV1 = false,
+            IsCatalog = true,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            BaseProperties = PropertiesOf("microsoft.graph.deviceManagementTemplate"),
+            Navigations = Set("settings"),
+        },
+        new()
+        {
             // Enrollment configurations (ESP, limits, platform restrictions, Windows Hello): every tenant has one default of
             // each kind (priority 0, id "{tenantId}_Default…") that can be updated but neither created, deleted nor assigned.
             Name = GraphFamilies.DeviceEnrollmentConfigurations,

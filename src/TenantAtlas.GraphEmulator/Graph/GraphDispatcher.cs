@@ -197,6 +197,11 @@ internal sealed class GraphDispatcher(EmulatorState state)
         }
 
         var source = CollectionHandlers.SourceOf(family);
+        if (family.IsCatalog && write && rest.Count < 2)
+        {
+            // Intune's own templates: an app creates an intent from one (createInstance), never the template itself.
+            throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, source);
+        }
 
         if (rest.Count == 0)
         {
@@ -260,7 +265,7 @@ internal sealed class GraphDispatcher(EmulatorState state)
     /// approval, without the exact body; the message is the one Intune is reported to send when the approval header is
     /// missing. Sending that header (which files an approval request) is not modelled.
     /// </summary>
-    private static GraphException ApprovalRequired() =>
+    internal static GraphException ApprovalRequired() =>
         new(403, "Forbidden", "Header 'x-msft-approval-justification' is required to request approval", ErrorSource.Intune);
 
     private static GraphResponse Organization(GraphCall call, List<string> segments)

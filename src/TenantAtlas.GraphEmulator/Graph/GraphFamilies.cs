@@ -17,6 +17,11 @@ public static class GraphFamilies
     public const string WindowsQualityUpdateProfiles = "windowsQualityUpdateProfiles";
     public const string WindowsDriverUpdateProfiles = "windowsDriverUpdateProfiles";
     public const string CompliancePolicies = "compliancePolicies";
+    public const string Intents = "intents";
+    public const string ReusablePolicySettings = "reusablePolicySettings";
+
+    /// <summary>Intune's endpoint security templates (intents are created from them): a catalog, the same in every tenant.</summary>
+    public const string Templates = "templates";
     public const string DeviceEnrollmentConfigurations = "deviceEnrollmentConfigurations";
     public const string TermsAndConditions = "termsAndConditions";
     public const string NotificationMessageTemplates = "notificationMessageTemplates";
@@ -63,6 +68,10 @@ public static class GraphFamilies
         .. Policies,
         // Seeded with a fixed count (the tenant's defaults and a few of its own), not as a share of the policies.
         DeviceEnrollmentConfigurations,
+        // Endpoint security with fixed counts: the template catalog, intents made from it, reusable settings.
+        Templates,
+        Intents,
+        ReusablePolicySettings,
         // Tenant-wide settings with small fixed counts: terms, notification templates, branding (the tenant's default first).
         TermsAndConditions,
         NotificationMessageTemplates,

@@ -48,7 +48,7 @@ internal static class Projection
             switch (item.Name)
             {
                 case "assignments":
-                    Expanded(result, "assignments", context, resource.Assignments, family, resource, call);
+                    Expanded(result, "assignments", context, family.AssignmentsNotExpanded ? [] : resource.Assignments, family, resource, call);
                     break;
                 case "settings":
                     Expanded(result, "settings", context, resource.Settings, family, resource, call);

@@ -35,6 +35,8 @@ internal static class IntuneShapes
             GraphFamilies.WindowsQualityUpdateProfiles => QualityUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.WindowsDriverUpdateProfiles => DriverUpdateProfile(rng, ctx, id, index, times),
             GraphFamilies.CompliancePolicies => SettingsCompliancePolicy(rng, ctx, id, index, times),
+            GraphFamilies.Intents => Intent(rng, ctx, id, index, times),
+            GraphFamilies.ReusablePolicySettings => ReusablePolicySetting(rng, id, index, times),
             GraphFamilies.DeviceEnrollmentConfigurations => EnrollmentConfiguration(rng, ctx, id, index, times),
             GraphFamilies.TermsAndConditions => TermsAndConditions(rng, ctx, id, index, times),
             GraphFamilies.NotificationMessageTemplates => NotificationTemplate(rng, ctx, id, index, times),
@@ -75,7 +77,7 @@ internal static class IntuneShapes
             resource.Assignments.Clear();
         }
 
-        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies or GraphFamilies.MobileApps)
+        if (family is GraphFamilies.ConfigurationPolicies or GraphFamilies.CompliancePolicies or GraphFamilies.MobileApps or GraphFamilies.Intents)
         {
             resource.Data["isAssigned"] = resource.Assignments.Count > 0;
         }
@@ -907,6 +909,62 @@ internal static class IntuneShapes
     }
 
     /// <summary>
+    /// An endpoint security intent made from one of the tenant's templates (an old baseline now and then): every setting of
+    /// the template, each with one of its values.
+    /// </summary>
+    private static StoredResource Intent(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var template = EndpointSecurityTemplates.Find(ctx.TemplateIds[(index - 1) % ctx.TemplateIds.Count])!;
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = $"ES - {template.DisplayName} - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? "Managed by the security team" : "",
+            ["isAssigned"] = false,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["templateId"] = template.Id,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+        };
+        var resource = new StoredResource(data);
+        foreach (var setting in template.Settings)
+        {
+            resource.Settings.Add(EndpointSecurityTemplates.Instance(setting, rng.Guid(), rng.Pick(setting.Values)));
+        }
+
+        return resource;
+    }
+
+    private static readonly (string DefinitionId, string Kind, string[] Values)[] ReusableSettings =
+    [
+        ("linux_customcompliance_discoveryscript_reusablesetting", "string",
+            [Convert.ToBase64String(Encoding.UTF8.GetBytes("#!/bin/bash\necho '{\"encrypted\": true}'\n"))]),
+        ("device_vendor_msft_defender_configuration_devicecontrol_policygroups_{groupid}_groupdata", "string",
+            ["<Group Id=\"{d8819053-24f4-444a-a0fb-9ce5a9e97862}\"><MatchType>MatchAny</MatchType></Group>"]),
+        ("vendor_msft_firewall_mdmstore_dynamickeywords_addresses_{id}_autoresolve", "choice", ["_false", "_true"]),
+    ];
+
+    /// <summary>A reusable setting of the settings catalog: one setting instance (a discovery script, a device control group, an address group).</summary>
+    private static StoredResource ReusablePolicySetting(SeedRandom rng, string id, int index, (string Created, string Modified) times)
+    {
+        var source = ReusableSettings[(index - 1) % ReusableSettings.Length];
+        var kind = source.DefinitionId.StartsWith("linux", StringComparison.Ordinal) ? "Linux discovery script"
+            : source.DefinitionId.Contains("devicecontrol", StringComparison.Ordinal) ? "Removable storage group" : "Firewall address group";
+        var data = new JsonObject
+        {
+            ["id"] = id,
+            ["displayName"] = $"RS - {kind} {index:D4}",
+            ["description"] = rng.Chance(0.5) ? "Shared by several policies" : "",
+            ["settingDefinitionId"] = source.DefinitionId,
+            ["settingInstance"] = Setting("0", source, rng)["settingInstance"]!.DeepClone(),
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["version"] = rng.Between(1, 5),
+            ["referencingConfigurationPolicyCount"] = 0,
+        };
+        return new StoredResource(data);
+    }
+
+    /// <summary>
     /// What Intune derives from an update profile's release (the emulator on create and update, as the service does):
     /// a feature release's display name and end of support, a quality release's display names. A release the emulator
     /// does not know gets its own text as the display name and no end of support.
@@ -1538,6 +1596,9 @@ internal static class IntuneShapes
                 break;
             case GraphFamilies.IntuneBrandingProfiles:
                 assignment["@odata.type"] = "#microsoft.graph.intuneBrandingProfileAssignment";
+                break;
+            case GraphFamilies.Intents:
+                // deviceManagementIntentAssignment: an id and the target only.
                 break;
             case GraphFamilies.DeviceManagementScripts:
             case GraphFamilies.DeviceShellScripts:

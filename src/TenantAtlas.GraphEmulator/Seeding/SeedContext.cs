@@ -13,6 +13,9 @@ internal sealed class SeedContext
     /// <summary>Named location ids (Conditional Access policies exclude them).</summary>
     public IReadOnlyList<string> NamedLocationIds { get; set; } = [];
 
+    /// <summary>The endpoint security templates of the tenant (intents are made from them).</summary>
+    public IReadOnlyList<string> TemplateIds { get; set; } = [];
+
     public required DateTimeOffset Anchor { get; init; }
 
     public required string Domain { get; init; }

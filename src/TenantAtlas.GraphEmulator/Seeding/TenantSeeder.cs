@@ -110,17 +110,32 @@ internal static class TenantSeeder
 
         // Tenant-wide Entra objects with small fixed counts (not a share of the policies): named locations first, then
         // the Conditional Access policies that reference them and the groups.
+        // Endpoint security: Intune's template catalog (the first ones when a spec names fewer), then intents made from it.
+        var templates = EndpointSecurityTemplates.Catalog
+            .Take(Count(spec, GraphFamilies.Templates, EndpointSecurityTemplates.Catalog.Count))
+            .Select(EndpointSecurityTemplates.Resource).ToList();
+        foreach (var template in templates)
+        {
+            IntuneShapes.Reshape(FamilyRegistry.Get(GraphFamilies.Templates), template);
+        }
+
+        collections[GraphFamilies.Templates].AddRange(templates);
+        context.TemplateIds = templates.Select(t => t.Id).ToList();
+
         foreach (var (family, fallback) in new[]
         {
             (GraphFamilies.NamedLocations, spec.NamedLocations), (GraphFamilies.ConditionalAccessPolicies, spec.ConditionalAccessPolicies),
             (GraphFamilies.DeviceEnrollmentConfigurations, spec.EnrollmentConfigurations),
+            (GraphFamilies.Intents, spec.Intents),
+            (GraphFamilies.ReusablePolicySettings, spec.ReusablePolicySettings),
             (GraphFamilies.TermsAndConditions, spec.TermsAndConditions),
             (GraphFamilies.NotificationMessageTemplates, spec.NotificationMessageTemplates),
             (GraphFamilies.IntuneBrandingProfiles, spec.BrandingProfiles),
         })
         {
             var rng = new SeedRandom(spec.Seed, family);
-            var count = Count(spec, family, fallback);
+            // Intents are made from templates: a tenant without any has none.
+            var count = family == GraphFamilies.Intents && context.TemplateIds.Count == 0 ? 0 : Count(spec, family, fallback);
             for (var i = 1; i <= count; i++)
             {
                 collections[family].Add(IntuneShapes.Create(family, rng, context, i));
@@ -129,6 +144,15 @@ internal static class TenantSeeder
             if (family == GraphFamilies.NamedLocations)
             {
                 context.NamedLocationIds = collections[family].All.Select(r => r.Id).ToList();
+            }
+
+            if (family == GraphFamilies.Intents)
+            {
+                foreach (var intent in collections[family].All)
+                {
+                    var template = collections[GraphFamilies.Templates].Find(intent.Data["templateId"]!.GetValue<string>())!;
+                    template.Data["intentCount"] = template.Data["intentCount"]!.GetValue<int>() + 1;
+                }
             }
         }
 

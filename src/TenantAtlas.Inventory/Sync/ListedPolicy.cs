@@ -25,7 +25,7 @@ internal readonly record struct ListedPolicy(
             item.Id,
             item.DisplayName,
             item.ODataType,
-            Platforms.Of(item.ResourceKey, item.ODataType, raw["platforms"]),
+            Platforms.Of(item.ResourceKey, item.ODataType, raw["platforms"], raw["settingDefinitionId"]),
             item.LastModifiedDateTime,
             VersionOf(raw["version"]),
             Hash(raw, buffer),
@@ -89,7 +89,7 @@ internal static class Platforms
     public const string Linux = "Linux";
     public const string Multiple = "Multiple";
 
-    public static string? Of(string family, string? odataType, JsonNode? platforms)
+    public static string? Of(string family, string? odataType, JsonNode? platforms, JsonNode? settingDefinitionId = null)
     {
         if (platforms is JsonValue value && value.TryGetValue<string>(out var flags) && !string.IsNullOrWhiteSpace(flags))
         {
@@ -123,11 +123,21 @@ internal static class Platforms
             // Windows Hello for Business is Windows'; device limits and platform restrictions span every platform (the
             // enrollment status page is windows10… and named above).
             GraphResourceKeys.DeviceEnrollmentConfigurations => odataType?.Contains("WindowsHelloForBusiness", StringComparison.Ordinal) == true ? Windows : Multiple,
+            // A reusable setting belongs to its setting's platform: Linux discovery scripts, else Windows' CSPs (firewall,
+            // device control). An intent's listing names only its template, so its platform stays unknown there.
+            GraphResourceKeys.ReusablePolicySettings => ReusablePlatform(settingDefinitionId),
             // Tenant-wide: the Company Portal's terms, branding and the compliance e-mails reach users of every platform.
             GraphResourceKeys.TermsAndConditions or GraphResourceKeys.NotificationMessageTemplates or GraphResourceKeys.IntuneBrandingProfiles => Multiple,
             _ => null,
         };
     }
+
+    private static string? ReusablePlatform(JsonNode? settingDefinitionId) =>
+        settingDefinitionId is JsonValue value && value.TryGetValue<string>(out var id)
+            ? id.StartsWith("linux_", StringComparison.OrdinalIgnoreCase) ? Linux
+            : id.StartsWith("device_vendor_msft_", StringComparison.OrdinalIgnoreCase) || id.StartsWith("vendor_msft_", StringComparison.OrdinalIgnoreCase) ? Windows
+            : null
+            : null;
 
     private static string? FromName(string name)
     {

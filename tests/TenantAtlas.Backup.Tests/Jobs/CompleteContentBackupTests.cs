@@ -24,6 +24,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceComplianceScripts,
         GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
         GraphResourceKeys.CompliancePolicies,
+        GraphResourceKeys.Intents, GraphResourceKeys.ReusablePolicySettings,
         GraphResourceKeys.DeviceEnrollmentConfigurations,
         GraphResourceKeys.TermsAndConditions, GraphResourceKeys.NotificationMessageTemplates, GraphResourceKeys.IntuneBrandingProfiles,
         GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations,
@@ -51,6 +52,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.WindowsQualityUpdateProfiles] = (["expeditedUpdateSettings", "releaseDateDisplayName"], []),
         [GraphResourceKeys.WindowsDriverUpdateProfiles] = (["approvalType", "deploymentDeferralInDays", "inventorySyncStatus"], []),
         [GraphResourceKeys.CompliancePolicies] = (["settings", "scheduledActionsForRule"], []),
+        // Endpoint security: an intent's template and every setting (read below the intent, paged); a reusable setting's instance.
+        [GraphResourceKeys.Intents] = (["templateId", "settings"], []),
+        [GraphResourceKeys.ReusablePolicySettings] = (["settingDefinitionId", "settingInstance"], []),
         // The kind's settings and the order Intune applies them in; each assignment says where it comes from.
         [GraphResourceKeys.DeviceEnrollmentConfigurations] = (["@odata.type", "priority"], ["source", "sourceId"]),
         // Terms: the text users accept and its version; templates: each localized message (expanded); branding: the
@@ -98,6 +102,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
                 [GraphResourceKeys.IntuneBrandingProfiles] = 5,
                 [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
                 [GraphResourceKeys.TargetedManagedAppConfigurations] = 3, [GraphResourceKeys.MobileApps] = 4,
+                [GraphResourceKeys.Intents] = 5, [GraphResourceKeys.ReusablePolicySettings] = 3,
             };
         });
 
@@ -113,7 +118,7 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         }
 
         foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies, GraphResourceKeys.DeviceEnrollmentConfigurations,
-                     GraphResourceKeys.TermsAndConditions, GraphResourceKeys.IntuneBrandingProfiles })
+                     GraphResourceKeys.TermsAndConditions, GraphResourceKeys.IntuneBrandingProfiles, GraphResourceKeys.Intents })
         {
             set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }
@@ -158,6 +163,10 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
                 JsonNode.DeepEquals(settings, source["settings"]).Should().BeTrue($"{item.GraphId} keeps every setting, as Graph has it");
             }
         }
+
+        // An intent's settings and assignments are read below it (Graph answers them empty when expanded), page after page.
+        set.Items.Where(i => i.Family == GraphResourceKeys.Intents).Should().Contain(
+            i => JsonNode.Parse(i.Content)!["settings"]!.AsArray().Count > 3, "some intent's settings span more than one page (of 3) and are kept whole");
 
         string[] appFamilies = [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations];
         set.Items.Where(i => appFamilies.Contains(i.Family)).Should().Contain(

@@ -23,6 +23,7 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles)]
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles)]
     [InlineData(GraphResourceKeys.CompliancePolicies)]
+    [InlineData(GraphResourceKeys.Intents)]
     [InlineData(GraphResourceKeys.DeviceEnrollmentConfigurations)]
     [InlineData(GraphResourceKeys.TermsAndConditions)]
     [InlineData(GraphResourceKeys.IosManagedAppProtections)]
@@ -236,6 +237,109 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         intune.Should().HaveCount(scripts.Count);
         intune[^1].Timestamp.Should().BeBefore(ca[^1].Timestamp, "the Intune reads did not wait for the Conditional Access budget");
         (intune[^1].Timestamp - intune[0].Timestamp).Should().BeLessThan(TimeSpan.FromSeconds(1), "nor were they paced like it");
+    }
+
+    [Fact]
+    public async Task An_intent_is_read_with_its_settings_and_assignments_below_it_created_from_its_template_elsewhere_and_its_changed_setting_written_with_updateSettings()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.Intents] = 4 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.Intents] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var seeded = source.List(GraphFamilies.Intents).First(i => i["assignments"] is JsonArray { Count: > 0 });
+        var intentId = seeded["id"]!.GetValue<string>();
+        var templateId = seeded["templateId"]!.GetValue<string>();
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.Intents, intentId);
+        var settings = original.Content["settings"].Should().BeOfType<JsonArray>().Subject;
+        settings.Should().HaveCount(source.Get(GraphFamilies.Templates, templateId)!["settings"]!.AsArray().Count, "an intent carries every setting of its template");
+        original.Assignments.Should().HaveCount(seeded["assignments"]!.AsArray().Count, "read below the intent: Graph answers them empty when expanded");
+        fixture.GraphLog(source).Select(e => e.PathAndQuery).Should().Contain(p => p.EndsWith($"/intents/{intentId}/settings", StringComparison.Ordinal))
+            .And.Contain(p => p.EndsWith($"/intents/{intentId}/assignments", StringComparison.Ordinal))
+            .And.NotContain(p => p.Contains("$expand", StringComparison.Ordinal));
+
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.Intents, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        await App.Gateway.AssignAsync(targetId, GraphResourceKeys.Intents, createdId, original.Assignments);
+        var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.Intents, createdId);
+        var log = fixture.GraphLog(target);
+
+        log.Should().Contain(e => e.Method == "GET" && e.PathAndQuery.EndsWith($"/templates/{templateId}", StringComparison.Ordinal), "the template is looked up first");
+        log.Should().ContainSingle(e => e.Method == "POST" && e.PathAndQuery.EndsWith($"/templates/{templateId}/createInstance", StringComparison.Ordinal));
+        GraphObjectDiff.Compare(original.Content, restored.Content).IsIdentical.Should().BeTrue("the intent reads back with its template and every setting value");
+        GraphObjectDiff.CompareAssignments(Array(original.Assignments), Array(restored.Assignments)).IsIdentical.Should().BeTrue();
+
+        // A setting changed in the backup is written with updateSettings; the rest stays.
+        var changed = (JsonObject)original.Content.DeepClone();
+        var flag = changed["settings"]!.AsArray().OfType<JsonObject>().First(s => s["@odata.type"]!.GetValue<string>().EndsWith("BooleanSettingInstance", StringComparison.Ordinal));
+        var flipped = !flag["value"]!.GetValue<bool>();
+        flag["value"] = flipped;
+        flag["valueJson"] = flipped ? "true" : "false";
+        changed["displayName"] = "Renamed by the round trip";
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.Intents, createdId, changed);
+        var updated = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.Intents, createdId);
+
+        fixture.GraphLog(target).Should().ContainSingle(e => e.Method == "POST" && e.PathAndQuery.EndsWith($"/intents/{createdId}/updateSettings", StringComparison.Ordinal))
+            .And.ContainSingle(e => e.Method == "PATCH" && e.PathAndQuery.EndsWith($"/intents/{createdId}", StringComparison.Ordinal));
+        var diff = GraphObjectDiff.Compare(changed, updated.Content);
+        diff.IsIdentical.Should().BeTrue(string.Join("; ", diff.Changes.Select(c => c.Path)));
+        GraphObjectDiff.Compare(original.Content, updated.Content).Changes.Select(c => c.Locator).Should().BeEquivalentTo(
+            ["/displayName", $"/settings/{flag["definitionId"]}/value", $"/settings/{flag["definitionId"]}/valueJson"], "only the name and the one setting changed");
+    }
+
+    [Fact]
+    public async Task An_intent_is_not_created_in_a_tenant_without_its_template_nor_from_a_template_intune_retired_and_the_message_names_the_template()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.Intents] = 5 });
+        var bare = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.Templates] = 0 });
+        var sourceId = App.AddTenant(source);
+        var bareId = App.AddTenant(bare);
+        var intents = source.List(GraphFamilies.Intents);
+        var current = intents.First(i => source.Get(GraphFamilies.Templates, i["templateId"]!.GetValue<string>())!["isDeprecated"]!.GetValue<bool>() == false);
+        var old = intents.First(i => source.Get(GraphFamilies.Templates, i["templateId"]!.GetValue<string>())!["isDeprecated"]!.GetValue<bool>());
+        var content = (await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.Intents, current["id"]!.GetValue<string>())).Content;
+        var oldContent = (await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.Intents, old["id"]!.GetValue<string>())).Content;
+
+        var missing = await FluentActions.Awaiting(() => App.Gateway.CreateObjectAsync(bareId, GraphResourceKeys.Intents, content))
+            .Should().ThrowAsync<GraphRequestException>();
+        var retired = await FluentActions.Awaiting(() => App.Gateway.CreateObjectAsync(sourceId, GraphResourceKeys.Intents, oldContent))
+            .Should().ThrowAsync<GraphRequestException>();
+
+        missing.Which.ErrorCode.Should().Be("templateNotInTenant");
+        missing.Which.Message.Should().Contain(current["templateId"]!.GetValue<string>()).And.Contain("has no endpoint security template");
+        retired.Which.ErrorCode.Should().Be("templateDeprecated");
+        retired.Which.Message.Should().Contain("no longer creates profiles").And.Contain("Security Baseline");
+        bare.List(GraphFamilies.Intents).Should().BeEmpty();
+        source.List(GraphFamilies.Intents).Should().HaveCount(5, "nothing was created");
+        fixture.GraphLog(bare).Concat(fixture.GraphLog(source)).Should().NotContain(e => e.PathAndQuery.EndsWith("/createInstance", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reusable_setting_is_created_in_another_tenant_updated_and_reads_back_the_same()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.ReusablePolicySettings] = 3 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.ReusablePolicySettings] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        foreach (var item in source.List(GraphFamilies.ReusablePolicySettings))
+        {
+            var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.ReusablePolicySettings, item["id"]!.GetValue<string>());
+            original.Content["settingInstance"].Should().NotBeNull();
+            original.Assignments.Should().BeEmpty();
+
+            var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.ReusablePolicySettings, original.Content);
+            var createdId = created["id"]!.GetValue<string>();
+            var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.ReusablePolicySettings, createdId);
+            var diff = GraphObjectDiff.Compare(original.Content, restored.Content);
+            diff.IsIdentical.Should().BeTrue(string.Join("; ", diff.Changes.Select(c => c.Path)));
+
+            var changed = (JsonObject)original.Content.DeepClone();
+            changed["description"] = "Updated by the round trip";
+            await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.ReusablePolicySettings, createdId, changed);
+            target.Get(GraphFamilies.ReusablePolicySettings, createdId)!["description"]!.GetValue<string>().Should().Be("Updated by the round trip");
+        }
+
+        fixture.GraphLog(target).Where(e => e.Method != "GET").Select(e => e.Method).Should().Equal(["POST", "PATCH", "POST", "PATCH", "POST", "PATCH"]);
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
             "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
             "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
-            "compliancePolicies", "deviceEnrollmentConfigurations", "termsAndConditions", "notificationMessageTemplates", "intuneBrandingProfiles",
+            "compliancePolicies", "intents", "reusablePolicySettings", "deviceEnrollmentConfigurations", "termsAndConditions", "notificationMessageTemplates", "intuneBrandingProfiles",
             "conditionalAccessPolicies", "namedLocations", "assignmentFilters", "roleScopeTags",
             "roleDefinitions");
         string[] entra = [GraphResourceKeys.ConditionalAccessPolicies, GraphResourceKeys.NamedLocations];
@@ -152,9 +152,12 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Where(f => f.BuiltInProperty != null).Select(f => f.Key).Should().Equal("roleScopeTags", "roleDefinitions");
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
         contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
-        // Notification templates have no assignments (compliance actions name them); every other Intune family has.
-        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key) && f.Key != GraphResourceKeys.NotificationMessageTemplates)
+        // Reusable settings are used by settings catalog policies and notification templates by compliance actions: neither
+        // is assigned itself; every other Intune family is.
+        string[] unassigned = [GraphResourceKeys.ReusablePolicySettings, GraphResourceKeys.NotificationMessageTemplates];
+        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key) && !unassigned.Contains(f.Key))
             .Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
+        contracts.Find(GraphResourceKeys.ReusablePolicySettings)!.Should().Match<GraphResourceInfo>(f => !f.HasAssignments && f.SupportsRestore && f.CrossTenantRestoreBlockedReason == null);
         contracts.Find(GraphResourceKeys.NotificationMessageTemplates)!.Should().Match<GraphResourceInfo>(f => !f.HasAssignments && f.SupportsRestore && f.Group == GraphFamilyGroup.TenantWide);
         contracts.PolicyFamilies.Where(f => f.DefaultObjectIdMarker != null || f.DefaultObjectProperty != null).Select(f => f.Key)
             .Should().Equal("deviceEnrollmentConfigurations", "intuneBrandingProfiles");
@@ -165,7 +168,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(30);
+        contracts.All.Should().HaveCount(32);
     }
 
     [Fact]
@@ -199,6 +202,30 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         branding.StripBeforeWrite.Should().Contain("isDefaultProfile");
         branding.ToInfo().DefaultObjectProperty.Should().Be("isDefaultProfile");
         branding.ReadPermissions.Should().Contain("DeviceManagementApps.Read.All");
+    }
+
+    [Fact]
+    public void Endpoint_security_intents_are_read_below_each_intent_and_created_from_their_template_and_reusable_settings_are_not_assigned()
+    {
+        var intents = registry.Get(GraphResourceKeys.Intents)!;
+        var reusable = registry.Get(GraphResourceKeys.ReusablePolicySettings)!;
+
+        intents.CollectionPath.Should().Be("deviceManagement/intents");
+        intents.Group.Should().Be(GraphFamilyGroup.EndpointSecurity);
+        intents.ListExpand.Should().BeNull("Graph answers an intent's expanded assignments empty");
+        intents.GetExpand.Should().BeNull();
+        intents.SeparateReads.Should().Equal("settings", "assignments");
+        intents.TemplateInstance.Should().Be(new TemplateInstanceWrites("deviceManagement/templates", "templateId", "createInstance", "updateSettings", "settings"));
+        intents.StripBeforeWrite.Should().Contain(["templateId", "settings", "isAssigned"]);
+        intents.SupportsRestore.Should().BeTrue();
+        intents.AssignAction.Should().Be("assign");
+        intents.AssignBodyProperty.Should().Be("assignments");
+        reusable.CollectionPath.Should().Be("deviceManagement/reusablePolicySettings");
+        reusable.Group.Should().Be(GraphFamilyGroup.EndpointSecurity);
+        reusable.HasAssignments.Should().BeFalse();
+        reusable.AssignAction.Should().BeNull();
+        reusable.UpdateMethod.Should().Be("PATCH");
+        reusable.StripBeforeWrite.Should().Contain(["referencingConfigurationPolicyCount", "referencingConfigurationPolicies", "version"]);
     }
 
     [Fact]
@@ -252,6 +279,11 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("GET", "/beta/deviceAppManagement/androidManagedAppProtections/T_1?$expand=apps,assignments", "Get")]
     [InlineData("POST", "/beta/$batch", "Batch")]
     [InlineData("DELETE", "/beta/deviceManagement/deviceConfigurations/1", "Delete")]
+    [InlineData("GET", "/beta/deviceManagement/intents/1/settings?$skiptoken=abc", "ReadNavigation")]
+    [InlineData("GET", "/beta/deviceManagement/templates/T1", "Get")]
+    [InlineData("POST", "/beta/deviceManagement/templates/T1/createInstance", "Create")]
+    [InlineData("POST", "/beta/deviceManagement/intents/1/updateSettings", "WriteNavigation")]
+    [InlineData("PATCH", "/beta/deviceManagement/reusablePolicySettings/1", "Update")]
     public void Requests_of_registered_operations_match(string method, string pathAndQuery, string kind)
     {
         registry.Match(method, pathAndQuery)!.Operation.Kind.ToString().Should().Be(kind);
@@ -272,6 +304,11 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("POST", "/beta/deviceManagement/deviceConfigurations?$select=id")]
     [InlineData("GET", "/beta/$batch")]
     [InlineData("GET", "/groups")]
+    [InlineData("POST", "/beta/deviceManagement/intents")]
+    [InlineData("GET", "/beta/deviceManagement/templates")]
+    [InlineData("POST", "/beta/deviceManagement/templates")]
+    [InlineData("DELETE", "/beta/deviceManagement/templates/T1")]
+    [InlineData("POST", "/beta/deviceManagement/reusablePolicySettings/1/assign")]
     public void Anything_else_does_not_match(string method, string pathAndQuery)
     {
         registry.Match(method, pathAndQuery).Should().BeNull();

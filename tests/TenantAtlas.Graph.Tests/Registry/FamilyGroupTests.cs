@@ -51,6 +51,8 @@ public sealed class FamilyGroupTests
     [InlineData(GraphResourceKeys.WindowsQualityUpdateProfiles, GraphFamilyGroup.Updates)]
     [InlineData(GraphResourceKeys.WindowsDriverUpdateProfiles, GraphFamilyGroup.Updates)]
     [InlineData(GraphResourceKeys.CompliancePolicies, GraphFamilyGroup.Compliance)]
+    [InlineData(GraphResourceKeys.Intents, GraphFamilyGroup.EndpointSecurity)]
+    [InlineData(GraphResourceKeys.ReusablePolicySettings, GraphFamilyGroup.EndpointSecurity)]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.IosManagedAppProtections, GraphFamilyGroup.Apps)]
     [InlineData(GraphResourceKeys.AndroidManagedAppProtections, GraphFamilyGroup.Apps)]

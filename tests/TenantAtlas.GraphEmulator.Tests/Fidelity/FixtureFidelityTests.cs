@@ -33,6 +33,9 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["windowsQualityUpdateProfiles"] = (GraphFamilies.WindowsQualityUpdateProfiles, null),
         ["windowsDriverUpdateProfiles"] = (GraphFamilies.WindowsDriverUpdateProfiles, null),
         ["compliancePolicies"] = (GraphFamilies.CompliancePolicies, null),
+        ["intents"] = (GraphFamilies.Intents, null),
+        ["templates"] = (GraphFamilies.Templates, null),
+        ["reusablePolicySettings"] = (GraphFamilies.ReusablePolicySettings, null),
         ["deviceEnrollmentConfigurations"] = (GraphFamilies.DeviceEnrollmentConfigurations, null),
         ["termsAndConditions"] = (GraphFamilies.TermsAndConditions, null),
         ["notificationMessageTemplates"] = (GraphFamilies.NotificationMessageTemplates, null),
@@ -58,6 +61,8 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         "groupPolicyDefinitionValue", "groupPolicyPresentationValueText", "groupPolicyDefinition",
         "deviceManagementComplianceScheduledActionForRule", "deviceManagementComplianceActionItem",
         "termsAndConditionsAssignment", "localizedNotificationMessage",
+        "deviceManagementBooleanSettingInstance", "deviceManagementIntegerSettingInstance", "deviceManagementStringSettingInstance",
+        "deviceManagementCollectionSettingInstance", "deviceManagementComplexSettingInstance",
     };
 
     public static TheoryData<string> GetFixtures() => Fixtures("get");
@@ -267,6 +272,25 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
                 var id = tenant.List(GraphFamilies.NotificationMessageTemplates)[0]["id"].Str();
                 var messages = await client.GetJsonAsync($"beta/deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages");
                 return messages.Values()[0]!.AsObject();
+            }
+
+            case "deviceManagementBooleanSettingInstance":
+            case "deviceManagementIntegerSettingInstance":
+            case "deviceManagementStringSettingInstance":
+            case "deviceManagementCollectionSettingInstance":
+            case "deviceManagementComplexSettingInstance":
+            {
+                // An intent's settings, read below it; every kind is among the seeded intents' settings.
+                foreach (var intent in tenant.List(GraphFamilies.Intents))
+                {
+                    var settings = await client.GetJsonAsync($"beta/deviceManagement/intents/{intent["id"].Str()}/settings");
+                    if (settings.Values().OfType<JsonObject>().FirstOrDefault(s => s["@odata.type"].Str() == "#microsoft.graph." + type) is { } setting)
+                    {
+                        return setting;
+                    }
+                }
+
+                throw new InvalidOperationException($"No seeded intent has a {type}.");
             }
 
             case "deviceManagementConfigurationSetting":

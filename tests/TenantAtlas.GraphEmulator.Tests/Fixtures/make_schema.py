@@ -39,6 +39,8 @@ READ_ONLY = [
     "priority",
     # Branding profiles: the tenant's default profile is Intune's; a created profile is never the default (H's family).
     "isDefaultProfile",
+    # Reusable settings: how many settings catalog policies use one (G's family).
+    "referencingConfigurationPolicyCount",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").

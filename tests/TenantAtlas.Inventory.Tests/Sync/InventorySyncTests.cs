@@ -51,10 +51,12 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
                 item.ODataType.Should().Be(source["@odata.type"]?.GetValue<string>(), $"{item.Family}/{item.GraphId}");
             }
 
-            // A family without assignments (Conditional Access: who a policy applies to is in its conditions) has no count.
+            // A family without assignments (Conditional Access: who a policy applies to is in its conditions) has no count;
+            // nor have intents, whose listing cannot carry them (Graph answers their expanded assignments empty).
             item.AssignmentCount.Should().Be(
                 item.Family is GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.AssignmentFilters
-                    or GraphResourceKeys.RoleScopeTags or GraphResourceKeys.RoleDefinitions ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
+                    or GraphResourceKeys.RoleScopeTags or GraphResourceKeys.RoleDefinitions
+                    or GraphResourceKeys.Intents or GraphResourceKeys.ReusablePolicySettings ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
                 $"{item.Family}/{item.GraphId}");
             // PostgreSQL keeps microseconds; Graph sends 100-ns ticks.
             // Entra's Conditional Access objects say modifiedDateTime, null until a first change (then the creation counts).
@@ -75,9 +77,10 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
             }
 
             if (item.Family is not (GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.RoleScopeTags
-                or GraphResourceKeys.RoleDefinitions or GraphResourceKeys.AssignmentFilters))
+                or GraphResourceKeys.RoleDefinitions or GraphResourceKeys.AssignmentFilters or GraphResourceKeys.Intents))
             {
-                // Entra's Conditional Access objects and Intune's tenant-wide objects are not device policies: no platform of their own.
+                // Entra's Conditional Access objects and Intune's tenant-wide objects are not device policies: no platform of their own;
+                // an intent's listing names only its template, not the template's platform.
                 item.Platform.Should().NotBeNull($"{item.Family} {item.ODataType} has a platform");
             }
         }

@@ -47,6 +47,15 @@ public sealed class PlatformTests
     public void The_platform_comes_from_platforms_or_the_odata_type(string family, string? odataType, string? platforms, string? expected) =>
         Platforms.Of(family, odataType, platforms is null ? null : JsonValue.Create(platforms)).Should().Be(expected);
 
+    [Theory]
+    [InlineData(GraphResourceKeys.ReusablePolicySettings, "linux_customcompliance_discoveryscript_reusablesetting", "Linux")]
+    [InlineData(GraphResourceKeys.ReusablePolicySettings, "vendor_msft_firewall_mdmstore_dynamickeywords_addresses_{id}_autoresolve", "Windows")]
+    [InlineData(GraphResourceKeys.ReusablePolicySettings, "device_vendor_msft_defender_configuration_devicecontrol_policygroups_{groupid}_groupdata", "Windows")]
+    [InlineData(GraphResourceKeys.ReusablePolicySettings, null, null)]
+    [InlineData(GraphResourceKeys.Intents, null, null)]
+    public void A_reusable_setting_takes_its_settings_platform_and_an_intents_listing_names_none(string family, string? settingDefinitionId, string? expected) =>
+        Platforms.Of(family, null, null, settingDefinitionId is null ? null : JsonValue.Create(settingDefinitionId)).Should().Be(expected);
+
     [Fact]
     public void The_hash_ignores_odata_annotations_but_not_the_type_or_assignments()
     {

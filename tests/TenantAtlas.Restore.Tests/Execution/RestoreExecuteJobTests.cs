@@ -202,6 +202,52 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
         SettingsOf(emulated.Get(Templates, ids[1])!).Should().Equal(changed, "the changed settings are as backed up again");
     }
 
+    [Fact]
+    public async Task An_endpoint_security_intent_is_created_from_its_template_with_its_settings_and_a_changed_setting_is_put_back()
+    {
+        const string Intents = GraphResourceKeys.Intents;
+        var (emulated, tenantId) = await fixture.NewTenantAsync(s => s.FamilyCounts = new() { [Intents] = 4 });
+        (await fixture.SyncAsync(OperationTypes.DirectoryGroupsSync, tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        var ids = emulated.Ids(Intents).Take(2).ToList();
+        var set = await fixture.BackupAsync(tenantId, Intents);
+        var deleted = IntentSettingsOf(emulated.Get(Intents, ids[0])!);
+        var deletedName = emulated.Get(Intents, ids[0])!["displayName"]!.GetValue<string>();
+        var deletedAssignments = (emulated.Get(Intents, ids[0])!["assignments"] as JsonArray ?? []).Count;
+        var changed = IntentSettingsOf(emulated.Get(Intents, ids[1])!);
+        emulated.DeletePolicy(Intents, ids[0]);
+        // In the portal: one setting of the other intent changed.
+        var current = await support.Graph.GetPolicyAsync(tenantId, Intents, ids[1]);
+        var edited = (JsonObject)current.Content.DeepClone();
+        var first = edited["settings"]!.AsArray().OfType<JsonObject>().First(s => s["@odata.type"]!.GetValue<string>().EndsWith("BooleanSettingInstance", StringComparison.Ordinal)
+            || s["@odata.type"]!.GetValue<string>().EndsWith("IntegerSettingInstance", StringComparison.Ordinal));
+        first.Remove("value");
+        first["valueJson"] = first["@odata.type"]!.GetValue<string>().EndsWith("BooleanSettingInstance", StringComparison.Ordinal)
+            ? (first["valueJson"]!.GetValue<string>() == "true" ? "false" : "true")
+            : "99";
+        await support.Graph.UpdateObjectAsync(tenantId, Intents, ids[1], edited);
+        IntentSettingsOf(emulated.Get(Intents, ids[1])!).Should().NotEqual(changed);
+        var requestId = await support.RequestAsync(set.Id, tenantId, Intents);
+        var plan = await support.PlanAsync(requestId);
+        plan.Items.Single(i => i.SourceGraphId == ids[1]).Action.Should().Be(PlanAction.Update);
+
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        var ledger = await support.LedgerAsync(run.Id);
+        var created = ledger.Single(r => r.PlannedAction == PlanAction.Create && r.DisplayName == deletedName);
+        created.Result.Should().Be(ItemResult.Created);
+        var recreated = emulated.Get(Intents, created.TargetObjectId!)!;
+        IntentSettingsOf(recreated).Should().Equal(deleted, "the intent is made from its template with every setting it had");
+        (recreated["assignments"] as JsonArray ?? []).Count.Should().Be(deletedAssignments);
+        IntentSettingsOf(emulated.Get(Intents, ids[1])!).Should().Equal(changed, "the changed setting is as backed up again");
+        fixture.Emulator.RequestLog(emulated.TenantId).Where(IsWrite).Select(e => $"{e.Method} {e.PathAndQuery.Split('/')[^1]}")
+            .Should().Contain(["POST createInstance", "POST updateSettings"]);
+    }
+
+    /// <summary>An intent's settings as comparable lines: definition and value (JSON text).</summary>
+    private static List<string> IntentSettingsOf(JsonObject intent) =>
+        [.. (intent["settings"] as JsonArray ?? []).OfType<JsonObject>().Select(s => $"{s["definitionId"]}={s["valueJson"]}").Order(StringComparer.Ordinal)];
+
     /// <summary>An administrative template's settings as comparable lines: definition, enabled, each presentation's value.</summary>
     private static List<string> SettingsOf(JsonObject template) =>
         [.. (template["definitionValues"] as JsonArray ?? []).OfType<JsonObject>()

@@ -22,7 +22,7 @@ internal static class GraphJsonRules
 
     /// <summary>Counters the service keeps; they change without anyone changing the policy. Ignored by comparisons only.</summary>
     public static readonly FrozenSet<string> CompareOnlyReadOnly = FrozenSet.ToFrozenSet(
-        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus"], StringComparer.Ordinal);
+        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus", "referencingConfigurationPolicyCount"], StringComparer.Ordinal);
 
     /// <summary>
     /// Wrappers of the settings catalog's setting tree that a person does not need in a path:
@@ -60,12 +60,13 @@ internal static class GraphJsonRules
     /// <summary>The keyed collections of the Intune families, by property name.</summary>
     public static readonly FrozenDictionary<string, KeyedArray> KeyedArrays = new Dictionary<string, KeyedArray>(StringComparer.Ordinal)
     {
-        // Settings catalog: a policy's settings, each a { id, settingInstance } keyed by the instance's definition id.
+        // Settings catalog: a policy's settings, each a { id, settingInstance } keyed by the instance's definition id;
+        // endpoint security intents: setting instances { id, definitionId, valueJson } keyed by their definition id.
         ["settings"] = new(
-            e => JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]),
-            (e, labels) => labels.Named(JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]), e),
-            e => JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]),
-            FallbackLabel: (e, labels) => labels.Derived(JsonValues.Text(e["settingInstance"]?["settingDefinitionId"]))),
+            SettingKey,
+            (e, labels) => labels.Named(SettingKey(e), e),
+            SettingKey,
+            FallbackLabel: (e, labels) => labels.Derived(SettingKey(e))),
         // Child setting instances of a choice value or of a group value.
         ["children"] = new(
             e => JsonValues.Text(e["settingDefinitionId"]),
@@ -115,6 +116,9 @@ internal static class GraphJsonRules
         var slash = trimmed.LastIndexOf('/');
         return slash >= 0 ? trimmed[(slash + 1)..] : trimmed;
     }
+
+    private static string? SettingKey(JsonObject setting) =>
+        JsonValues.Text(setting["settingInstance"]?["settingDefinitionId"]) ?? JsonValues.Text(setting["definitionId"]);
 
     /// <summary>A managed app's bundle id (iOS), package id (Android) or Windows app id.</summary>
     private static string? AppKey(JsonNode? identifier) =>
