@@ -134,6 +134,8 @@ internal sealed partial class GraphGateway(
         {
             var id = ObjectId(createdId, contract.Key);
             await TargetAppsAsync(client, contract, id, content, cancellationToken);
+            await WriteChildCollectionsAsync(client, contract, id, content, isNew: true, cancellationToken);
+            await WritePolicySetItemsAsync(client, contract, id, content, isNew: true, cancellationToken);
             if (WritesDefinitionValues(contract, content, out var desired))
             {
                 await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: true, cancellationToken);
@@ -157,6 +159,8 @@ internal sealed partial class GraphGateway(
         var client = await GetClientAsync(tenantId, contract.Key, cancellationToken);
         await GraphRequests.SendAsync(client, Enum.Parse<Method>(contract.UpdateMethod), client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}"), body, null, contract.Key, cancellationToken);
         await TargetAppsAsync(client, contract, id, content, cancellationToken);
+        await WriteChildCollectionsAsync(client, contract, id, content, isNew: false, cancellationToken);
+        await WritePolicySetItemsAsync(client, contract, id, content, isNew: false, cancellationToken);
         logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
         if (WritesDefinitionValues(contract, content, out var desired))
         {

@@ -21,6 +21,10 @@ public static class GraphFamilies
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
+    public const string WindowsManagedAppProtections = "windowsManagedAppProtections";
+    public const string WindowsInformationProtectionPolicies = "windowsInformationProtectionPolicies";
+    public const string MdmWindowsInformationProtectionPolicies = "mdmWindowsInformationProtectionPolicies";
+    public const string PolicySets = "policySets";
     public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
     public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -60,6 +64,11 @@ public static class GraphFamilies
         .. Policies,
         // Seeded with a fixed count (the tenant's defaults and a few of its own), not as a share of the policies.
         DeviceEnrollmentConfigurations,
+        // Fixed small counts too (TenantSpec.WindowsAppProtections…): Windows app protection, WIP (retired by Microsoft), policy sets.
+        WindowsManagedAppProtections,
+        WindowsInformationProtectionPolicies,
+        MdmWindowsInformationProtectionPolicies,
+        PolicySets,
         AssignmentFilters,
         RoleScopeTags,
         RoleDefinitions,

@@ -366,6 +366,11 @@ public sealed class TenantState
             json["scheduledActionsForRule"] = Json.Array(resource.ScheduledActionsForRule.Select(s => s.DeepClone()));
         }
 
+        foreach (var (navigation, children) in resource.Children.Where(c => c.Value.Count > 0))
+        {
+            json[navigation] = Json.Array(children.Select(c => c.DeepClone()));
+        }
+
         return json;
     }
 }

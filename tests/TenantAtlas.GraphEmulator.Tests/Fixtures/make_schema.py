@@ -37,6 +37,8 @@ READ_ONLY = [
     "inventorySyncStatus",
     # Enrollment configurations: the order Intune applies them in, set only through setPriority (E's family).
     "priority",
+    # Policy sets and their items: Intune's validation of the set (I's family).
+    "status", "errorCode",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").
