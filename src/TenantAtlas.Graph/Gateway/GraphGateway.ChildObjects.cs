@@ -15,8 +15,8 @@ namespace TenantAtlas.Graph.Gateway;
 /// </summary>
 internal sealed partial class GraphGateway
 {
-    /// <summary>What the service sets on a child object; a write leaves it out (and a comparison ignores it).</summary>
-    private static readonly string[] ChildServerProperties = ["id", "createdDateTime", "lastModifiedDateTime", "status", "errorCode"];
+    /// <summary>What the service sets on a child object (an AppLocker file's version too); a write leaves it out and a comparison ignores it.</summary>
+    private static readonly string[] ChildServerProperties = ["id", "createdDateTime", "lastModifiedDateTime", "status", "errorCode", "version"];
 
     private async Task WriteChildCollectionsAsync(
         TenantGraphClient client, GraphResourceContract contract, string id, JsonObject content, bool isNew, CancellationToken cancellationToken)
