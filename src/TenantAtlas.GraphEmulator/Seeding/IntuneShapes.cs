@@ -1155,7 +1155,7 @@ internal static class IntuneShapes
 
     /// <summary>
     /// Windows Information Protection (retired by Microsoft), without or with enrollment: the enterprise domain and
-    /// network, the protected and exempt apps, and sometimes an AppLocker file of each kind (base64 XML, a few hundred bytes).
+    /// network, the protected apps, a protected AppLocker file and sometimes an exempt one (base64 XML, a few hundred bytes).
     /// </summary>
     private static StoredResource InformationProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, bool mdm)
     {
@@ -1190,7 +1190,8 @@ internal static class IntuneShapes
         var resource = new StoredResource(data);
         foreach (var navigation in new[] { "protectedAppLockerFiles", "exemptAppLockerFiles" })
         {
-            if (rng.Chance(0.5))
+            // Every policy protects a line-of-business app through a file; some exempt one too.
+            if (navigation.StartsWith("protected", StringComparison.Ordinal) || rng.Chance(0.5))
             {
                 var xml = $"<AppLockerPolicy Version=\"1\"><RuleCollection Type=\"Exe\" EnforcementMode=\"Enabled\"><FilePublisherRule Id=\"{rng.Guid()}\" Name=\"Contoso LOB {index}\" UserOrGroupSid=\"S-1-1-0\" Action=\"Allow\" /></RuleCollection></AppLockerPolicy>";
                 resource.ChildrenOf(navigation).Add(new JsonObject
@@ -1209,7 +1210,7 @@ internal static class IntuneShapes
     }
 
     /// <summary>
-    /// A policy set bundling two to four objects seeded before it (configurations, compliance policies, apps, app
+    /// A policy set bundling two to five objects seeded before it (configurations, compliance policies, apps, app
     /// protection), each item naming its object by payloadId; apps go with an install intent.
     /// </summary>
     private static StoredResource PolicySet(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
@@ -1229,7 +1230,7 @@ internal static class IntuneShapes
         };
         var resource = new StoredResource(data);
         var items = resource.ChildrenOf("items");
-        foreach (var (itemType, payloadId, name) in ctx.PolicySetPayloads.OrderBy(_ => rng.Next(1000)).Take(2 + rng.Next(3)))
+        foreach (var (itemType, payloadId, name) in ctx.PolicySetPayloads.OrderBy(_ => rng.Next(1000)).Take(2 + rng.Next(4)))
         {
             var item = new JsonObject
             {
