@@ -46,9 +46,9 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.AndroidManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
         [GraphResourceKeys.TargetedManagedAppConfigurations] = (["apps", "customSettings"], ["source", "sourceId"]),
         [GraphResourceKeys.WindowsManagedAppProtections] = (["apps", "allowedOutboundClipboardSharingLevel", "maximumAllowedDeviceThreatLevel"], ["source", "sourceId"]),
-        // WIP: the protected apps and domains, and the AppLocker files (navigations of their own, expanded and paged).
-        [GraphResourceKeys.WindowsInformationProtectionPolicies] = (["protectedApps", "enterpriseProtectedDomainNames", "protectedAppLockerFiles", "exemptAppLockerFiles"], ["source", "sourceId"]),
-        [GraphResourceKeys.MdmWindowsInformationProtectionPolicies] = (["protectedApps", "enterpriseProtectedDomainNames", "protectedAppLockerFiles", "exemptAppLockerFiles"], ["source", "sourceId"]),
+        // WIP: the protected apps and domains, and the AppLocker files (a navigation of their own, expanded and paged; every seeded policy has a protected one).
+        [GraphResourceKeys.WindowsInformationProtectionPolicies] = (["protectedApps", "enterpriseProtectedDomainNames", "protectedAppLockerFiles"], ["source", "sourceId"]),
+        [GraphResourceKeys.MdmWindowsInformationProtectionPolicies] = (["protectedApps", "enterpriseProtectedDomainNames", "protectedAppLockerFiles"], ["source", "sourceId"]),
         // Policy sets: every item with its payloadId (and an app's intent); a set's assignment has no source.
         [GraphResourceKeys.PolicySets] = (["items", "roleScopeTags"], ["lastModifiedDateTime"]),
         // Apps: the metadata only (no package), and what each assignment does.
