@@ -111,6 +111,15 @@ public sealed class TenantSpec
     /// <summary>Branding profiles seeded: the first is the tenant's default (isDefaultProfile, unassigned), the rest its own.</summary>
     public int BrandingProfiles { get; set; } = 2;
 
+    /// <summary>Windows app protection policies seeded (MAM for Edge).</summary>
+    public int WindowsAppProtections { get; set; } = 2;
+
+    /// <summary>Windows Information Protection policies seeded, of each kind (without and with enrollment); retired by Microsoft, still found in tenants.</summary>
+    public int InformationProtectionPolicies { get; set; } = 1;
+
+    /// <summary>Policy sets seeded, each bundling a few of the tenant's configurations, compliance policies, apps and app protection.</summary>
+    public int PolicySets { get; set; } = 2;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

@@ -105,6 +105,12 @@ public static class GraphResourceKeys
     public const string ManagedAppPolicies = "managedAppPolicies";
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
+    public const string WindowsManagedAppProtections = "windowsManagedAppProtections";
+    /// <summary>Windows Information Protection without enrollment (MAM); Microsoft retired WIP.</summary>
+    public const string WindowsInformationProtectionPolicies = "windowsInformationProtectionPolicies";
+    /// <summary>Windows Information Protection with enrollment (MDM); Microsoft retired WIP.</summary>
+    public const string MdmWindowsInformationProtectionPolicies = "mdmWindowsInformationProtectionPolicies";
+    public const string PolicySets = "policySets";
     public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
     public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";

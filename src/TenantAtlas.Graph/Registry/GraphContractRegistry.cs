@@ -62,6 +62,14 @@ internal sealed class GraphContractRegistry : IGraphContracts
     /// <summary>App protection's targeted apps (Graph pages a long list: its nextLink reads this navigation).</summary>
     private const string AppsNavigation = GraphResourceContract.AppsProperty;
 
+    /// <summary>Windows Information Protection's AppLocker files, backed up with the policy and written below it.</summary>
+    private static readonly string[] WipAppLockerFiles = ["protectedAppLockerFiles", "exemptAppLockerFiles"];
+
+    private const string WipExpand = "protectedAppLockerFiles,exemptAppLockerFiles,assignments";
+
+    private const string PolicySetCrossTenant =
+        "a policy set names its apps, configurations and policies by their ids in this tenant (each item's payloadId), which another tenant does not have; restore it into the tenant it was backed up from.";
+
     private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
 
     private readonly List<GraphResourceContract> all;
@@ -498,6 +506,96 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ExtraStripBeforeWrite = ["deployedAppCount"],
             ReadPermissions = AppsRead,
             WritePermissions = AppsWrite,
+        },
+        new()
+        {
+            // App protection (Windows, MAM for Edge): as iOS and Android; the apps are named by windowsAppIdentifier.
+            Key = GraphResourceKeys.WindowsManagedAppProtections,
+            Label = "App protection (Windows)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Apps,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/windowsManagedAppProtections",
+            ListSelect = [.. Summary, "version"],
+            ListExpand = "apps,assignments",
+            GetExpand = "apps,assignments",
+            ReadNavigations = [AppsNavigation],
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            TargetAppsAction = "targetApps",
+            ExtraStripBeforeWrite = ["deployedAppCount"],
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
+            // Windows Information Protection without enrollment (MAM). Microsoft retired WIP; kept restorable while Graph
+            // still takes the writes. The AppLocker files (XML of a few KB) are navigations of their own, written one by
+            // one below the policy; assigned with the assign action of windowsInformationProtection.
+            Key = GraphResourceKeys.WindowsInformationProtectionPolicies,
+            Label = "Windows Information Protection without enrollment (deprecated by Microsoft)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Apps,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/windowsInformationProtectionPolicies",
+            ListSelect = [.. Summary, "version", "enforcementLevel"],
+            ListExpand = "assignments",
+            GetExpand = WipExpand,
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ChildCollections = WipAppLockerFiles,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
+            // Windows Information Protection with enrollment (MDM): the same policy for enrolled devices; retired by Microsoft too.
+            Key = GraphResourceKeys.MdmWindowsInformationProtectionPolicies,
+            Label = "Windows Information Protection with enrollment (deprecated by Microsoft)",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.Apps,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/mdmWindowsInformationProtectionPolicies",
+            ListSelect = [.. Summary, "version", "enforcementLevel"],
+            ListExpand = "assignments",
+            GetExpand = WipExpand,
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "assign",
+            ChildCollections = WipAppLockerFiles,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+        },
+        new()
+        {
+            // Policy sets bundle objects of every group (configurations, compliance, apps, app protection, enrollment), so
+            // they sit under Tenant-wide. Each item names its object by payloadId; Graph has no assign action for a set:
+            // the update action takes its assignments and, separately, its added, updated and deleted items. The status
+            // and error code are Intune's validation of the set. Restored only into the tenant it was backed up from.
+            Key = GraphResourceKeys.PolicySets,
+            Label = "Policy sets",
+            Kind = GraphResourceKind.PolicyFamily,
+            Group = GraphFamilyGroup.TenantWide,
+            ApiVersion = Beta,
+            CollectionPath = "deviceAppManagement/policySets",
+            // Policy sets carry roleScopeTags, not roleScopeTagIds.
+            ListSelect = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTags", "status"],
+            ListExpand = "assignments",
+            GetExpand = "items,assignments",
+            HasAssignments = true,
+            CreateMethod = "POST",
+            UpdateMethod = "PATCH",
+            AssignAction = "update",
+            PolicySetItemsAction = "update",
+            ExtraStripBeforeWrite = ["status", "errorCode"],
+            CrossTenantRestoreBlockedReason = PolicySetCrossTenant,
+            ReadPermissions = ConfigurationRead,
+            WritePermissions = ConfigurationWrite,
         },
         new()
         {

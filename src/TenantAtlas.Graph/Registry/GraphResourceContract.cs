@@ -161,6 +161,23 @@ internal sealed class GraphResourceContract
     public const string AppsProperty = "apps";
 
     /// <summary>
+    /// Navigations of small objects of their own that restore writes one by one below the object (Windows Information
+    /// Protection's AppLocker files): read with <c>$expand</c>, left out of the create/update body, POSTed to
+    /// <c>{item}/{navigation}</c> after a create; an update keeps the target's identical ones and replaces the rest.
+    /// </summary>
+    public IReadOnlyList<string> ChildCollections { get; init; } = [];
+
+    /// <summary>
+    /// Policy sets: the action that adds, updates and deletes the set's items (<c>POST {item}/update</c> with
+    /// <c>addedPolicySetItems</c>, <c>updatedPolicySetItems</c>, <c>deletedPolicySetItems</c>); the items are the
+    /// <see cref="PolicySetItemsProperty"/> navigation, read with <c>$expand</c> and never in a create or update body.
+    /// </summary>
+    public string? PolicySetItemsAction { get; init; }
+
+    /// <summary>The navigation holding a policy set's items (each names its object by <c>payloadId</c>).</summary>
+    public const string PolicySetItemsProperty = "items";
+
+    /// <summary>
     /// A family kept only so that backups taken of it stay readable: pickers, inventory and new schedules no longer offer
     /// it (<c>PolicyFamilies</c> leaves it out), <c>Find</c> still names it, and it is not restorable
     /// (<see cref="NotRestorableReason"/> says what to do instead).
@@ -184,6 +201,7 @@ internal sealed class GraphResourceContract
         [
             .. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. NotWritableProperties, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty],
             .. Children is null ? Array.Empty<string>() : [Children.Navigation],
+            .. ChildCollections, .. PolicySetItemsAction is null ? Array.Empty<string>() : [PolicySetItemsProperty],
         ];
 
     /// <summary>
@@ -299,6 +317,25 @@ internal sealed class GraphResourceContract
         if (TemplateInstance is not null)
         {
             list.Add(new("POST", "{id}/" + TemplateInstance.SettingsAction, GraphOperationKind.WriteNavigation));
+        }
+
+        // Child objects: listed below the object (an update compares them), created and deleted one by one.
+        foreach (var navigation in ChildCollections)
+        {
+            list.Add(new("GET", "{id}/" + navigation, GraphOperationKind.ReadNavigation));
+            list.Add(new("POST", "{id}/" + navigation, GraphOperationKind.WriteNavigation));
+            list.Add(new("DELETE", "{id}/" + navigation + "/{id}", GraphOperationKind.WriteNavigation));
+        }
+
+        // A policy set's items: read below the set (an update compares them); written with the same action as the
+        // assignments when that is "update" (listed once, above).
+        if (PolicySetItemsAction is not null)
+        {
+            list.Add(new("GET", "{id}/" + PolicySetItemsProperty, GraphOperationKind.ReadNavigation));
+            if (PolicySetItemsAction != AssignAction)
+            {
+                list.Add(new("POST", "{id}/" + PolicySetItemsAction, GraphOperationKind.WriteNavigation));
+            }
         }
 
         return list;

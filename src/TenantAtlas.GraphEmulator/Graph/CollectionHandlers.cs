@@ -419,6 +419,8 @@ internal static class CollectionHandlers
         {
             throw GraphException.BadRequest("The navigation property 'apps' cannot be written with the object; use the action 'targetApps'.", source);
         }
+
+        ChildHandlers.RejectInBody(family, body, source);
     }
 
     /// <summary>The concrete type a create makes: the body's @odata.type, which must be one the family knows.</summary>

@@ -35,6 +35,15 @@ internal static class FamilyRegistry
 
     private static readonly string[] AppsWrite = [GraphPermissions.DeviceManagementAppsReadWrite];
 
+    private static readonly string[] WipAppLockerFiles = ["protectedAppLockerFiles", "exemptAppLockerFiles"];
+
+    /// <summary>The policy set item types the emulator knows (each described in the schema).</summary>
+    public static readonly string[] PolicySetItemTypes =
+    [
+        "microsoft.graph.deviceConfigurationPolicySetItem", "microsoft.graph.deviceCompliancePolicyPolicySetItem",
+        "microsoft.graph.mobileAppPolicySetItem", "microsoft.graph.managedAppProtectionPolicySetItem",
+    ];
+
     private static readonly FamilyDefinition[] All =
     [
         new()
@@ -473,6 +482,90 @@ internal static class FamilyRegistry
             AppIdentifierTypes = ["microsoft.graph.androidMobileAppIdentifier"],
             BaseProperties = PropertiesOf("microsoft.graph.androidManagedAppProtection"),
             Navigations = Set("apps"),
+        },
+        new()
+        {
+            // Windows app protection (MAM for Edge; contrib reference intune-mam-windowsmanagedappprotection-*): apps named
+            // by windowsAppIdentifier, written with targetApps.
+            Name = GraphFamilies.WindowsManagedAppProtections,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.windowsManagedAppProtection",
+            AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
+            InV1 = false,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            EtagVersion = true,
+            TypedItems = true,
+            TargetsApps = true,
+            AppIdentifierTypes = ["microsoft.graph.windowsAppIdentifier"],
+            BaseProperties = PropertiesOf("microsoft.graph.windowsManagedAppProtection"),
+            Navigations = Set("apps"),
+        },
+        new()
+        {
+            // Windows Information Protection without enrollment (beta intune-mam-windowsinformationprotectionpolicy-*;
+            // retired by Microsoft): AppLocker files below the policy (…applockerfile-create), assign of windowsInformationProtection.
+            Name = GraphFamilies.WindowsInformationProtectionPolicies,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.windowsInformationProtectionPolicy",
+            AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
+            InV1 = false,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            EtagVersion = true,
+            TypedItems = true,
+            BaseProperties = PropertiesOf("microsoft.graph.windowsInformationProtectionPolicy"),
+            Navigations = Set(WipAppLockerFiles),
+            ChildCollections = Set(WipAppLockerFiles),
+            ChildTypes = ["microsoft.graph.windowsInformationProtectionAppLockerFile"],
+            ChildrenCreatedBelow = true,
+        },
+        new()
+        {
+            // With enrollment (beta intune-shared-mdmwindowsinformationprotectionpolicy-*): the same shape for enrolled devices.
+            Name = GraphFamilies.MdmWindowsInformationProtectionPolicies,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.mdmWindowsInformationProtectionPolicy",
+            AssignmentType = "microsoft.graph.targetedManagedAppPolicyAssignment",
+            InV1 = false,
+            ReadPermissions = AppsRead,
+            WritePermissions = AppsWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            HasVersion = true,
+            EtagVersion = true,
+            TypedItems = true,
+            BaseProperties = PropertiesOf("microsoft.graph.mdmWindowsInformationProtectionPolicy"),
+            Navigations = Set(WipAppLockerFiles),
+            ChildCollections = Set(WipAppLockerFiles),
+            ChildTypes = ["microsoft.graph.windowsInformationProtectionAppLockerFile"],
+            ChildrenCreatedBelow = true,
+        },
+        new()
+        {
+            // Policy sets (beta intune-policyset-policyset-*, -policysetitem-*, the update action): items name their objects by
+            // payloadId; no assign action — update takes the assignments, and the items added, updated and deleted.
+            Name = GraphFamilies.PolicySets,
+            Parent = "deviceAppManagement",
+            EntityType = "microsoft.graph.policySet",
+            AssignmentType = "microsoft.graph.policySetAssignment",
+            InV1 = false,
+            ReadPermissions = ConfigRead,
+            WritePermissions = ConfigWrite,
+            HasAssignments = true,
+            AssignReply = AssignReply.NoContent,
+            TypedItems = true,
+            BaseProperties = PropertiesOf("microsoft.graph.policySet"),
+            Navigations = Set("items"),
+            ChildCollections = Set("items"),
+            ChildTypes = PolicySetItemTypes,
+            PolicySetUpdate = true,
         },
         new()
         {

@@ -29,6 +29,10 @@ public static class GraphFamilies
     public const string MobileAppConfigurations = "mobileAppConfigurations";
     public const string IosManagedAppProtections = "iosManagedAppProtections";
     public const string AndroidManagedAppProtections = "androidManagedAppProtections";
+    public const string WindowsManagedAppProtections = "windowsManagedAppProtections";
+    public const string WindowsInformationProtectionPolicies = "windowsInformationProtectionPolicies";
+    public const string MdmWindowsInformationProtectionPolicies = "mdmWindowsInformationProtectionPolicies";
+    public const string PolicySets = "policySets";
     public const string TargetedManagedAppConfigurations = "targetedManagedAppConfigurations";
     public const string MobileApps = "mobileApps";
     public const string WindowsAutopilotDeploymentProfiles = "windowsAutopilotDeploymentProfiles";
@@ -76,6 +80,11 @@ public static class GraphFamilies
         TermsAndConditions,
         NotificationMessageTemplates,
         IntuneBrandingProfiles,
+        // Fixed small counts too (TenantSpec.WindowsAppProtections…): Windows app protection, WIP (retired by Microsoft), policy sets.
+        WindowsManagedAppProtections,
+        WindowsInformationProtectionPolicies,
+        MdmWindowsInformationProtectionPolicies,
+        PolicySets,
         AssignmentFilters,
         RoleScopeTags,
         RoleDefinitions,

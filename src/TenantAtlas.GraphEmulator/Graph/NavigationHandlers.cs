@@ -28,7 +28,7 @@ internal static class NavigationHandlers
             ("assignments", 1, "POST") when family.HasAssignments => AddAssignment(call, family, id),
             ("assignments", 2, "GET") when family.HasAssignments => GetAssignment(call, family, id, rest[1]),
             ("assignments", 2, "DELETE") when family.HasAssignments => DeleteAssignment(call, family, id, rest[1]),
-            ("assign", 1, "POST") when family.HasAssignments && !family.NoAssignAction => Assign(call, family, id),
+            ("assign", 1, "POST") when family.HasAssignments && !family.NoAssignAction && !family.PolicySetUpdate => Assign(call, family, id),
             ("localizedNotificationMessages", _, _) when family.Navigations.Contains("localizedNotificationMessages") => LocalizedMessages(call, family, id, rest),
             ("apps", 1, "GET") when family.TargetsApps => ListApps(call, family, id),
             ("targetApps", 1, "POST") when family.TargetsApps => TargetApps(call, family, id),
@@ -39,13 +39,15 @@ internal static class NavigationHandlers
             ("getOmaSettingPlainTextValue", _, "GET") when family.Name == GraphFamilies.DeviceConfigurations => OmaSettingPlainTextValue(call, family, id, rest),
             ("scheduledActionsForRule", 1, "GET") when family.Navigations.Contains("scheduledActionsForRule") => ScheduledActions(call, family, id),
             ("definitionValues", _, _) when family.Name == GraphFamilies.GroupPolicyConfigurations => DefinitionValues(call, family, id, rest),
+            _ when ChildHandlers.Handles(family, navigation, rest.Count, method) => ChildHandlers.Handle(call, family, id, rest),
             _ when IsKnownNavigation(family, navigation) => throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, source),
             _ => throw GraphException.SegmentNotFound(navigation),
         };
     }
 
     private static bool IsKnownNavigation(FamilyDefinition family, string navigation) =>
-        (family.HasAssignments && (navigation == "assignments" || (navigation == "assign" && !family.NoAssignAction))) || family.Navigations.Contains(navigation);
+        (family.HasAssignments && (navigation == "assignments" || (navigation == "assign" && !family.NoAssignAction && !family.PolicySetUpdate)))
+        || family.Navigations.Contains(navigation) || (family.PolicySetUpdate && navigation == "update");
 
     /// <summary>The tenant's own default object of a family that has one (branding's default profile).</summary>
     public static bool IsDefaultObject(FamilyDefinition family, StoredResource resource) =>
@@ -137,26 +139,7 @@ internal static class NavigationHandlers
 
             RefuseDefaultAssignment(family, resource);
 
-            var assignments = new List<JsonObject>();
-            foreach (var item in list)
-            {
-                if (item is not JsonObject input)
-                {
-                    throw GraphException.BadRequest("Each assignment must be an object.", ErrorSource.Intune);
-                }
-
-                var assignment = BuildAssignment(call, family, resource.Id, input);
-                if (assignments.Any(a => a["id"]?.GetValue<string>() == assignment["id"]?.GetValue<string>()))
-                {
-                    throw GraphException.BadRequest("The same target is assigned more than once.", ErrorSource.Intune);
-                }
-
-                assignments.Add(assignment);
-            }
-
-            resource.Assignments.Clear();
-            resource.Assignments.AddRange(assignments);
-            MarkAssigned(resource);
+            var assignments = ReplaceAssignments(call, family, resource, list);
             if (family.AssignReply == AssignReply.NoContent)
             {
                 return GraphResponse.NoContent();
@@ -168,6 +151,32 @@ internal static class NavigationHandlers
                 ["value"] = Projection.Json(assignments.Select(a => a.DeepClone())),
             });
         }
+    }
+
+    /// <summary>Replaces an object's whole assignment set (checked first: nothing changes when one is invalid); the caller holds the tenant's lock.</summary>
+    public static List<JsonObject> ReplaceAssignments(GraphCall call, FamilyDefinition family, StoredResource resource, JsonArray list)
+    {
+        var assignments = new List<JsonObject>();
+        foreach (var item in list)
+        {
+            if (item is not JsonObject input)
+            {
+                throw GraphException.BadRequest("Each assignment must be an object.", ErrorSource.Intune);
+            }
+
+            var assignment = BuildAssignment(call, family, resource.Id, input);
+            if (assignments.Any(a => a["id"]?.GetValue<string>() == assignment["id"]?.GetValue<string>()))
+            {
+                throw GraphException.BadRequest("The same target is assigned more than once.", ErrorSource.Intune);
+            }
+
+            assignments.Add(assignment);
+        }
+
+        resource.Assignments.Clear();
+        resource.Assignments.AddRange(assignments);
+        MarkAssigned(resource);
+        return assignments;
     }
 
     private static GraphResponse ListApps(GraphCall call, FamilyDefinition family, string id)

@@ -68,6 +68,11 @@ internal static class Projection
                     result["definitionValues"] = Json(resource.DefinitionValues.Select(d => DefinitionValue(d, item)));
                     break;
                 default:
+                    if (family.ChildCollections.Contains(item.Name))
+                    {
+                        Expanded(result, item.Name, context, resource.ChildrenOf(item.Name), family, resource, call);
+                    }
+
                     break;
             }
         }

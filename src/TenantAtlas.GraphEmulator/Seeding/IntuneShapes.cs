@@ -44,6 +44,10 @@ internal static class IntuneShapes
             GraphFamilies.MobileAppConfigurations => AppConfiguration(rng, ctx, id, index, times, odataType),
             GraphFamilies.IosManagedAppProtections => AppProtection(rng, ctx, id, index, times, "iosManagedAppProtection"),
             GraphFamilies.AndroidManagedAppProtections => AppProtection(rng, ctx, id, index, times, "androidManagedAppProtection"),
+            GraphFamilies.WindowsManagedAppProtections => WindowsAppProtection(rng, ctx, id, index, times),
+            GraphFamilies.WindowsInformationProtectionPolicies => InformationProtection(rng, ctx, id, index, times, mdm: false),
+            GraphFamilies.MdmWindowsInformationProtectionPolicies => InformationProtection(rng, ctx, id, index, times, mdm: true),
+            GraphFamilies.PolicySets => PolicySet(rng, ctx, id, index, times),
             GraphFamilies.TargetedManagedAppConfigurations => AppProtection(rng, ctx, id, index, times, "targetedManagedAppConfiguration"),
             GraphFamilies.MobileApps => MobileApp(rng, ctx, id, index, times, odataType),
             GraphFamilies.WindowsAutopilotDeploymentProfiles => AutopilotProfile(rng, ctx, id, index, times, odataType),
@@ -119,6 +123,14 @@ internal static class IntuneShapes
         for (var i = 0; i < resource.Settings.Count; i++)
         {
             resource.Settings[i] = Shaped(resource.Settings[i], "microsoft.graph.deviceManagementConfigurationSetting");
+        }
+
+        foreach (var children in resource.Children.Values)
+        {
+            for (var i = 0; i < children.Count; i++)
+            {
+                children[i] = Shaped(children[i], children[i]["@odata.type"]!.GetValue<string>().TrimStart('#'));
+            }
         }
     }
 
@@ -1219,6 +1231,109 @@ internal static class IntuneShapes
         return resource;
     }
 
+    /// <summary>Windows app protection (MAM for Edge): the data transfer and device threat settings, Edge as the protected app.</summary>
+    private static StoredResource WindowsAppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.windowsManagedAppProtection",
+            ["displayName"] = $"WIN - App Protection - Edge - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = "",
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["id"] = id,
+            ["version"] = $"\"{rng.Guid()[..8]}\"",
+            ["isAssigned"] = false,
+            ["printBlocked"] = rng.Chance(0.5),
+            ["allowedInboundDataTransferSources"] = "none",
+            ["allowedOutboundClipboardSharingLevel"] = rng.Pick(["none", "anyDestinationAnySource"]),
+            ["allowedOutboundDataTransferDestinations"] = "none",
+            ["appActionIfUnableToAuthenticateUser"] = "block",
+            ["maximumAllowedDeviceThreatLevel"] = rng.Pick(["notConfigured", "secured", "low"]),
+            ["mobileThreatDefenseRemediationAction"] = "block",
+            ["minimumRequiredOsVersion"] = "10.0.22621.0",
+            ["minimumWarningAppVersion"] = "120.0.0.0",
+            ["periodOfflineBeforeWipeIsEnforced"] = "P90D",
+            ["periodOfflineBeforeAccessCheck"] = "PT12H",
+        };
+        var resource = new StoredResource(data);
+        resource.Apps.Add(WindowsManagedApp("com.microsoft.edge"));
+        if (rng.Chance(0.5))
+        {
+            resource.Apps.Add(WindowsManagedApp("com.microsoft.edge.beta"));
+        }
+
+        resource.Data["deployedAppCount"] = resource.Apps.Count;
+        return resource;
+    }
+
+    /// <summary>A Windows app as the apps navigation answers it (windowsAppIdentifier; NavigationHandlers.TargetApps).</summary>
+    public static JsonObject WindowsManagedApp(string key) =>
+        new()
+        {
+            ["@odata.type"] = "#microsoft.graph.managedMobileApp",
+            ["mobileAppIdentifier"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.windowsAppIdentifier", ["windowsAppId"] = key },
+            ["id"] = $"{key}.windows",
+            ["version"] = null,
+        };
+
+    /// <summary>
+    /// Windows Information Protection (retired by Microsoft), without or with enrollment: the enterprise domain and
+    /// network, the protected apps, a protected AppLocker file and sometimes an exempt one (base64 XML, a few hundred bytes).
+    /// </summary>
+    private static StoredResource InformationProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, bool mdm)
+    {
+        var type = mdm ? "mdmWindowsInformationProtectionPolicy" : "windowsInformationProtectionPolicy";
+        var data = new JsonObject
+        {
+            ["@odata.type"] = $"#microsoft.graph.{type}",
+            ["displayName"] = $"WIP - {(mdm ? "MDM" : "MAM")} - {rng.Pick(Rings)} {index:D4}",
+            ["description"] = "",
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["roleScopeTagIds"] = ScopeTags(rng, ctx),
+            ["id"] = id,
+            ["version"] = $"\"{rng.Guid()[..8]}\"",
+            ["enforcementLevel"] = rng.Pick(["encryptAndAuditOnly", "encryptAuditAndPrompt", "encryptAuditAndBlock"]),
+            ["enterpriseDomain"] = ctx.Domain,
+            ["enterpriseProtectedDomainNames"] = Json.Array(
+            [
+                new JsonObject { ["@odata.type"] = "#microsoft.graph.windowsInformationProtectionResourceCollection", ["displayName"] = "Protected domains", ["resources"] = Json.Strings([ctx.Domain]) },
+            ]),
+            ["protectedApps"] = Json.Array(
+            [
+                new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.windowsInformationProtectionStoreApp", ["displayName"] = "Microsoft Teams", ["description"] = "",
+                    ["publisherName"] = "O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US", ["productName"] = "MicrosoftTeams", ["denied"] = false,
+                },
+            ]),
+            ["iconsVisible"] = true,
+            ["isAssigned"] = false,
+        };
+        var resource = new StoredResource(data);
+        foreach (var navigation in new[] { "protectedAppLockerFiles", "exemptAppLockerFiles" })
+        {
+            // Every policy protects a line-of-business app through a file; some exempt one too.
+            if (navigation.StartsWith("protected", StringComparison.Ordinal) || rng.Chance(0.5))
+            {
+                var xml = $"<AppLockerPolicy Version=\"1\"><RuleCollection Type=\"Exe\" EnforcementMode=\"Enabled\"><FilePublisherRule Id=\"{rng.Guid()}\" Name=\"Contoso LOB {index}\" UserOrGroupSid=\"S-1-1-0\" Action=\"Allow\" /></RuleCollection></AppLockerPolicy>";
+                resource.ChildrenOf(navigation).Add(new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.windowsInformationProtectionAppLockerFile",
+                    ["displayName"] = $"{(navigation.StartsWith("protected", StringComparison.Ordinal) ? "Protected" : "Exempt")} LOB apps",
+                    ["fileHash"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(xml))),
+                    ["file"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(xml)),
+                    ["id"] = rng.Guid(),
+                    ["version"] = "1",
+                });
+            }
+        }
+
+        return resource;
+    }
+
     /// <summary>A 1×1 PNG: what the branding profiles' images hold here.</summary>
     private const string TinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
@@ -1274,6 +1389,68 @@ internal static class IntuneShapes
         };
         return new StoredResource(data);
     }
+
+    /// <summary>
+    /// A policy set bundling two to five objects seeded before it (configurations, compliance policies, apps, app
+    /// protection), each item naming its object by payloadId; apps go with an install intent.
+    /// </summary>
+    private static StoredResource PolicySet(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times)
+    {
+        var data = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.policySet",
+            ["id"] = id,
+            ["createdDateTime"] = times.Created,
+            ["lastModifiedDateTime"] = times.Modified,
+            ["displayName"] = $"Policy set - {rng.Pick(Rings)} baseline {index:D4}",
+            ["description"] = "",
+            ["status"] = "success",
+            ["errorCode"] = "noError",
+            ["guidedDeploymentTags"] = Json.Empty(),
+            ["roleScopeTags"] = ScopeTags(rng, ctx),
+        };
+        var resource = new StoredResource(data);
+        var items = resource.ChildrenOf("items");
+        foreach (var (itemType, payloadId, name) in ctx.PolicySetPayloads.OrderBy(_ => rng.Next(1000)).Take(2 + rng.Next(4)))
+        {
+            var item = new JsonObject
+            {
+                ["@odata.type"] = $"#microsoft.graph.{itemType}",
+                ["id"] = rng.Guid(),
+                ["createdDateTime"] = times.Created,
+                ["lastModifiedDateTime"] = times.Modified,
+                ["payloadId"] = payloadId,
+                ["itemType"] = PolicySetItemType(itemType),
+                ["displayName"] = name,
+                ["status"] = "success",
+                ["errorCode"] = "noError",
+                ["guidedDeploymentTags"] = Json.Empty(),
+            };
+            if (itemType == "mobileAppPolicySetItem")
+            {
+                item["intent"] = "required";
+                item["settings"] = null;
+            }
+            else if (itemType == "managedAppProtectionPolicySetItem")
+            {
+                item["targetedAppManagementLevels"] = "unspecified";
+            }
+
+            items.Add(item);
+        }
+
+        return resource;
+    }
+
+    /// <summary>The item's kind as Intune names it: the payload's base type.</summary>
+    private static string PolicySetItemType(string itemType) =>
+        itemType switch
+        {
+            "deviceConfigurationPolicySetItem" => "#microsoft.graph.deviceConfiguration",
+            "deviceCompliancePolicyPolicySetItem" => "#microsoft.graph.deviceCompliancePolicy",
+            "mobileAppPolicySetItem" => "#microsoft.graph.mobileApp",
+            _ => "#microsoft.graph.managedAppProtection",
+        };
 
     private static readonly string[] EnrollmentKinds =
     [
@@ -1584,6 +1761,11 @@ internal static class IntuneShapes
                 assignment["intent"] = "apply";
                 break;
             case GraphFamilies.GroupPolicyConfigurations:
+                assignment["lastModifiedDateTime"] = modified;
+                break;
+            case GraphFamilies.PolicySets:
+                // policySetAssignment: the target and when it changed (intune-policyset-policysetassignment-get).
+                assignment["@odata.type"] = "#microsoft.graph.policySetAssignment";
                 assignment["lastModifiedDateTime"] = modified;
                 break;
             case GraphFamilies.DeviceEnrollmentConfigurations:

@@ -22,6 +22,9 @@ internal sealed class SeedContext
 
     /// <summary>The tenant's id: Intune's default enrollment configurations are named after it.</summary>
     public string TenantId { get; init; } = "";
+
+    /// <summary>Objects a policy set may bundle (seeded before the sets): the item type and the object's id and name.</summary>
+    public IReadOnlyList<(string ItemType, string Id, string Name)> PolicySetPayloads { get; set; } = [];
 }
 
 internal sealed record FilterRef(string Id, string Platform);

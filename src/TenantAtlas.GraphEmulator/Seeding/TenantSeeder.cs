@@ -156,6 +156,7 @@ internal static class TenantSeeder
             }
         }
 
+        SeedBundles(spec, collections, context);
         return collections;
     }
 
@@ -187,6 +188,38 @@ internal static class TenantSeeder
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Windows app protection, Windows Information Protection and policy sets, with small fixed counts (not a share of
+    /// the policies); the sets last, since their items name objects seeded before them.
+    /// </summary>
+    private static void SeedBundles(TenantSpec spec, Dictionary<string, ResourceCollection> collections, SeedContext context)
+    {
+        foreach (var (family, fallback) in new[]
+        {
+            (GraphFamilies.WindowsManagedAppProtections, spec.WindowsAppProtections),
+            (GraphFamilies.WindowsInformationProtectionPolicies, spec.InformationProtectionPolicies),
+            (GraphFamilies.MdmWindowsInformationProtectionPolicies, spec.InformationProtectionPolicies),
+            (GraphFamilies.PolicySets, spec.PolicySets),
+        })
+        {
+            if (family == GraphFamilies.PolicySets)
+            {
+                context.PolicySetPayloads =
+                [
+                    .. ChildHandlers.PayloadFamilies.SelectMany(p => p.Value.SelectMany(f => collections[f].All.Take(3)
+                        .Select(r => (p.Key["microsoft.graph.".Length..], r.Id, r.Data["displayName"]?.GetValue<string>() ?? "")))),
+                ];
+            }
+
+            var rng = new SeedRandom(spec.Seed, family);
+            var count = Count(spec, family, fallback);
+            for (var i = 1; i <= count; i++)
+            {
+                collections[family].Add(IntuneShapes.Create(family, rng, context, i));
+            }
+        }
     }
 
     private static int Count(TenantSpec spec, string family, int fallback) =>

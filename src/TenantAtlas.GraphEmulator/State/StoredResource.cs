@@ -32,6 +32,21 @@ internal sealed class StoredResource
     /// <summary>Notification message templates: their localizedNotificationMessages, served when expanded or read below the template.</summary>
     public List<JsonObject> LocalizedMessages { get; } = [];
 
+    /// <summary>Child objects by navigation (AppLocker files of Windows Information Protection, a policy set's items).</summary>
+    public Dictionary<string, List<JsonObject>> Children { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The children of one navigation (an empty list, kept, when there are none yet).</summary>
+    public List<JsonObject> ChildrenOf(string navigation)
+    {
+        if (!Children.TryGetValue(navigation, out var list))
+        {
+            list = [];
+            Children[navigation] = list;
+        }
+
+        return list;
+    }
+
     /// <summary>
     /// Device configurations: the clear text of encrypted OMA-URI values by their <c>secretReferenceValueId</c>, served only
     /// by <c>getOmaSettingPlainTextValue</c> (the object itself carries an encrypted blob).
@@ -54,6 +69,11 @@ internal sealed class StoredResource
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
         copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
         copy.LocalizedMessages.AddRange(LocalizedMessages.Select(m => (JsonObject)m.DeepClone()));
+        foreach (var (navigation, children) in Children)
+        {
+            copy.Children[navigation] = [.. children.Select(c => (JsonObject)c.DeepClone())];
+        }
+
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;
@@ -71,6 +91,11 @@ internal sealed class StoredResource
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
         copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
         copy.LocalizedMessages.AddRange(LocalizedMessages.Select(m => (JsonObject)m.DeepClone()));
+        foreach (var (navigation, children) in Children)
+        {
+            copy.Children[navigation] = [.. children.Select(c => (JsonObject)c.DeepClone())];
+        }
+
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;

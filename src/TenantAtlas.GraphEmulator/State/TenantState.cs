@@ -371,6 +371,11 @@ public sealed class TenantState
             json["localizedNotificationMessages"] = Json.Array(resource.LocalizedMessages.Select(m => m.DeepClone()));
         }
 
+        foreach (var (navigation, children) in resource.Children.Where(c => c.Value.Count > 0))
+        {
+            json[navigation] = Json.Array(children.Select(c => c.DeepClone()));
+        }
+
         return json;
     }
 }

@@ -119,6 +119,10 @@ internal static class Platforms
             GraphResourceKeys.DeviceShellScripts or GraphResourceKeys.DeviceCustomAttributeShellScripts => MacOs,
             GraphResourceKeys.IosManagedAppProtections => Ios,
             GraphResourceKeys.AndroidManagedAppProtections => Android,
+            GraphResourceKeys.WindowsManagedAppProtections or GraphResourceKeys.WindowsInformationProtectionPolicies
+                or GraphResourceKeys.MdmWindowsInformationProtectionPolicies => Windows,
+            // A policy set bundles objects of any platform.
+            GraphResourceKeys.PolicySets => Multiple,
             GraphResourceKeys.TargetedManagedAppConfigurations => Multiple,
             // Windows Hello for Business is Windows'; device limits and platform restrictions span every platform (the
             // enrollment status page is windows10… and named above).

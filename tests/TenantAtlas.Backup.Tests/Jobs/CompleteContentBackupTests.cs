@@ -19,6 +19,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         GraphResourceKeys.DeviceConfigurations, GraphResourceKeys.DeviceCompliancePolicies, GraphResourceKeys.ConfigurationPolicies,
         GraphResourceKeys.GroupPolicyConfigurations, GraphResourceKeys.DeviceManagementScripts, GraphResourceKeys.MobileAppConfigurations,
         GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations,
+        GraphResourceKeys.WindowsManagedAppProtections, GraphResourceKeys.WindowsInformationProtectionPolicies,
+        GraphResourceKeys.MdmWindowsInformationProtectionPolicies, GraphResourceKeys.PolicySets,
         GraphResourceKeys.MobileApps, GraphResourceKeys.WindowsAutopilotDeploymentProfiles, GraphResourceKeys.DeviceHealthScripts,
         GraphResourceKeys.DeviceShellScripts, GraphResourceKeys.DeviceCustomAttributeShellScripts,
         GraphResourceKeys.DeviceComplianceScripts,
@@ -45,6 +47,12 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
         [GraphResourceKeys.IosManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
         [GraphResourceKeys.AndroidManagedAppProtections] = (["apps", "pinRequired", "allowedOutboundDataTransferDestinations"], ["source", "sourceId"]),
         [GraphResourceKeys.TargetedManagedAppConfigurations] = (["apps", "customSettings"], ["source", "sourceId"]),
+        [GraphResourceKeys.WindowsManagedAppProtections] = (["apps", "allowedOutboundClipboardSharingLevel", "maximumAllowedDeviceThreatLevel"], ["source", "sourceId"]),
+        // WIP: the protected apps and domains, and the AppLocker files (a navigation of their own, expanded and paged; every seeded policy has a protected one).
+        [GraphResourceKeys.WindowsInformationProtectionPolicies] = (["protectedApps", "enterpriseProtectedDomainNames", "protectedAppLockerFiles"], ["source", "sourceId"]),
+        [GraphResourceKeys.MdmWindowsInformationProtectionPolicies] = (["protectedApps", "enterpriseProtectedDomainNames", "protectedAppLockerFiles"], ["source", "sourceId"]),
+        // Policy sets: every item with its payloadId (and an app's intent); a set's assignment has no source.
+        [GraphResourceKeys.PolicySets] = (["items", "roleScopeTags"], ["lastModifiedDateTime"]),
         // Apps: the metadata only (no package), and what each assignment does.
         [GraphResourceKeys.MobileApps] = (["publisher", "publishingState"], ["intent"]),
         [GraphResourceKeys.DeviceHealthScripts] = (["detectionScriptContent", "remediationScriptContent", "detectionScriptParameters"], ["runRemediationScript", "runSchedule"]),
@@ -103,6 +111,8 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
                 [GraphResourceKeys.IosManagedAppProtections] = 3, [GraphResourceKeys.AndroidManagedAppProtections] = 3,
                 [GraphResourceKeys.TargetedManagedAppConfigurations] = 3, [GraphResourceKeys.MobileApps] = 4,
                 [GraphResourceKeys.Intents] = 5, [GraphResourceKeys.ReusablePolicySettings] = 3,
+                [GraphResourceKeys.WindowsManagedAppProtections] = 3, [GraphResourceKeys.WindowsInformationProtectionPolicies] = 4,
+                [GraphResourceKeys.MdmWindowsInformationProtectionPolicies] = 4, [GraphResourceKeys.PolicySets] = 6,
             };
         });
 
@@ -117,8 +127,13 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             set.Items.Where(i => i.Family == family).Select(i => i.GraphId).Should().BeEquivalentTo(emulated.Ids(family), family);
         }
 
-        foreach (var family in new[] { GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles, GraphResourceKeys.CompliancePolicies, GraphResourceKeys.DeviceEnrollmentConfigurations,
-                     GraphResourceKeys.TermsAndConditions, GraphResourceKeys.IntuneBrandingProfiles, GraphResourceKeys.Intents })
+        foreach (var family in new[]
+        {
+            GraphResourceKeys.WindowsFeatureUpdateProfiles, GraphResourceKeys.WindowsQualityUpdateProfiles, GraphResourceKeys.WindowsDriverUpdateProfiles,
+            GraphResourceKeys.CompliancePolicies, GraphResourceKeys.DeviceEnrollmentConfigurations, GraphResourceKeys.WindowsManagedAppProtections,
+            GraphResourceKeys.WindowsInformationProtectionPolicies, GraphResourceKeys.MdmWindowsInformationProtectionPolicies, GraphResourceKeys.PolicySets,
+            GraphResourceKeys.TermsAndConditions, GraphResourceKeys.IntuneBrandingProfiles, GraphResourceKeys.Intents,
+        })
         {
             set.Items.Where(i => i.Family == family).Should().Contain(i => JsonNode.Parse(i.Assignments)!.AsArray().Count > 0, $"the tenant has {family} with assignments to check");
         }
@@ -169,6 +184,11 @@ public sealed class CompleteContentBackupTests(EmulatorBackupFixture fixture) : 
             i => JsonNode.Parse(i.Content)!["settings"]!.AsArray().Count > 3, "some intent's settings span more than one page (of 3) and are kept whole");
 
         string[] appFamilies = [GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations];
+        string[] wip = [GraphResourceKeys.WindowsInformationProtectionPolicies, GraphResourceKeys.MdmWindowsInformationProtectionPolicies];
+        set.Items.Where(i => wip.Contains(i.Family)).Should().Contain(
+            i => JsonNode.Parse(i.Content)!["protectedAppLockerFiles"]!.AsArray().Count > 0, "some WIP policy has an AppLocker file, kept whole (base64 XML)");
+        set.Items.Where(i => i.Family == GraphResourceKeys.PolicySets).Should().Contain(
+            i => JsonNode.Parse(i.Content)!["items"]!.AsArray().Count > 3, "some policy set's items span more than one expanded page (of 3) and are kept whole");
         set.Items.Where(i => appFamilies.Contains(i.Family)).Should().Contain(
             i => JsonNode.Parse(i.Content)!["apps"]!.AsArray().Count > 3, "some policy's apps span more than one expanded page (of 3) and are kept whole");
         var big = set.Items.Single(i => i.GraphId == oversized[0]["id"]!.GetValue<string>());

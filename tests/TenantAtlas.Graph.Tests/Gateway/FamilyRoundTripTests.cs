@@ -29,6 +29,9 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.IosManagedAppProtections)]
     [InlineData(GraphResourceKeys.AndroidManagedAppProtections)]
     [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations)]
+    [InlineData(GraphResourceKeys.WindowsManagedAppProtections)]
+    [InlineData(GraphResourceKeys.WindowsInformationProtectionPolicies)]
+    [InlineData(GraphResourceKeys.MdmWindowsInformationProtectionPolicies)]
     public async Task An_object_read_from_one_tenant_is_created_assigned_and_updated_in_another_and_reads_back_the_same(string family)
     {
         // Same seed: the target tenant has the same groups and filters, so the assignments need no mapping here.
@@ -62,6 +65,7 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [InlineData(GraphResourceKeys.IosManagedAppProtections, "bundleId")]
     [InlineData(GraphResourceKeys.AndroidManagedAppProtections, "packageId")]
     [InlineData(GraphResourceKeys.TargetedManagedAppConfigurations, null)]
+    [InlineData(GraphResourceKeys.WindowsManagedAppProtections, "windowsAppId")]
     public async Task App_protection_reads_its_apps_expanded_and_writes_them_with_targetApps_after_the_create_and_the_update(string family, string? identifier)
     {
         var source = fixture.NewTenant(s => s.FamilyCounts = new() { [family] = 4 });
@@ -96,6 +100,107 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400, "the create and update bodies leave the apps out, as Graph wants");
 
         static string registryPath(string family) => $"deviceAppManagement/{family}";
+    }
+
+    [Theory]
+    [InlineData(GraphResourceKeys.WindowsInformationProtectionPolicies)]
+    [InlineData(GraphResourceKeys.MdmWindowsInformationProtectionPolicies)]
+    public async Task Information_protection_keeps_its_applocker_files_which_are_written_below_the_policy_and_replaced_on_update(string family)
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [family] = 10 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [family] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var policyId = source.List(family).First(p => p["protectedAppLockerFiles"] is JsonArray { Count: > 0 })["id"]!.GetValue<string>();
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, family, policyId);
+        var files = original.Content["protectedAppLockerFiles"].Should().BeOfType<JsonArray>().Subject;
+        JsonNode.DeepEquals(files, source.Get(family, policyId)!["protectedAppLockerFiles"]).Should().BeTrue("the backup holds each file whole, as Graph answered it");
+        Convert.FromBase64String(files[0]!["file"]!.GetValue<string>()).Should().NotBeEmpty();
+
+        var created = await App.Gateway.CreateObjectAsync(targetId, family, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        FileNames(target.Get(family, createdId)!, "protectedAppLockerFiles").Should().Equal(FileNames(original.Content, "protectedAppLockerFiles"));
+
+        // An update that drops the protected files and adds an exempt one: the target's files follow the backup.
+        var changed = (JsonObject)original.Content.DeepClone();
+        var moved = changed["protectedAppLockerFiles"]!.AsArray()[0]!.DeepClone();
+        moved["displayName"] = "Moved to exempt";
+        changed["protectedAppLockerFiles"] = new JsonArray();
+        changed["exemptAppLockerFiles"] = new JsonArray(moved);
+        await App.Gateway.UpdateObjectAsync(targetId, family, createdId, changed);
+        var stored = target.Get(family, createdId)!;
+        stored["protectedAppLockerFiles"].Should().BeNull("every protected file was deleted");
+        FileNames(stored, "exemptAppLockerFiles").Should().Equal("Moved to exempt");
+
+        // Written again as it is: nothing to change below the policy.
+        var before = fixture.GraphLog(target).Count;
+        await App.Gateway.UpdateObjectAsync(targetId, family, createdId, changed);
+        fixture.GraphLog(target).Skip(before).Should().NotContain(e => e.PathAndQuery.Contains("AppLockerFiles", StringComparison.Ordinal) && e.Method != "GET");
+        fixture.GraphLog(source).Should().Contain(e => e.PathAndQuery == $"/beta/deviceAppManagement/{family}/{policyId}?$expand=protectedAppLockerFiles,exemptAppLockerFiles,assignments");
+        fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400, "the create and update bodies leave the files out, as Graph wants");
+
+        static List<string> FileNames(JsonObject policy, string navigation) =>
+            [.. (policy[navigation] as JsonArray ?? []).Select(f => f!["displayName"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public async Task A_policy_set_comes_back_in_its_own_tenant_with_its_items_and_assignments_through_the_update_action()
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.PolicySets] = 6 });
+        var id = App.AddTenant(tenant);
+        var setId = tenant.List(GraphFamilies.PolicySets).First(p => p["assignments"] is JsonArray { Count: > 0 } && p["items"] is JsonArray { Count: > 2 })["id"]!.GetValue<string>();
+        var original = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.PolicySets, setId);
+        var items = original.Content["items"].Should().BeOfType<JsonArray>().Subject;
+        JsonNode.DeepEquals(items, tenant.Get(GraphFamilies.PolicySets, setId)!["items"]).Should().BeTrue("the backup holds every item with its payloadId");
+
+        // Deleted by mistake, then restored from the backup: created, its items added, its assignments set.
+        (await App.Gateway.DeleteObjectAsync(id, GraphResourceKeys.PolicySets, setId)).Should().BeTrue();
+        var created = await App.Gateway.CreateObjectAsync(id, GraphResourceKeys.PolicySets, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        await App.Gateway.AssignAsync(id, GraphResourceKeys.PolicySets, createdId, original.Assignments);
+        var restored = await App.Gateway.GetPolicyAsync(id, GraphResourceKeys.PolicySets, createdId);
+
+        var diff = GraphObjectDiff.Compare(original.Content, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"the set reads back as it was backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        GraphObjectDiff.CompareAssignments(Array(original.Assignments), Array(restored.Assignments)).IsIdentical.Should().BeTrue();
+        Payloads(restored.Content).Should().Equal(Payloads(original.Content));
+
+        // An update that drops one item: one update call deletes it, the kept items are left as they are.
+        var changed = (JsonObject)original.Content.DeepClone();
+        changed["description"] = "Updated by the round trip";
+        changed["items"]!.AsArray().RemoveAt(0);
+        var before = fixture.GraphLog(tenant).Count;
+        await App.Gateway.UpdateObjectAsync(id, GraphResourceKeys.PolicySets, createdId, changed);
+        var stored = tenant.Get(GraphFamilies.PolicySets, createdId)!;
+        stored["description"]!.GetValue<string>().Should().Be("Updated by the round trip");
+        Payloads(stored).Should().Equal(Payloads(changed));
+        var writes = fixture.GraphLog(tenant).Skip(before).Where(e => e.Method == "POST").ToList();
+        writes.Should().ContainSingle().Which.PathAndQuery.Should().Be($"/beta/deviceAppManagement/policySets/{createdId}/update");
+
+        var log = fixture.GraphLog(tenant);
+        log.Should().Contain(e => e.PathAndQuery == $"/beta/deviceAppManagement/policySets/{setId}?$expand=items,assignments");
+        log.Where(e => e.Method == "POST" && e.PathAndQuery == $"/beta/deviceAppManagement/policySets/{createdId}/update").Should().HaveCount(3, "the items after the create, the assignments, the items after the update");
+        log.Should().NotContain(e => e.Status >= 400, "no body carries the items, and assignments go with the update action (there is no assign)");
+
+        static List<string> Payloads(JsonObject set) =>
+            [.. (set["items"] as JsonArray ?? []).Select(i => i!["payloadId"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public async Task A_policy_set_written_into_another_tenant_is_refused_because_its_items_name_objects_that_tenant_lacks()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.PolicySets] = 3 });
+        var target = fixture.NewTenant(s => { s.Seed = 99; s.FamilyCounts = new() { [GraphFamilies.PolicySets] = 0 }; });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.PolicySets, source.List(GraphFamilies.PolicySets)[0]["id"]!.GetValue<string>());
+
+        var write = () => App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.PolicySets, original.Content);
+
+        // What the registry's CrossTenantRestoreBlockedReason keeps the restore plan from doing.
+        (await write.Should().ThrowAsync<GraphRequestException>()).Which.Message.Should().Contain("does not exist in this tenant");
+        App.Contracts.Find(GraphResourceKeys.PolicySets)!.CrossTenantRestoreBlockedReason.Should().NotBeNullOrEmpty();
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     [InlineData("mobileAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/mobileAppConfigurations")]
     [InlineData("iosManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/iosManagedAppProtections")]
     [InlineData("androidManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/androidManagedAppProtections")]
+    [InlineData("windowsManagedAppProtections", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/windowsManagedAppProtections")]
+    [InlineData("windowsInformationProtectionPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/windowsInformationProtectionPolicies")]
+    [InlineData("mdmWindowsInformationProtectionPolicies", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/mdmWindowsInformationProtectionPolicies")]
     [InlineData("targetedManagedAppConfigurations", GraphResourceKind.PolicyFamily, "beta", "deviceAppManagement/targetedManagedAppConfigurations")]
     [InlineData("windowsAutopilotDeploymentProfiles", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/windowsAutopilotDeploymentProfiles")]
     [InlineData("deviceHealthScripts", GraphResourceKind.PolicyFamily, "beta", "deviceManagement/deviceHealthScripts")]
@@ -80,7 +83,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.StripBeforeWrite.Should().Contain("priority", "Intune sets the order only through setPriority");
         registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.ToInfo().DefaultObjectIdMarker.Should().Be("_Default");
         registry.Get(GraphResourceKeys.DeviceEnrollmentConfigurations)!.ToInfo().NotWritableProperties.Should().Equal(["priority"], "a restore plan must not count a priority it cannot write");
-        foreach (var key in new[] { GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations })
+        foreach (var key in new[] { GraphResourceKeys.IosManagedAppProtections, GraphResourceKeys.AndroidManagedAppProtections, GraphResourceKeys.WindowsManagedAppProtections, GraphResourceKeys.TargetedManagedAppConfigurations })
         {
             registry.Get(key)!.GetExpand.Should().Be("apps,assignments");
             registry.Get(key)!.ListExpand.Should().Be("apps,assignments");
@@ -94,6 +97,34 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         // Issue 16: custom Intune role definitions restore (the plan blocks the built-in ones, isBuiltIn).
         registry.Get(GraphResourceKeys.RoleDefinitions)!.SupportsRestore.Should().BeTrue();
         registry.Get(GraphResourceKeys.RoleDefinitions)!.StripBeforeWrite.Should().Contain(["isBuiltIn", "isBuiltInRoleDefinition"]);
+    }
+
+    [Fact]
+    public void Windows_information_protection_and_policy_sets_write_their_child_objects_below_the_object()
+    {
+        foreach (var key in new[] { GraphResourceKeys.WindowsInformationProtectionPolicies, GraphResourceKeys.MdmWindowsInformationProtectionPolicies })
+        {
+            var wip = registry.Get(key)!;
+            var path = wip.CollectionPath;
+            wip.GetExpand.Should().Be("protectedAppLockerFiles,exemptAppLockerFiles,assignments");
+            wip.ChildCollections.Should().Equal("protectedAppLockerFiles", "exemptAppLockerFiles");
+            wip.StripBeforeWrite.Should().Contain(["protectedAppLockerFiles", "exemptAppLockerFiles"], "the files are written below the policy");
+            wip.AssignAction.Should().Be("assign");
+            registry.Match("POST", $"/beta/{path}/abc/protectedAppLockerFiles")!.Operation.Kind.Should().Be(GraphOperationKind.WriteNavigation);
+            registry.Match("DELETE", $"/beta/{path}/abc/exemptAppLockerFiles/f1")!.Operation.Kind.Should().Be(GraphOperationKind.WriteNavigation);
+            registry.Match("GET", $"/beta/{path}/abc/exemptAppLockerFiles?$skiptoken=x")!.Operation.Kind.Should().Be(GraphOperationKind.ReadNavigation);
+        }
+
+        var sets = registry.Get(GraphResourceKeys.PolicySets)!;
+        sets.CollectionPath.Should().Be("deviceAppManagement/policySets");
+        sets.GetExpand.Should().Be("items,assignments");
+        (sets.AssignAction, sets.AssignBodyProperty, sets.PolicySetItemsAction).Should().Be(("update", "assignments", "update"), "Graph has no assign action for a policy set");
+        sets.StripBeforeWrite.Should().Contain(["items", "status", "errorCode"]);
+        sets.ReadPermissions[0].Should().Be("DeviceManagementConfiguration.Read.All");
+        registry.Match("POST", "/beta/deviceAppManagement/policySets/abc/update")!.Resource!.Key.Should().Be(GraphResourceKeys.PolicySets);
+        registry.Match("GET", "/beta/deviceAppManagement/policySets/abc/items")!.Operation.Kind.Should().Be(GraphOperationKind.ReadNavigation);
+        registry.Match("POST", "/beta/deviceAppManagement/policySets/abc/assign").Should().BeNull();
+        registry.Match("POST", "/beta/deviceAppManagement/policySets/abc/items").Should().BeNull("items are written only with the update action");
     }
 
     [Theory]
@@ -138,7 +169,8 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         contracts.PolicyFamilies.Select(f => f.Key).Should().Equal(
             "deviceConfigurations", "deviceCompliancePolicies", "configurationPolicies", "groupPolicyConfigurations", "deviceManagementScripts",
-            "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "targetedManagedAppConfigurations",
+            "mobileAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections", "windowsManagedAppProtections",
+            "windowsInformationProtectionPolicies", "mdmWindowsInformationProtectionPolicies", "policySets", "targetedManagedAppConfigurations",
             "mobileApps", "windowsAutopilotDeploymentProfiles", "deviceHealthScripts", "deviceShellScripts", "deviceCustomAttributeShellScripts",
             "deviceComplianceScripts", "windowsFeatureUpdateProfiles", "windowsQualityUpdateProfiles", "windowsDriverUpdateProfiles",
             "compliancePolicies", "intents", "reusablePolicySettings", "deviceEnrollmentConfigurations", "termsAndConditions", "notificationMessageTemplates", "intuneBrandingProfiles",
@@ -153,14 +185,22 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.PolicyFamilies.Should().OnlyContain(f => f.Label.Length > 0);
         contracts.PolicyFamilies.Where(f => !f.SupportsRestore).Select(f => f.Key).Should().Equal(["mobileApps"], "every other family restores");
         // Reusable settings are used by settings catalog policies and notification templates by compliance actions: neither
-        // is assigned itself; every other Intune family is.
+        // is assigned itself; every other Intune family is (policy sets are checked below).
         string[] unassigned = [GraphResourceKeys.ReusablePolicySettings, GraphResourceKeys.NotificationMessageTemplates];
-        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key) && !unassigned.Contains(f.Key))
+        contracts.PolicyFamilies.Where(f => !entra.Contains(f.Key) && !tenantWide.Contains(f.Key) && !unassigned.Contains(f.Key) && f.Key != GraphResourceKeys.PolicySets)
             .Should().OnlyContain(f => f.HasAssignments && f.CrossTenantRestoreBlockedReason == null);
         contracts.Find(GraphResourceKeys.ReusablePolicySettings)!.Should().Match<GraphResourceInfo>(f => !f.HasAssignments && f.SupportsRestore && f.CrossTenantRestoreBlockedReason == null);
         contracts.Find(GraphResourceKeys.NotificationMessageTemplates)!.Should().Match<GraphResourceInfo>(f => !f.HasAssignments && f.SupportsRestore && f.Group == GraphFamilyGroup.TenantWide);
         contracts.PolicyFamilies.Where(f => f.DefaultObjectIdMarker != null || f.DefaultObjectProperty != null).Select(f => f.Key)
             .Should().Equal("deviceEnrollmentConfigurations", "intuneBrandingProfiles");
+        // Policy sets: assigned, Tenant-wide (they bundle objects of every group), restored only into their own tenant
+        // (their items name objects by this tenant's ids).
+        var policySets = contracts.Find(GraphResourceKeys.PolicySets)!;
+        (policySets.Kind, policySets.Group, policySets.HasAssignments, policySets.SupportsRestore).Should().Be((GraphResourceKind.PolicyFamily, GraphFamilyGroup.TenantWide, true, true));
+        policySets.CrossTenantRestoreBlockedReason.Should().Contain("payloadId");
+        // Windows Information Protection: restorable, labelled as deprecated by Microsoft.
+        contracts.PolicyFamilies.Where(f => f.Key.EndsWith("informationProtectionPolicies", StringComparison.OrdinalIgnoreCase))
+            .Should().HaveCount(2).And.OnlyContain(f => f.Label.Contains("deprecated by Microsoft") && f.SupportsRestore && f.Group == GraphFamilyGroup.Apps);
         // Conditional Access has no assignments (who a policy applies to is inside its conditions) and restores only
         // into its own tenant; named locations restore anywhere.
         contracts.PolicyFamilies.Where(f => entra.Contains(f.Key)).Should().OnlyContain(f => !f.HasAssignments && f.Group == GraphFamilyGroup.Entra);
@@ -168,7 +208,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         contracts.Find(GraphResourceKeys.NamedLocations)!.CrossTenantRestoreBlockedReason.Should().BeNull();
         contracts.Find("configurationPolicies")!.Label.Should().Be("Settings catalog");
         contracts.Find("users").Should().BeNull();
-        contracts.All.Should().HaveCount(32);
+        contracts.All.Should().HaveCount(36);
     }
 
     [Fact]

@@ -43,6 +43,10 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         ["mobileAppConfigurations"] = (GraphFamilies.MobileAppConfigurations, null),
         ["iosManagedAppProtections"] = (GraphFamilies.IosManagedAppProtections, null),
         ["androidManagedAppProtections"] = (GraphFamilies.AndroidManagedAppProtections, null),
+        ["windowsManagedAppProtections"] = (GraphFamilies.WindowsManagedAppProtections, null),
+        ["windowsInformationProtectionPolicies"] = (GraphFamilies.WindowsInformationProtectionPolicies, null),
+        ["mdmWindowsInformationProtectionPolicies"] = (GraphFamilies.MdmWindowsInformationProtectionPolicies, null),
+        ["policySets"] = (GraphFamilies.PolicySets, null),
         ["targetedManagedAppConfigurations"] = (GraphFamilies.TargetedManagedAppConfigurations, null),
         ["mobileApps"] = (GraphFamilies.MobileApps, null),
         ["windowsAutopilotDeploymentProfiles"] = (GraphFamilies.WindowsAutopilotDeploymentProfiles, null),
@@ -63,6 +67,8 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         "termsAndConditionsAssignment", "localizedNotificationMessage",
         "deviceManagementBooleanSettingInstance", "deviceManagementIntegerSettingInstance", "deviceManagementStringSettingInstance",
         "deviceManagementCollectionSettingInstance", "deviceManagementComplexSettingInstance",
+        "windowsInformationProtectionAppLockerFile", "deviceConfigurationPolicySetItem", "deviceCompliancePolicyPolicySetItem",
+        "mobileAppPolicySetItem", "managedAppProtectionPolicySetItem",
     };
 
     public static TheoryData<string> GetFixtures() => Fixtures("get");
@@ -224,6 +230,10 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
             [GraphFamilies.WindowsQualityUpdateProfiles] = 3,
             [GraphFamilies.WindowsDriverUpdateProfiles] = 3,
             [GraphFamilies.CompliancePolicies] = 3,
+            [GraphFamilies.WindowsManagedAppProtections] = 3,
+            [GraphFamilies.WindowsInformationProtectionPolicies] = 3,
+            [GraphFamilies.MdmWindowsInformationProtectionPolicies] = 3,
+            [GraphFamilies.PolicySets] = 12,
         };
     });
 
@@ -291,6 +301,30 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
                 }
 
                 throw new InvalidOperationException($"No seeded intent has a {type}.");
+            }
+
+            case "windowsInformationProtectionAppLockerFile":
+            {
+                var id = tenant.List(GraphFamilies.WindowsInformationProtectionPolicies)[0]["id"].Str();
+                var files = await client.GetJsonAsync($"beta/deviceAppManagement/windowsInformationProtectionPolicies/{id}/protectedAppLockerFiles");
+                return files.Values()[0]!.AsObject();
+            }
+
+            case "deviceConfigurationPolicySetItem":
+            case "deviceCompliancePolicyPolicySetItem":
+            case "mobileAppPolicySetItem":
+            case "managedAppProtectionPolicySetItem":
+            {
+                foreach (var set in tenant.List(GraphFamilies.PolicySets))
+                {
+                    var items = await client.GetJsonAsync($"beta/deviceAppManagement/policySets/{set["id"].Str()}/items");
+                    if (items.Values().OfType<JsonObject>().FirstOrDefault(i => i["@odata.type"].Str() == $"#microsoft.graph.{type}") is { } item)
+                    {
+                        return item;
+                    }
+                }
+
+                throw new InvalidOperationException($"The seeded tenant has no {type}.");
             }
 
             case "deviceManagementConfigurationSetting":

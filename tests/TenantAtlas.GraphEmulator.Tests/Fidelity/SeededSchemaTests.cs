@@ -145,6 +145,10 @@ public sealed partial class SeededSchemaTests(EmulatorFixture fixture) : IClassF
             [GraphFamilies.WindowsQualityUpdateProfiles] = 3,
             [GraphFamilies.WindowsDriverUpdateProfiles] = 3,
             [GraphFamilies.CompliancePolicies] = 3,
+            [GraphFamilies.WindowsManagedAppProtections] = 3,
+            [GraphFamilies.WindowsInformationProtectionPolicies] = 3,
+            [GraphFamilies.MdmWindowsInformationProtectionPolicies] = 3,
+            [GraphFamilies.PolicySets] = 3,
         };
     });
 

@@ -41,6 +41,8 @@ READ_ONLY = [
     "isDefaultProfile",
     # Reusable settings: how many settings catalog policies use one (G's family).
     "referencingConfigurationPolicyCount",
+    # Policy sets and their items: Intune's validation of the set (I's family).
+    "status", "errorCode",
 ]
 
 # Ours: what a create must name (the settings catalog calls it "name").

@@ -46,7 +46,9 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
             if (item.Family is not (GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.GroupPolicyConfigurations
                 or GraphResourceKeys.DeviceHealthScripts or GraphResourceKeys.DeviceShellScripts
                 or GraphResourceKeys.DeviceCustomAttributeShellScripts or GraphResourceKeys.DeviceComplianceScripts
-                or GraphResourceKeys.IosManagedAppProtections or GraphResourceKeys.AndroidManagedAppProtections or GraphResourceKeys.TargetedManagedAppConfigurations))
+                or GraphResourceKeys.IosManagedAppProtections or GraphResourceKeys.AndroidManagedAppProtections or GraphResourceKeys.TargetedManagedAppConfigurations
+                or GraphResourceKeys.WindowsManagedAppProtections or GraphResourceKeys.WindowsInformationProtectionPolicies
+                or GraphResourceKeys.MdmWindowsInformationProtectionPolicies or GraphResourceKeys.PolicySets))
             {
                 item.ODataType.Should().Be(source["@odata.type"]?.GetValue<string>(), $"{item.Family}/{item.GraphId}");
             }

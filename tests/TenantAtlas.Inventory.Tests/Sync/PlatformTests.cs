@@ -44,6 +44,10 @@ public sealed class PlatformTests
     [InlineData(GraphResourceKeys.MobileApps, "#microsoft.graph.iosStoreApp", null, "iOS")]
     [InlineData(GraphResourceKeys.MobileApps, "#microsoft.graph.androidManagedStoreApp", null, "Android")]
     [InlineData(GraphResourceKeys.MobileAppConfigurations, "#microsoft.graph.someFutureConfiguration", null, null)]
+    [InlineData(GraphResourceKeys.WindowsManagedAppProtections, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.WindowsInformationProtectionPolicies, null, null, "Windows")]
+    [InlineData(GraphResourceKeys.MdmWindowsInformationProtectionPolicies, "#microsoft.graph.mdmWindowsInformationProtectionPolicy", null, "Windows")]
+    [InlineData(GraphResourceKeys.PolicySets, "#microsoft.graph.policySet", null, "Multiple")]
     public void The_platform_comes_from_platforms_or_the_odata_type(string family, string? odataType, string? platforms, string? expected) =>
         Platforms.Of(family, odataType, platforms is null ? null : JsonValue.Create(platforms)).Should().Be(expected);
 

@@ -20,9 +20,12 @@ internal static class GraphJsonRules
     public static readonly FrozenSet<string> EntityReadOnly = FrozenSet.ToFrozenSet(
         ["id", "version", "supportsScopeTags", "settingCount", "creationSource", "isAssigned"], StringComparer.Ordinal);
 
-    /// <summary>Counters the service keeps; they change without anyone changing the policy. Ignored by comparisons only.</summary>
+    /// <summary>
+    /// Counters and states the service keeps; they change without anyone changing the policy (a policy set's and its
+    /// items' <c>status</c> and <c>errorCode</c> are Intune's validation). Ignored by comparisons only.
+    /// </summary>
     public static readonly FrozenSet<string> CompareOnlyReadOnly = FrozenSet.ToFrozenSet(
-        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus", "referencingConfigurationPolicyCount"], StringComparer.Ordinal);
+        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus", "referencingConfigurationPolicyCount", "status", "errorCode"], StringComparer.Ordinal);
 
     /// <summary>
     /// Wrappers of the settings catalog's setting tree that a person does not need in a path:
@@ -94,6 +97,11 @@ internal static class GraphJsonRules
         ["localizedNotificationMessages"] = new(e => JsonValues.Text(e["locale"]), (e, _) => JsonValues.Text(e["locale"])),
         // App protection and MAM app configuration: the targeted apps, named by their identifier (the same in every tenant).
         ["apps"] = new(e => AppKey(e["mobileAppIdentifier"]), (e, _) => AppKey(e["mobileAppIdentifier"])),
+        // Windows Information Protection: the AppLocker files, named by their display name (ids are per tenant).
+        ["protectedAppLockerFiles"] = new(e => JsonValues.Text(e["displayName"])),
+        ["exemptAppLockerFiles"] = new(e => JsonValues.Text(e["displayName"])),
+        // Policy sets: an item per bundled object, keyed by the object's id (payloadId), named by the object's name.
+        ["items"] = new(e => JsonValues.Text(e["payloadId"]), (e, _) => JsonValues.Text(e["displayName"])),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Unknown arrays of objects are keyed by <c>id</c> when every element has one, else compared by position.</summary>
