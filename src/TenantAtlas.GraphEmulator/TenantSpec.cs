@@ -93,6 +93,12 @@ public sealed class TenantSpec
     /// </summary>
     public int EnrollmentConfigurations { get; set; } = 6;
 
+    /// <summary>
+    /// Intune's built-in apps among the tenant's apps (Microsoft's managed store apps every tenant has: appAvailability
+    /// "global", unassigned), on top of the apps the policies share gives mobileApps.
+    /// </summary>
+    public int BuiltInApps { get; set; } = 4;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

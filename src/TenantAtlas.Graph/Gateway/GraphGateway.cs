@@ -247,6 +247,11 @@ internal sealed partial class GraphGateway(
             query.Add("$expand=" + expand);
         }
 
+        if (contract.ListFilter is { } filter)
+        {
+            query.Add("$filter=" + Uri.EscapeDataString(filter));
+        }
+
         if (contract.ListPageSize is { } top)
         {
             query.Add("$top=" + top);

@@ -62,6 +62,10 @@ internal sealed class GraphContractRegistry : IGraphContracts
     /// <summary>App protection's targeted apps (Graph pages a long list: its nextLink reads this navigation).</summary>
     private const string AppsNavigation = GraphResourceContract.AppsProperty;
 
+    /// <summary>The mobileApps listing's <c>$filter</c>: apps the tenant added (not a managed app, or a line-of-business one) or assigned.</summary>
+    public const string MobileAppsFilter =
+        "(microsoft.graph.managedApp/appAvailability eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true)";
+
     private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
 
     private readonly List<GraphResourceContract> all;
@@ -523,6 +527,9 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ApiVersion = Beta,
             CollectionPath = "deviceAppManagement/mobileApps",
             ListSelect = ["id", "displayName", "description", "publisher", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "isAssigned"],
+            // The Intune admin center's own filter: the tenant's apps (store and line-of-business apps it added) and any
+            // app it assigned, without Microsoft's built-in managed apps ("global") that nobody assigned.
+            ListFilter = MobileAppsFilter,
             ListExpand = "assignments",
             GetExpand = "assignments",
             HasAssignments = true,

@@ -65,6 +65,12 @@ internal sealed class GraphResourceContract
     /// <summary><c>$select</c> of list calls (null: everything). Intune keeps <c>@odata.type</c> on polymorphic families.</summary>
     public IReadOnlyList<string>? ListSelect { get; init; }
 
+    /// <summary>
+    /// <c>$filter</c> of list calls (null: everything): what admins' tools list of a family whose collection also holds
+    /// objects nobody manages (Intune's built-in apps).
+    /// </summary>
+    public string? ListFilter { get; init; }
+
     /// <summary><c>$top</c> of list calls (null: the service's default page size).</summary>
     public int? ListPageSize { get; init; }
 

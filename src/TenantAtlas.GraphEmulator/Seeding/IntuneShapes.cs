@@ -1036,6 +1036,38 @@ internal static class IntuneShapes
         return new StoredResource(data);
     }
 
+    /// <summary>
+    /// One of Intune's built-in apps: a managed App Store or Google Play app Microsoft makes available to every tenant
+    /// (appAvailability "global"), unassigned. Alternates iOS and Android.
+    /// </summary>
+    public static StoredResource BuiltInApp(SeedRandom rng, SeedContext ctx, int index)
+    {
+        var ios = index % 2 == 1;
+        var (bundle, package) = ManagedApps[(index - 1) / 2 % ManagedApps.Length];
+        var created = SeedRandom.IntuneTime(rng.Before(ctx.Anchor, 1500));
+        var name = bundle.Split('.')[^1];
+        var data = new JsonObject
+        {
+            ["@odata.type"] = ios ? "#microsoft.graph.managedIOSStoreApp" : "#microsoft.graph.managedAndroidStoreApp",
+            ["id"] = rng.Guid(),
+            ["displayName"] = $"Microsoft {char.ToUpperInvariant(name[0])}{name[1..]}",
+            ["description"] = "",
+            ["publisher"] = "Microsoft Corporation",
+            ["createdDateTime"] = created,
+            ["lastModifiedDateTime"] = created,
+            ["isAssigned"] = false,
+            ["publishingState"] = "published",
+            ["roleScopeTagIds"] = Json.Strings(["0"]),
+            ["appAvailability"] = "global",
+            ["version"] = null,
+            ["appStoreUrl"] = ios ? $"https://apps.apple.com/app/{bundle}" : $"https://play.google.com/store/apps/details?id={package}",
+        };
+        data[ios ? "bundleId" : "packageId"] = ios ? bundle : package;
+        var resource = new StoredResource(data);
+        Reshape(FamilyRegistry.Get(GraphFamilies.MobileApps), resource);
+        return resource;
+    }
+
     private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string type)
     {
         var data = new JsonObject

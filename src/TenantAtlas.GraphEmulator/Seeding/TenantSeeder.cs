@@ -98,6 +98,13 @@ internal static class TenantSeeder
             collections[family].AddRange(items);
         }
 
+        // Intune's built-in apps: listed by mobileApps beside the tenant's own, unassigned until an admin assigns one.
+        var builtInRng = new SeedRandom(spec.Seed, "builtInApps");
+        for (var i = 1; i <= Math.Max(0, spec.BuiltInApps); i++)
+        {
+            collections[GraphFamilies.MobileApps].Add(IntuneShapes.BuiltInApp(builtInRng, context, i));
+        }
+
         var roles = IntuneShapes.BuiltInRoleDefinitions().ToList();
         var roleRng = new SeedRandom(spec.Seed, GraphFamilies.RoleDefinitions);
         var customRoles = Count(spec, GraphFamilies.RoleDefinitions, spec.CustomRoleDefinitions);

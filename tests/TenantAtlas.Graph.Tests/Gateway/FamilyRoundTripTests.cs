@@ -99,7 +99,11 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [Fact]
     public async Task An_app_is_read_with_its_assignments_and_their_intent_and_the_gateway_writes_none_of_it()
     {
-        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 });
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 };
+            s.BuiltInApps = 0;
+        });
         var id = App.AddTenant(tenant);
         var listed = (await App.ListAllAsync(id, GraphResourceKeys.MobileApps)).SelectMany(p => p.Items).ToList();
         var assigned = listed.First(p => p.Raw["assignments"] is JsonArray { Count: > 0 });
@@ -261,5 +265,29 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         (await assign.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
         (await delete.Should().ThrowAsync<GraphRequestException>()).Which.Kind.Should().Be(GraphFailureKind.BadRequest);
         tenant.Get(GraphFamilies.DeviceEnrollmentConfigurations, limitId).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task The_apps_listing_takes_the_tenants_own_and_assigned_apps_and_leaves_out_intunes_built_in_apps_nobody_assigned()
+    {
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 5 };
+            s.BuiltInApps = 6;
+        });
+        var id = App.AddTenant(tenant);
+        var builtIn = tenant.List(GraphFamilies.MobileApps).Where(a => a["appAvailability"]?.GetValue<string>() == "global").Select(a => a["id"]!.GetValue<string>()).ToList();
+        var own = tenant.Ids(GraphFamilies.MobileApps).Except(builtIn).ToList();
+        // An admin assigned one of the built-in apps (Outlook to everyone, say): that one is the tenant's business.
+        tenant.Update(GraphFamilies.MobileApps, builtIn[2], new JsonObject { ["isAssigned"] = true });
+
+        var listed = (await App.ListAllAsync(id, GraphResourceKeys.MobileApps)).SelectMany(p => p.Items).ToList();
+
+        builtIn.Should().HaveCount(6);
+        own.Should().HaveCount(5);
+        listed.Select(p => p.Id).Should().BeEquivalentTo(own.Append(builtIn[2]), "the tenant's own apps and the built-in app it assigned");
+        fixture.GraphLog(tenant).Should().ContainSingle(e => e.PathAndQuery.StartsWith("/beta/deviceAppManagement/mobileApps?", StringComparison.Ordinal))
+            .Which.PathAndQuery.Should().Contain("$filter=" + Uri.EscapeDataString(
+                "(microsoft.graph.managedApp/appAvailability eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true)"));
     }
 }
