@@ -109,6 +109,12 @@ internal sealed partial class GraphGateway(
             content["definitionValues"] = await ReadDefinitionValuesAsync(client, contract, id, cancellationToken);
         }
 
+        if (contract.DriverApprovalAction is not null)
+        {
+            content[GraphResourceContract.DriverInventoriesProperty] = new JsonArray(
+                [.. (await ReadDriverInventoryAsync(client, contract, id, cancellationToken)).Select(d => (JsonNode)d)]);
+        }
+
         var protectedValues = await ProtectEncryptedOmaValuesAsync(client, contract, id, content, cancellationToken);
         return new GraphPolicyDetail(contract.Key, Str(json["id"]) ?? policyId, DisplayName(json, contract), Str(json["@odata.type"]), content, assignments)
         {
@@ -117,7 +123,8 @@ internal sealed partial class GraphGateway(
     }
 
     public async Task<JsonObject> CreateObjectAsync(
-        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default)
+        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, ICollection<string>? notes = null,
+        CancellationToken cancellationToken = default)
     {
         var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
         if (contract.CreateMethod is null)
@@ -138,13 +145,16 @@ internal sealed partial class GraphGateway(
             {
                 await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: true, cancellationToken);
             }
+
+            await ApproveDriversAsync(client, contract, id, content, notes, cancellationToken);
         }
 
         return result;
     }
 
     public async Task UpdateObjectAsync(
-        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default)
+        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, ICollection<string>? notes = null,
+        CancellationToken cancellationToken = default)
     {
         var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
         if (contract.UpdateMethod is null)
@@ -162,6 +172,8 @@ internal sealed partial class GraphGateway(
         {
             await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: false, cancellationToken);
         }
+
+        await ApproveDriversAsync(client, contract, id, content, notes, cancellationToken);
     }
 
     /// <summary>

@@ -686,7 +686,8 @@ internal sealed class GraphContractRegistry : IGraphContracts
         new()
         {
             // Driver update profiles: approval type and deferral. Device counts and the inventory sync status are
-            // reports Intune keeps; the drivers approved by hand (driverInventories) are not part of the profile's backup.
+            // reports Intune keeps. The drivers (driverInventories, with their approval state) are backed up with the
+            // profile; a restore approves with executeAction those approved in the backup that the target's inventory has.
             Key = GraphResourceKeys.WindowsDriverUpdateProfiles,
             Label = "Driver updates",
             Kind = GraphResourceKind.PolicyFamily,
@@ -696,6 +697,8 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ListSelect = [.. Summary, "approvalType", "deploymentDeferralInDays"],
             ListExpand = "assignments",
             GetExpand = "assignments",
+            ReadNavigations = [GraphResourceContract.DriverInventoriesProperty],
+            DriverApprovalAction = "executeAction",
             HasAssignments = true,
             CreateMethod = "POST",
             UpdateMethod = "PATCH",

@@ -118,6 +118,16 @@ internal sealed class GraphResourceContract
     /// </summary>
     public string? TargetAppsAction { get; init; }
 
+    /// <summary>
+    /// Driver update profiles: the action that approves drivers (<c>POST {item}/executeAction</c>). The profile's
+    /// <see cref="DriverInventoriesProperty"/> is read whole into its content (nextLinks followed) and left out of the
+    /// create/update body; after the write, the drivers approved in the backup are approved in the target's inventory.
+    /// </summary>
+    public string? DriverApprovalAction { get; init; }
+
+    /// <summary>The navigation holding a driver update profile's drivers and their approval state.</summary>
+    public const string DriverInventoriesProperty = "driverInventories";
+
     /// <summary>The navigation holding the targeted apps (read with <c>$expand</c>, written with <see cref="TargetAppsAction"/>).</summary>
     public const string AppsProperty = "apps";
 
@@ -136,7 +146,10 @@ internal sealed class GraphResourceContract
     public IReadOnlyList<string> WritePermissions { get; init; } = [];
 
     public IReadOnlyList<string> StripBeforeWrite =>
-        [.. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty]];
+        [
+            .. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty],
+            .. DriverApprovalAction is null ? Array.Empty<string>() : [DriverInventoriesProperty],
+        ];
 
     /// <summary>
     /// Why restore cannot bring this family back (shown on the plan's blocked items), or null. A policy family without a
@@ -226,6 +239,11 @@ internal sealed class GraphResourceContract
         if (TargetAppsAction is not null)
         {
             list.Add(new("POST", "{id}/" + TargetAppsAction, GraphOperationKind.WriteNavigation));
+        }
+
+        if (DriverApprovalAction is not null)
+        {
+            list.Add(new("POST", "{id}/" + DriverApprovalAction, GraphOperationKind.WriteNavigation));
         }
 
         return list;

@@ -198,6 +198,12 @@ internal static class CollectionHandlers
 
             var resource = new StoredResource(data);
             AddNavigationsFromBody(family, body, resource);
+            if (family.Name == GraphFamilies.WindowsDriverUpdateProfiles)
+            {
+                // Intune's inventory sync finds the drivers Windows Update offers for the tenant's devices; none approved yet.
+                resource.DriverInventories.AddRange(IntuneShapes.TenantDrivers(tenant.Spec.Seed));
+            }
+
             collection.Add(resource);
             if (family.IsDirectory)
             {

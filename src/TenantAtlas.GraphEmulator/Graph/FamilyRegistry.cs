@@ -271,6 +271,8 @@ internal static class FamilyRegistry
             BaseProperties = Set(
                 "id", "displayName", "description", "approvalType", "deviceReporting", "newUpdates", "deploymentDeferralInDays",
                 "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "inventorySyncStatus"),
+            // The drivers found for the profile's devices (read below it); approvals are written with executeAction.
+            Navigations = Set("driverInventories"),
         },
         new()
         {

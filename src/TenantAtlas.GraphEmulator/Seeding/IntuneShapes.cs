@@ -821,7 +821,72 @@ internal static class IntuneShapes
                 ["driverInventorySyncState"] = "success",
             },
         };
-        return new StoredResource(data);
+        var resource = new StoredResource(data);
+        foreach (var driver in TenantDrivers(ctx.Seed))
+        {
+            // Automatic profiles approve what Windows Update recommends; a manual one has about half approved by hand.
+            if (automatic || rng.Chance(0.5))
+            {
+                driver["approvalStatus"] = "approved";
+                driver["deployDateTime"] = times.Modified;
+            }
+
+            resource.DriverInventories.Add(driver);
+        }
+
+        return resource;
+    }
+
+    private static readonly (string Name, string Manufacturer, string DriverClass, string Version)[] DriverCatalog =
+    [
+        ("Intel(R) Wireless-AC 9560", "Intel", "Net", "22.200.0.6"),
+        ("Intel(R) UHD Graphics 620", "Intel Corporation", "Display", "31.0.101.2115"),
+        ("Realtek High Definition Audio", "Realtek Semiconductor Corp.", "MEDIA", "6.0.9235.1"),
+        ("Synaptics SMBus TouchPad", "Synaptics", "HIDClass", "19.5.35.1"),
+        ("Lenovo System Firmware", "Lenovo Ltd.", "Firmware", "1.51.0.0"),
+        ("Dell System Firmware", "Dell Inc.", "Firmware", "1.28.0.0"),
+        ("HP Universal Camera Driver", "HP Inc.", "Camera", "1.0.0.11"),
+        ("Intel(R) Management Engine Interface", "Intel", "System", "2306.4.3.0"),
+        ("Realtek USB GbE Family Controller", "Realtek", "Net", "10.59.20.0"),
+        ("Qualcomm(R) Wi-Fi B/G/N/AC", "Qualcomm Communications Inc.", "Net", "12.0.0.1118"),
+        ("NVIDIA RTX A500 Laptop GPU", "NVIDIA", "Display", "31.0.15.3742"),
+        ("Thunderbolt(TM) Controller", "Intel(R) Corporation", "System", "1.41.1353.0"),
+    ];
+
+    /// <summary>
+    /// The drivers Windows Update offers for a tenant's devices (a profile's inventory before any approval): about two
+    /// thirds of the catalogue, chosen by the tenant's seed. A driver's id comes from the driver itself, so the same
+    /// driver has the same id in every tenant.
+    /// </summary>
+    public static List<JsonObject> TenantDrivers(int seed)
+    {
+        var rng = new SeedRandom(seed, "drivers");
+        var result = new List<JsonObject>();
+        foreach (var (name, manufacturer, driverClass, version) in DriverCatalog)
+        {
+            if (!rng.Chance(0.67))
+            {
+                continue;
+            }
+
+            var driver = new SeedRandom(0, $"driver/{name}/{version}");
+            result.Add(new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.windowsDriverUpdateInventory",
+                ["id"] = driver.Guid(),
+                ["name"] = name,
+                ["version"] = version,
+                ["manufacturer"] = manufacturer,
+                ["releaseDateTime"] = SeedRandom.IntuneTime(driver.Before(TenantSeeder.Anchor, 700)),
+                ["driverClass"] = driverClass,
+                ["applicableDeviceCount"] = rng.Between(1, 300),
+                ["approvalStatus"] = "needsReview",
+                ["category"] = rng.Chance(0.7) ? "recommended" : "other",
+                ["deployDateTime"] = null,
+            });
+        }
+
+        return result;
     }
 
     private static readonly (string DefinitionId, string Kind, string[] Values)[] LinuxComplianceSettings =

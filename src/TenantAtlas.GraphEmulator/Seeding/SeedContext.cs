@@ -19,6 +19,9 @@ internal sealed class SeedContext
 
     /// <summary>The tenant's id: Intune's default enrollment configurations are named after it.</summary>
     public string TenantId { get; init; } = "";
+
+    /// <summary>The tenant spec's seed: which drivers Windows Update offers for the tenant's devices.</summary>
+    public int Seed { get; init; }
 }
 
 internal sealed record FilterRef(string Id, string Platform);

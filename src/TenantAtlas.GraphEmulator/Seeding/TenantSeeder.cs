@@ -70,6 +70,7 @@ internal static class TenantSeeder
             Anchor = Anchor,
             Domain = domain,
             TenantId = spec.TenantId.Trim(),
+            Seed = spec.Seed,
         };
 
         foreach (var (family, count) in PolicyCounts(spec))

@@ -29,6 +29,9 @@ internal sealed class StoredResource
     /// <summary>App protection and MAM app configuration: the targeted apps (managedMobileApp), written by targetApps.</summary>
     public List<JsonObject> Apps { get; } = [];
 
+    /// <summary>Driver update profiles: the drivers Intune found for the profile's devices, each with its approval state.</summary>
+    public List<JsonObject> DriverInventories { get; } = [];
+
     /// <summary>
     /// Device configurations: the clear text of encrypted OMA-URI values by their <c>secretReferenceValueId</c>, served only
     /// by <c>getOmaSettingPlainTextValue</c> (the object itself carries an encrypted blob).
@@ -50,6 +53,7 @@ internal sealed class StoredResource
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
         copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
+        copy.DriverInventories.AddRange(DriverInventories.Select(d => (JsonObject)d.DeepClone()));
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;
@@ -66,6 +70,7 @@ internal sealed class StoredResource
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
         copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
+        copy.DriverInventories.AddRange(DriverInventories.Select(d => (JsonObject)d.DeepClone()));
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;

@@ -290,4 +290,54 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
             .Which.PathAndQuery.Should().Contain("$filter=" + Uri.EscapeDataString(
                 "(microsoft.graph.managedApp/appAvailability eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true)"));
     }
+
+    [Fact]
+    public async Task A_driver_profile_keeps_its_hand_approved_drivers_and_a_restore_approves_those_the_targets_inventory_has_noting_the_rest()
+    {
+        // Another seed: Windows Update offers the target's devices partly other drivers. Small pages: the inventory pages.
+        var source = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.WindowsDriverUpdateProfiles] = 8 };
+            s.ExpandedPageSize = 3;
+        });
+        var target = fixture.NewTenant(s =>
+        {
+            s.Seed = 3;
+            s.FamilyCounts = new() { [GraphFamilies.WindowsDriverUpdateProfiles] = 0 };
+        });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var profile = source.List(GraphFamilies.WindowsDriverUpdateProfiles)
+            .First(p => p["approvalType"]!.GetValue<string>() == "manual" && Approved(p).Count > 0);
+        var profileId = profile["id"]!.GetValue<string>();
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.WindowsDriverUpdateProfiles, profileId);
+        var notes = new List<string>();
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.WindowsDriverUpdateProfiles, original.Content, notes: notes);
+        var createdId = created["id"]!.GetValue<string>();
+        var restored = target.Get(GraphFamilies.WindowsDriverUpdateProfiles, createdId)!;
+        var inTarget = (restored["driverInventories"] as JsonArray ?? []).Select(d => d!["id"]!.GetValue<string>()).ToHashSet();
+        var backedUpApproved = Approved(original.Content);
+        var missing = backedUpApproved.Where(d => !inTarget.Contains(d["id"]!.GetValue<string>())).ToList();
+
+        JsonNode.DeepEquals(original.Content["driverInventories"], profile["driverInventories"]).Should().BeTrue("the backup holds the whole inventory, every page of it");
+        ((JsonArray)original.Content["driverInventories"]!).Count.Should().BeGreaterThan(3);
+        fixture.GraphLog(source).Should().Contain(e => e.PathAndQuery.StartsWith($"/beta/deviceManagement/windowsDriverUpdateProfiles/{profileId}/driverInventories?", StringComparison.Ordinal)
+            && e.PathAndQuery.Contains("skiptoken", StringComparison.OrdinalIgnoreCase));
+        missing.Should().NotBeEmpty("the target's devices lack some of the approved drivers");
+        backedUpApproved.Should().Contain(d => inTarget.Contains(d["id"]!.GetValue<string>()), "and have others");
+        Approved(restored).Select(d => d["id"]!.GetValue<string>()).Should().BeEquivalentTo(
+            backedUpApproved.Select(d => d["id"]!.GetValue<string>()).Where(inTarget.Contains), "the drivers approved by hand are approved again where the target has them");
+        Approved(restored).Should().OnlyContain(d => d["deployDateTime"]!.GetValue<string>() == backedUpApproved.Single(b => b["id"]!.GetValue<string>() == d["id"]!.GetValue<string>())["deployDateTime"]!.GetValue<string>());
+        notes.Should().ContainSingle().Which.Should().ContainAll(missing.Select(d => d["name"]!.GetValue<string>()));
+
+        // An update approves nothing twice: the approvals are in place.
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.WindowsDriverUpdateProfiles, createdId, original.Content);
+        fixture.GraphLog(target).Where(e => e.PathAndQuery == $"/beta/deviceManagement/windowsDriverUpdateProfiles/{createdId}/executeAction")
+            .Should().ContainSingle().Which.Status.Should().Be(200);
+        fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400, "driverInventories stays out of the create and update bodies");
+
+        static List<JsonObject> Approved(JsonObject p) =>
+            [.. (p["driverInventories"] as JsonArray ?? []).OfType<JsonObject>().Where(d => d["approvalStatus"]?.GetValue<string>() == "approved")];
+    }
 }

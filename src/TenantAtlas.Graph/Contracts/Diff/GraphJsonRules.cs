@@ -22,7 +22,7 @@ internal static class GraphJsonRules
 
     /// <summary>Counters the service keeps; they change without anyone changing the policy. Ignored by comparisons only.</summary>
     public static readonly FrozenSet<string> CompareOnlyReadOnly = FrozenSet.ToFrozenSet(
-        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus"], StringComparer.Ordinal);
+        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus", "applicableDeviceCount"], StringComparer.Ordinal);
 
     /// <summary>
     /// Wrappers of the settings catalog's setting tree that a person does not need in a path:
