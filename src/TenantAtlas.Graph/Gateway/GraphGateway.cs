@@ -173,7 +173,42 @@ internal sealed partial class GraphGateway(
             await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: false, cancellationToken);
         }
 
+        await SetScheduledActionsAsync(client, contract, id, content, cancellationToken);
         await ApproveDriversAsync(client, contract, id, content, notes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Settings-catalog compliance: the update's PUT cannot carry the actions for noncompliance, so they go with
+    /// setScheduledActions (replacing the target's set), each rule with its actions, without the source tenant's ids.
+    /// Content without them (not read with them) writes none.
+    /// </summary>
+    private static async Task SetScheduledActionsAsync(TenantGraphClient client, GraphResourceContract contract, string id, JsonObject content, CancellationToken cancellationToken)
+    {
+        if (contract.ScheduledActionsAction is null || content["scheduledActionsForRule"] is not JsonArray rules)
+        {
+            return;
+        }
+
+        var body = new JsonObject
+        {
+            ["scheduledActions"] = new JsonArray([.. rules.OfType<JsonObject>().Select(r =>
+            {
+                var rule = WithoutAnnotations((JsonObject)r.DeepClone());
+                rule.Remove("id");
+                if (rule["scheduledActionConfigurations"] is JsonArray actions)
+                {
+                    rule["scheduledActionConfigurations"] = new JsonArray([.. actions.OfType<JsonObject>().Select(a =>
+                    {
+                        var action = WithoutAnnotations((JsonObject)a.DeepClone());
+                        action.Remove("id");
+                        return (JsonNode)action;
+                    })]);
+                }
+
+                return (JsonNode)rule;
+            })]),
+        };
+        await GraphRequests.SendAsync(client, Method.POST, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}/{contract.ScheduledActionsAction}"), body, null, contract.Key, cancellationToken);
     }
 
     /// <summary>

@@ -711,7 +711,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
         {
             // Compliance policies of the settings catalog (Linux, newer platforms): settings like configurationPolicies and
             // the actions for noncompliance like deviceCompliancePolicies. A create carries both; the update is a PUT of
-            // the settings-catalog properties, so it rewrites the settings and leaves the target's actions as they are.
+            // the settings-catalog properties followed by setScheduledActions, so both end as backed up.
             Key = GraphResourceKeys.CompliancePolicies,
             Label = "Compliance policies (settings catalog)",
             Kind = GraphResourceKind.PolicyFamily,
@@ -727,6 +727,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             CreateMethod = "POST",
             UpdateMethod = "PUT",
             UpdateBodyProperties = ["name", "description", "platforms", "technologies", "settings", "roleScopeTagIds"],
+            ScheduledActionsAction = "setScheduledActions",
             AssignAction = "assign",
             ReadPermissions = ConfigurationRead,
             WritePermissions = ConfigurationWrite,

@@ -125,6 +125,13 @@ internal sealed class GraphResourceContract
     /// </summary>
     public string? DriverApprovalAction { get; init; }
 
+    /// <summary>
+    /// Compliance of the settings catalog: the action that replaces the actions for noncompliance
+    /// (<c>POST {item}/setScheduledActions</c> with <c>{"scheduledActions": [...]}</c>). A create carries them in its body;
+    /// the update (a PUT of the settings-catalog properties) cannot, so the gateway sends them with this action after it.
+    /// </summary>
+    public string? ScheduledActionsAction { get; init; }
+
     /// <summary>The navigation holding a driver update profile's drivers and their approval state.</summary>
     public const string DriverInventoriesProperty = "driverInventories";
 
@@ -244,6 +251,11 @@ internal sealed class GraphResourceContract
         if (DriverApprovalAction is not null)
         {
             list.Add(new("POST", "{id}/" + DriverApprovalAction, GraphOperationKind.WriteNavigation));
+        }
+
+        if (ScheduledActionsAction is not null)
+        {
+            list.Add(new("POST", "{id}/" + ScheduledActionsAction, GraphOperationKind.WriteNavigation));
         }
 
         return list;

@@ -34,6 +34,7 @@ internal static class NavigationHandlers
             ("settings", 2, "GET") when family.UpdateWithPut => Settings(call, family, id, rest[1]),
             ("getOmaSettingPlainTextValue", _, "GET") when family.Name == GraphFamilies.DeviceConfigurations => OmaSettingPlainTextValue(call, family, id, rest),
             ("scheduledActionsForRule", 1, "GET") when family.Navigations.Contains("scheduledActionsForRule") => ScheduledActions(call, family, id),
+            ("setScheduledActions", 1, "POST") when family.Name == GraphFamilies.CompliancePolicies => SetScheduledActions(call, family, id),
             ("driverInventories", 1, "GET") when family.Name == GraphFamilies.WindowsDriverUpdateProfiles => DriverInventories(call, family, id),
             ("executeAction", 1, "POST") when family.Name == GraphFamilies.WindowsDriverUpdateProfiles => ExecuteDriverAction(call, family, id),
             ("definitionValues", _, _) when family.Name == GraphFamilies.GroupPolicyConfigurations => DefinitionValues(call, family, id, rest),
@@ -499,6 +500,43 @@ internal static class NavigationHandlers
     /// A navigation collection read page by page (<see cref="Paging.ExpandedPageSize"/>), continuing where an expanded
     /// collection's nextLink or the previous page left off.
     /// </summary>
+    /// <summary>
+    /// <c>POST {compliancePolicy}/setScheduledActions</c> with <c>{"scheduledActions": [...]}</c> (its reference page,
+    /// intune-deviceconfigv2-devicemanagementcompliancepolicy-setscheduledactions): replaces the policy's actions for
+    /// noncompliance, each rule with its <c>scheduledActionConfigurations</c>; answers the new set (200).
+    /// </summary>
+    private static GraphResponse SetScheduledActions(GraphCall call, FamilyDefinition family, string id)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        foreach (var (name, _) in body)
+        {
+            if (name != "scheduledActions")
+            {
+                throw GraphException.BadRequest($"The parameter '{name}' in the request payload is not a valid parameter for the operation 'setScheduledActions'.", ErrorSource.Intune);
+            }
+        }
+
+        if (body["scheduledActions"] is not JsonArray { Count: > 0 } rules)
+        {
+            throw GraphException.BadRequest("A compliance policy needs its scheduledActions (at least the block action of the rule).", ErrorSource.Intune);
+        }
+
+        var stored = CollectionHandlers.ScheduledActionsFromBody(family, rules, ErrorSource.Intune);
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            resource.ScheduledActionsForRule.Clear();
+            resource.ScheduledActionsForRule.AddRange(stored);
+            call.Tenant.Touch(family.Name, resource);
+            var (ruleType, _) = CollectionHandlers.ScheduledActionTypes(family);
+            return new GraphResponse(200, new JsonObject
+            {
+                ["@odata.context"] = $"{call.Metadata}#Collection({ruleType})",
+                ["value"] = Projection.Json(stored.Select(r => r.DeepClone())),
+            });
+        }
+    }
+
     private static GraphResponse DriverInventories(GraphCall call, FamilyDefinition family, string id)
     {
         lock (call.Tenant.Sync)

@@ -340,4 +340,81 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
         static List<JsonObject> Approved(JsonObject p) =>
             [.. (p["driverInventories"] as JsonArray ?? []).OfType<JsonObject>().Where(d => d["approvalStatus"]?.GetValue<string>() == "approved")];
     }
+
+    [Fact]
+    public async Task A_settings_catalog_compliance_update_makes_the_targets_actions_for_noncompliance_match_the_backup()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.CompliancePolicies] = 4 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.CompliancePolicies] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var policyId = source.Ids(GraphFamilies.CompliancePolicies)[0];
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.CompliancePolicies, policyId);
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.CompliancePolicies, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+
+        // The backup to restore over it has other actions: a longer grace period, and a retire 30 days on.
+        var backup = (JsonObject)original.Content.DeepClone();
+        var rule = backup["scheduledActionsForRule"]!.AsArray()[0]!.AsObject();
+        foreach (var action in rule["scheduledActionConfigurations"]!.AsArray())
+        {
+            action!["gracePeriodHours"] = 96;
+        }
+
+        rule["scheduledActionConfigurations"]!.AsArray().Add(new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceManagementComplianceActionItem",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["gracePeriodHours"] = 720,
+            ["actionType"] = "retire",
+            ["notificationTemplateId"] = "",
+            ["notificationMessageCCList"] = new JsonArray(),
+        });
+        backup["description"] = "Restored with its actions";
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.CompliancePolicies, createdId, backup);
+        var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.CompliancePolicies, createdId);
+
+        var diff = GraphObjectDiff.Compare(backup, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"settings, properties and actions for noncompliance are as backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        restored.Content["scheduledActionsForRule"]![0]!["scheduledActionConfigurations"]!.AsArray()
+            .Should().Contain(a => a!["actionType"]!.GetValue<string>() == "retire" && a["gracePeriodHours"]!.GetValue<int>() == 720);
+        var log = fixture.GraphLog(target);
+        log.Should().Contain(e => e.Method == "PUT" && e.PathAndQuery == $"/beta/deviceManagement/compliancePolicies/{createdId}" && e.Status == 204);
+        log.Should().ContainSingle(e => e.Method == "POST" && e.PathAndQuery == $"/beta/deviceManagement/compliancePolicies/{createdId}/setScheduledActions")
+            .Which.Status.Should().Be(200);
+    }
+
+    [Theory]
+    [InlineData(GraphResourceKeys.AssignmentFilters)]
+    [InlineData(GraphResourceKeys.RoleScopeTags)]
+    [InlineData(GraphResourceKeys.RoleDefinitions)]
+    public async Task A_tenant_wide_object_read_from_one_tenant_is_created_and_updated_in_another_and_reads_back_the_same(string family)
+    {
+        var source = fixture.NewTenant();
+        var target = fixture.NewTenant(s =>
+        {
+            s.AssignmentFilters = 0;
+            s.ScopeTags = 0;
+            s.CustomRoleDefinitions = 0;
+        });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var objectId = source.List(family).First(o => o["isBuiltIn"]?.GetValue<bool>() != true)["id"]!.GetValue<string>();
+        var original = await App.Gateway.GetPolicyAsync(sourceId, family, objectId);
+
+        var created = await App.Gateway.CreateObjectAsync(targetId, family, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        var restored = await App.Gateway.GetPolicyAsync(targetId, family, createdId);
+
+        original.Assignments.Should().BeEmpty();
+        var diff = GraphObjectDiff.Compare(original.Content, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"{family} reads back as it was backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        restored.Content["isBuiltIn"]?.GetValue<bool>().Should().NotBe(true, "a restored copy is the tenant's own");
+
+        var changed = (JsonObject)original.Content.DeepClone();
+        changed["description"] = "Updated by the round trip";
+        await App.Gateway.UpdateObjectAsync(targetId, family, createdId, changed);
+        target.Get(family, createdId)!["description"]!.GetValue<string>().Should().Be("Updated by the round trip");
+        fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400).And.NotContain(e => e.PathAndQuery.Contains("/assign", StringComparison.Ordinal));
+    }
 }
