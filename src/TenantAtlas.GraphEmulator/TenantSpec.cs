@@ -120,6 +120,12 @@ public sealed class TenantSpec
     /// <summary>Policy sets seeded, each bundling a few of the tenant's configurations, compliance policies, apps and app protection.</summary>
     public int PolicySets { get; set; } = 2;
 
+    /// <summary>
+    /// Intune's built-in apps among the tenant's apps (Microsoft's managed store apps every tenant has: appAvailability
+    /// "global", unassigned), on top of the apps the policies share gives mobileApps.
+    /// </summary>
+    public int BuiltInApps { get; set; } = 4;
+
     public TenantSpec Clone()
     {
         var copy = (TenantSpec)MemberwiseClone();

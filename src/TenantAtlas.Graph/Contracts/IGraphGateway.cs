@@ -41,18 +41,21 @@ public interface IGraphGateway
     /// Creates an object of a family (<c>POST</c> to its collection) from backed-up content: the registry prepares the
     /// body (server-managed properties and OData annotations stripped, GRAPH.md), and each of
     /// <paramref name="protectedValues"/> is unprotected into its place. Returns the created object as Graph answered.
-    /// Counts against the tenant's write budget.
+    /// Counts against the tenant's write budget. What the write could not bring back without failing (drivers approved in
+    /// the backup that the target's driver inventory lacks) is added to <paramref name="notes"/>, in the admin's words.
     /// </summary>
     /// <exception cref="GraphRequestException">
     /// Any failure; <see cref="GraphFailureKind.ApprovalRequired"/> (<see cref="GraphErrorCodes.ApprovalRequired"/>) when a
     /// Multi Admin Approval access policy protects the family — sent once, never retried.
     /// </exception>
     Task<JsonObject> CreateObjectAsync(
-        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default);
+        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, ICollection<string>? notes = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Updates an object (<c>PATCH</c>, or the settings catalog's <c>PUT</c> of its documented body) from backed-up content; as <see cref="CreateObjectAsync"/>.</summary>
     Task UpdateObjectAsync(
-        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default);
+        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, ICollection<string>? notes = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Replaces an object's whole assignment set (<c>POST {item}/assign</c>); ids in the targets must already be the tenant's own.</summary>
     Task AssignAsync(Guid tenantId, string resourceKey, string objectId, IReadOnlyList<JsonObject> assignments, CancellationToken cancellationToken = default);

@@ -121,6 +121,12 @@ internal sealed partial class GraphGateway(
             content["definitionValues"] = await ReadDefinitionValuesAsync(client, contract, id, cancellationToken);
         }
 
+        if (contract.DriverApprovalAction is not null)
+        {
+            content[GraphResourceContract.DriverInventoriesProperty] = new JsonArray(
+                [.. (await ReadDriverInventoryAsync(client, contract, id, cancellationToken)).Select(d => (JsonNode)d)]);
+        }
+
         var protectedValues = await ProtectEncryptedOmaValuesAsync(client, contract, id, content, cancellationToken);
         return new GraphPolicyDetail(contract.Key, Str(json["id"]) ?? policyId, DisplayName(json, contract), Str(json["@odata.type"]), content, assignments)
         {
@@ -129,7 +135,8 @@ internal sealed partial class GraphGateway(
     }
 
     public async Task<JsonObject> CreateObjectAsync(
-        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default)
+        Guid tenantId, string resourceKey, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, ICollection<string>? notes = null,
+        CancellationToken cancellationToken = default)
     {
         var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
         if (contract.CreateMethod is null)
@@ -155,13 +162,16 @@ internal sealed partial class GraphGateway(
             {
                 await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: true, cancellationToken);
             }
+
+            await ApproveDriversAsync(client, contract, id, content, notes, cancellationToken);
         }
 
         return result;
     }
 
     public async Task UpdateObjectAsync(
-        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, CancellationToken cancellationToken = default)
+        Guid tenantId, string resourceKey, string objectId, JsonObject content, IReadOnlyList<GraphProtectedValue>? protectedValues = null, ICollection<string>? notes = null,
+        CancellationToken cancellationToken = default)
     {
         var contract = registry.Require(resourceKey, GraphResourceKind.PolicyFamily, GraphResourceKind.Dependency);
         if (contract.UpdateMethod is null)
@@ -187,6 +197,43 @@ internal sealed partial class GraphGateway(
         {
             await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: false, cancellationToken);
         }
+
+        await SetScheduledActionsAsync(client, contract, id, content, cancellationToken);
+        await ApproveDriversAsync(client, contract, id, content, notes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Settings-catalog compliance: the update's PUT cannot carry the actions for noncompliance, so they go with
+    /// setScheduledActions (replacing the target's set), each rule with its actions, without the source tenant's ids.
+    /// Content without them (not read with them) writes none.
+    /// </summary>
+    private static async Task SetScheduledActionsAsync(TenantGraphClient client, GraphResourceContract contract, string id, JsonObject content, CancellationToken cancellationToken)
+    {
+        if (contract.ScheduledActionsAction is null || content["scheduledActionsForRule"] is not JsonArray rules)
+        {
+            return;
+        }
+
+        var body = new JsonObject
+        {
+            ["scheduledActions"] = new JsonArray([.. rules.OfType<JsonObject>().Select(r =>
+            {
+                var rule = WithoutAnnotations((JsonObject)r.DeepClone());
+                rule.Remove("id");
+                if (rule["scheduledActionConfigurations"] is JsonArray actions)
+                {
+                    rule["scheduledActionConfigurations"] = new JsonArray([.. actions.OfType<JsonObject>().Select(a =>
+                    {
+                        var action = WithoutAnnotations((JsonObject)a.DeepClone());
+                        action.Remove("id");
+                        return (JsonNode)action;
+                    })]);
+                }
+
+                return (JsonNode)rule;
+            })]),
+        };
+        await GraphRequests.SendAsync(client, Method.POST, client.Url(contract.ApiVersion, $"{contract.CollectionPath}/{id}/{contract.ScheduledActionsAction}"), body, null, contract.Key, cancellationToken);
     }
 
     /// <summary>
@@ -277,6 +324,11 @@ internal sealed partial class GraphGateway(
         if (contract.ListExpand is { } expand)
         {
             query.Add("$expand=" + expand);
+        }
+
+        if (contract.ListFilter is { } filter)
+        {
+            query.Add("$filter=" + Uri.EscapeDataString(filter));
         }
 
         if (contract.ListPageSize is { } top)

@@ -70,6 +70,10 @@ internal sealed class GraphContractRegistry : IGraphContracts
     private const string PolicySetCrossTenant =
         "a policy set names its apps, configurations and policies by their ids in this tenant (each item's payloadId), which another tenant does not have; restore it into the tenant it was backed up from.";
 
+    /// <summary>The mobileApps listing's <c>$filter</c>: apps the tenant added (not a managed app, or a line-of-business one) or assigned.</summary>
+    public const string MobileAppsFilter =
+        "(microsoft.graph.managedApp/appAvailability eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true)";
+
     private static readonly string[] Summary = ["id", "displayName", "description", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds"];
 
     private readonly List<GraphResourceContract> all;
@@ -630,6 +634,9 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ApiVersion = Beta,
             CollectionPath = "deviceAppManagement/mobileApps",
             ListSelect = ["id", "displayName", "description", "publisher", "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "isAssigned"],
+            // The Intune admin center's own filter: the tenant's apps (store and line-of-business apps it added) and any
+            // app it assigned, without Microsoft's built-in managed apps ("global") that nobody assigned.
+            ListFilter = MobileAppsFilter,
             ListExpand = "assignments",
             GetExpand = "assignments",
             HasAssignments = true,
@@ -786,7 +793,8 @@ internal sealed class GraphContractRegistry : IGraphContracts
         new()
         {
             // Driver update profiles: approval type and deferral. Device counts and the inventory sync status are
-            // reports Intune keeps; the drivers approved by hand (driverInventories) are not part of the profile's backup.
+            // reports Intune keeps. The drivers (driverInventories, with their approval state) are backed up with the
+            // profile; a restore approves with executeAction those approved in the backup that the target's inventory has.
             Key = GraphResourceKeys.WindowsDriverUpdateProfiles,
             Label = "Driver updates",
             Kind = GraphResourceKind.PolicyFamily,
@@ -796,6 +804,8 @@ internal sealed class GraphContractRegistry : IGraphContracts
             ListSelect = [.. Summary, "approvalType", "deploymentDeferralInDays"],
             ListExpand = "assignments",
             GetExpand = "assignments",
+            ReadNavigations = [GraphResourceContract.DriverInventoriesProperty],
+            DriverApprovalAction = "executeAction",
             HasAssignments = true,
             CreateMethod = "POST",
             UpdateMethod = "PATCH",
@@ -808,7 +818,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
         {
             // Compliance policies of the settings catalog (Linux, newer platforms): settings like configurationPolicies and
             // the actions for noncompliance like deviceCompliancePolicies. A create carries both; the update is a PUT of
-            // the settings-catalog properties, so it rewrites the settings and leaves the target's actions as they are.
+            // the settings-catalog properties followed by setScheduledActions, so both end as backed up.
             Key = GraphResourceKeys.CompliancePolicies,
             Label = "Compliance policies (settings catalog)",
             Kind = GraphResourceKind.PolicyFamily,
@@ -824,6 +834,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             CreateMethod = "POST",
             UpdateMethod = "PUT",
             UpdateBodyProperties = ["name", "description", "platforms", "technologies", "settings", "roleScopeTagIds"],
+            ScheduledActionsAction = "setScheduledActions",
             AssignAction = "assign",
             ReadPermissions = ConfigurationRead,
             WritePermissions = ConfigurationWrite,

@@ -85,6 +85,12 @@ internal sealed class GraphResourceContract
     /// <summary><c>$select</c> of list calls (null: everything). Intune keeps <c>@odata.type</c> on polymorphic families.</summary>
     public IReadOnlyList<string>? ListSelect { get; init; }
 
+    /// <summary>
+    /// <c>$filter</c> of list calls (null: everything): what admins' tools list of a family whose collection also holds
+    /// objects nobody manages (Intune's built-in apps).
+    /// </summary>
+    public string? ListFilter { get; init; }
+
     /// <summary><c>$top</c> of list calls (null: the service's default page size).</summary>
     public int? ListPageSize { get; init; }
 
@@ -157,6 +163,23 @@ internal sealed class GraphResourceContract
     /// </summary>
     public string? TargetAppsAction { get; init; }
 
+    /// <summary>
+    /// Driver update profiles: the action that approves drivers (<c>POST {item}/executeAction</c>). The profile's
+    /// <see cref="DriverInventoriesProperty"/> is read whole into its content (nextLinks followed) and left out of the
+    /// create/update body; after the write, the drivers approved in the backup are approved in the target's inventory.
+    /// </summary>
+    public string? DriverApprovalAction { get; init; }
+
+    /// <summary>
+    /// Compliance of the settings catalog: the action that replaces the actions for noncompliance
+    /// (<c>POST {item}/setScheduledActions</c> with <c>{"scheduledActions": [...]}</c>). A create carries them in its body;
+    /// the update (a PUT of the settings-catalog properties) cannot, so the gateway sends them with this action after it.
+    /// </summary>
+    public string? ScheduledActionsAction { get; init; }
+
+    /// <summary>The navigation holding a driver update profile's drivers and their approval state.</summary>
+    public const string DriverInventoriesProperty = "driverInventories";
+
     /// <summary>The navigation holding the targeted apps (read with <c>$expand</c>, written with <see cref="TargetAppsAction"/>).</summary>
     public const string AppsProperty = "apps";
 
@@ -202,6 +225,7 @@ internal sealed class GraphResourceContract
             .. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. NotWritableProperties, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty],
             .. Children is null ? Array.Empty<string>() : [Children.Navigation],
             .. ChildCollections, .. PolicySetItemsAction is null ? Array.Empty<string>() : [PolicySetItemsProperty],
+            .. DriverApprovalAction is null ? Array.Empty<string>() : [DriverInventoriesProperty],
         ];
 
     /// <summary>
@@ -336,6 +360,16 @@ internal sealed class GraphResourceContract
             {
                 list.Add(new("POST", "{id}/" + PolicySetItemsAction, GraphOperationKind.WriteNavigation));
             }
+        }
+
+        if (DriverApprovalAction is not null)
+        {
+            list.Add(new("POST", "{id}/" + DriverApprovalAction, GraphOperationKind.WriteNavigation));
+        }
+
+        if (ScheduledActionsAction is not null)
+        {
+            list.Add(new("POST", "{id}/" + ScheduledActionsAction, GraphOperationKind.WriteNavigation));
         }
 
         return list;

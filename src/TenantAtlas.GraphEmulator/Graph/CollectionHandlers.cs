@@ -203,6 +203,12 @@ internal static class CollectionHandlers
             }
 
             AddNavigationsFromBody(family, body, resource);
+            if (family.Name == GraphFamilies.WindowsDriverUpdateProfiles)
+            {
+                // Intune's inventory sync finds the drivers Windows Update offers for the tenant's devices; none approved yet.
+                resource.DriverInventories.AddRange(IntuneShapes.TenantDrivers(tenant.Spec.Seed));
+            }
+
             collection.Add(resource);
             if (family.IsDirectory)
             {
@@ -706,6 +712,34 @@ internal static class CollectionHandlers
         }
 
         return data;
+    }
+
+    /// <summary>
+    /// Compliance's actions for noncompliance as a write sends them: each rule and each of its actions checked against its
+    /// type, then stored with new ids (an action without configurations gets an empty list).
+    /// </summary>
+    public static List<JsonObject> ScheduledActionsFromBody(FamilyDefinition family, JsonArray rules, ErrorSource source)
+    {
+        var (ruleType, actionType) = ScheduledActionTypes(family);
+        var result = new List<JsonObject>();
+        foreach (var item in rules)
+        {
+            if (item is not JsonObject rule)
+            {
+                throw GraphException.BadRequest("Each scheduled action must be an object.", source);
+            }
+
+            BodyValidator.Validate(rule, GraphSchema.Get(ruleType), RuleNavigations, source);
+            foreach (var action in (rule["scheduledActionConfigurations"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                BodyValidator.Validate(action, GraphSchema.Get(actionType), RuleNavigations, source);
+            }
+        }
+
+        var store = new StoredResource(new JsonObject { ["id"] = "rules" });
+        AddNavigationsFromBody(family, new JsonObject { ["scheduledActionsForRule"] = rules.DeepClone() }, store);
+        result.AddRange(store.ScheduledActionsForRule);
+        return result;
     }
 
     private static void AddNavigationsFromBody(FamilyDefinition family, JsonObject body, StoredResource resource)

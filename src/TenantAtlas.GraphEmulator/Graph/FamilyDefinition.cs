@@ -116,6 +116,12 @@ internal sealed record FamilyDefinition
     /// <summary>Policy sets: <c>POST {item}/update</c> adds, updates and deletes items and replaces the assignments.</summary>
     public bool PolicySetUpdate { get; init; }
 
+    /// <summary>
+    /// Abstract derived types a <c>$filter</c> may cast to ("microsoft.graph.managedApp/appAvailability"), each with the
+    /// concrete types it covers: on an object of another type the cast property reads as null, as OData's cast does.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> FilterCasts { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
     /// <summary>Items carry @odata.type although the type has no derived types (Graph answers it for scripts).</summary>
     public bool TypedItems { get; init; }
 

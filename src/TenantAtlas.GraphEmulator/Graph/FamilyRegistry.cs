@@ -287,6 +287,8 @@ internal static class FamilyRegistry
             BaseProperties = Set(
                 "id", "displayName", "description", "approvalType", "deviceReporting", "newUpdates", "deploymentDeferralInDays",
                 "createdDateTime", "lastModifiedDateTime", "roleScopeTagIds", "inventorySyncStatus"),
+            // The drivers found for the profile's devices (read below it); approvals are written with executeAction.
+            Navigations = Set("driverInventories"),
         },
         new()
         {
@@ -597,7 +599,17 @@ internal static class FamilyRegistry
             AssignmentType = "microsoft.graph.mobileAppAssignment",
             InV1 = true,
             Polymorphic = true,
-            KnownTypes = ["microsoft.graph.win32LobApp", "microsoft.graph.iosStoreApp", "microsoft.graph.androidManagedStoreApp", "microsoft.graph.webApp"],
+            KnownTypes =
+            [
+                "microsoft.graph.win32LobApp", "microsoft.graph.iosStoreApp", "microsoft.graph.androidManagedStoreApp", "microsoft.graph.webApp",
+                "microsoft.graph.managedIOSStoreApp", "microsoft.graph.managedAndroidStoreApp",
+            ],
+            // Intune's built-in apps are managed store apps available to every tenant (appAvailability "global"); admins'
+            // tools list the tenant's own with a filter on that cast.
+            FilterCasts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+            {
+                ["microsoft.graph.managedApp"] = ["microsoft.graph.managedIOSStoreApp", "microsoft.graph.managedAndroidStoreApp"],
+            },
             ReadPermissions = AppsRead,
             WritePermissions = AppsWrite,
             HasAssignments = true,

@@ -7,14 +7,16 @@ namespace TenantAtlas.GraphEmulator.Graph;
 
 /// <summary>
 /// The $filter subset the emulator evaluates: eq / ne against strings, numbers, booleans and null; "in";
-/// startswith(prop,'x'); joined with and / or / not and parentheses. Strings compare case-insensitively,
-/// as the directory does. Anything else is rejected the way Graph rejects an unsupported filter.
+/// startswith(prop,'x'); joined with and / or / not and parentheses; a property behind a cast to a derived type the
+/// family declares ("microsoft.graph.managedApp/appAvailability": null on objects of other types). Strings compare
+/// case-insensitively, as the directory does. Anything else is rejected the way Graph rejects an unsupported filter.
 /// </summary>
 internal sealed class FilterParser
 {
     private readonly List<Token> tokens;
     private readonly FamilyDefinition? family;
     private readonly string text;
+    private readonly Dictionary<string, HashSet<string>> casts = new(StringComparer.Ordinal);
     private int position;
 
     private FilterParser(string text, FamilyDefinition? family)
@@ -126,6 +128,12 @@ internal sealed class FilterParser
 
     private string Property(string name)
     {
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            return CastProperty(name[..slash], name[(slash + 1)..]);
+        }
+
         if (family is not null && !family.BaseProperties.Contains(name))
         {
             throw family.IsDirectory
@@ -138,7 +146,38 @@ internal sealed class FilterParser
         return name;
     }
 
-    private static JsonNode? Read(JsonObject o, string property) => o.TryGetPropertyValue(property, out var value) ? value : null;
+    /// <summary>
+    /// "type/property": the type must be one the family declares as a cast target and every concrete type it covers must
+    /// have the property; kept as "type/property" for <see cref="Read"/>.
+    /// </summary>
+    private string CastProperty(string type, string property)
+    {
+        if (family is null || !family.FilterCasts.TryGetValue(type, out var covered))
+        {
+            throw new GraphException(400, "BadRequest", $"The type '{type}' is not a type derived from '{family?.EntityType}' that this collection can be filtered on.");
+        }
+
+        if (property.Length == 0 || property.Contains('/', StringComparison.Ordinal)
+            || covered.Any(t => Shapes.GraphSchema.Find(t)?.Properties.Any(p => p.Name == property) != true))
+        {
+            throw new GraphException(400, "BadRequest", $"Could not find a property named '{property}' on type '{type}'.");
+        }
+
+        casts[type + "/" + property] = new HashSet<string>(covered, StringComparer.OrdinalIgnoreCase);
+        return type + "/" + property;
+    }
+
+    private JsonNode? Read(JsonObject o, string property)
+    {
+        if (casts.TryGetValue(property, out var covered))
+        {
+            // OData's cast: an object of another type has no such property, so it reads as null.
+            var type = o["@odata.type"] is JsonValue t && t.TryGetValue<string>(out var s) ? s.TrimStart('#') : null;
+            return type is not null && covered.Contains(type) && o.TryGetPropertyValue(property[(property.IndexOf('/', StringComparison.Ordinal) + 1)..], out var cast) ? cast : null;
+        }
+
+        return o.TryGetPropertyValue(property, out var value) ? value : null;
+    }
 
     private static bool Equal(JsonNode? actual, Token literal)
     {

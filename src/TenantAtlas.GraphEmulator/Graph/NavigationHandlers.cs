@@ -38,6 +38,9 @@ internal static class NavigationHandlers
             ("createInstance", 1, "POST") when family.Name == GraphFamilies.Templates => EndpointSecurityHandlers.CreateInstance(call, id),
             ("getOmaSettingPlainTextValue", _, "GET") when family.Name == GraphFamilies.DeviceConfigurations => OmaSettingPlainTextValue(call, family, id, rest),
             ("scheduledActionsForRule", 1, "GET") when family.Navigations.Contains("scheduledActionsForRule") => ScheduledActions(call, family, id),
+            ("setScheduledActions", 1, "POST") when family.Name == GraphFamilies.CompliancePolicies => SetScheduledActions(call, family, id),
+            ("driverInventories", 1, "GET") when family.Name == GraphFamilies.WindowsDriverUpdateProfiles => DriverInventories(call, family, id),
+            ("executeAction", 1, "POST") when family.Name == GraphFamilies.WindowsDriverUpdateProfiles => ExecuteDriverAction(call, family, id),
             ("definitionValues", _, _) when family.Name == GraphFamilies.GroupPolicyConfigurations => DefinitionValues(call, family, id, rest),
             _ when ChildHandlers.Handles(family, navigation, rest.Count, method) => ChildHandlers.Handle(call, family, id, rest),
             _ when IsKnownNavigation(family, navigation) => throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, source),
@@ -614,6 +617,130 @@ internal static class NavigationHandlers
     /// A navigation collection read page by page (<see cref="Paging.ExpandedPageSize"/>), continuing where an expanded
     /// collection's nextLink or the previous page left off.
     /// </summary>
+    /// <summary>
+    /// <c>POST {compliancePolicy}/setScheduledActions</c> with <c>{"scheduledActions": [...]}</c> (its reference page,
+    /// intune-deviceconfigv2-devicemanagementcompliancepolicy-setscheduledactions): replaces the policy's actions for
+    /// noncompliance, each rule with its <c>scheduledActionConfigurations</c>; answers the new set (200).
+    /// </summary>
+    private static GraphResponse SetScheduledActions(GraphCall call, FamilyDefinition family, string id)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        foreach (var (name, _) in body)
+        {
+            if (name != "scheduledActions")
+            {
+                throw GraphException.BadRequest($"The parameter '{name}' in the request payload is not a valid parameter for the operation 'setScheduledActions'.", ErrorSource.Intune);
+            }
+        }
+
+        if (body["scheduledActions"] is not JsonArray { Count: > 0 } rules)
+        {
+            throw GraphException.BadRequest("A compliance policy needs its scheduledActions (at least the block action of the rule).", ErrorSource.Intune);
+        }
+
+        var stored = CollectionHandlers.ScheduledActionsFromBody(family, rules, ErrorSource.Intune);
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            resource.ScheduledActionsForRule.Clear();
+            resource.ScheduledActionsForRule.AddRange(stored);
+            call.Tenant.Touch(family.Name, resource);
+            var (ruleType, _) = CollectionHandlers.ScheduledActionTypes(family);
+            return new GraphResponse(200, new JsonObject
+            {
+                ["@odata.context"] = $"{call.Metadata}#Collection({ruleType})",
+                ["value"] = Projection.Json(stored.Select(r => r.DeepClone())),
+            });
+        }
+    }
+
+    private static GraphResponse DriverInventories(GraphCall call, FamilyDefinition family, string id)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            return PagedCollection(call, family, resource, "driverInventories", resource.DriverInventories);
+        }
+    }
+
+    private static readonly Dictionary<string, string> DriverActionStatus = new(StringComparer.Ordinal)
+    {
+        ["approve"] = "approved",
+        ["decline"] = "declined",
+        ["suspend"] = "suspended",
+    };
+
+    /// <summary>
+    /// <c>POST {profile}/executeAction</c> with <c>actionName</c> (approve, decline, suspend), <c>driverIds</c> and
+    /// <c>deploymentDate</c> (its reference page, intune-softwareupdate-windowsdriverupdateprofile-executeaction): sets each
+    /// driver's approval state; answers a bulkDriverActionResult naming the drivers the profile's inventory lacks.
+    /// </summary>
+    private static GraphResponse ExecuteDriverAction(GraphCall call, FamilyDefinition family, string id)
+    {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        foreach (var (name, _) in body)
+        {
+            if (name is not ("actionName" or "driverIds" or "deploymentDate"))
+            {
+                throw GraphException.BadRequest($"The parameter '{name}' in the request payload is not a valid parameter for the operation 'executeAction'.", ErrorSource.Intune);
+            }
+        }
+
+        var action = body["actionName"] is JsonValue a && a.TryGetValue<string>(out var text) ? text : null;
+        if (action is null || !DriverActionStatus.TryGetValue(action, out var status))
+        {
+            throw GraphException.BadRequest($"The value '{action}' is not a valid driverApprovalAction (approve, decline, suspend).", ErrorSource.Intune);
+        }
+
+        if (body["driverIds"] is not JsonArray ids || ids.Count == 0 || ids.Any(i => i is not JsonValue v || !v.TryGetValue<string>(out _)))
+        {
+            throw GraphException.BadRequest("The parameter 'driverIds' must be a non-empty collection of driver ids.", ErrorSource.Intune);
+        }
+
+        string? deploymentDate = null;
+        if (body["deploymentDate"] is { } date)
+        {
+            if (date is not JsonValue d || !d.TryGetValue<string>(out deploymentDate)
+                || !DateTimeOffset.TryParse(deploymentDate, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+            {
+                throw GraphException.BadRequest("The parameter 'deploymentDate' must be a DateTimeOffset.", ErrorSource.Intune);
+            }
+        }
+        else if (action == "approve")
+        {
+            throw GraphException.BadRequest("An approval needs a 'deploymentDate'.", ErrorSource.Intune);
+        }
+
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            var done = new JsonArray();
+            var notFound = new JsonArray();
+            foreach (var driverId in ids.Select(i => i!.GetValue<string>()))
+            {
+                var driver = resource.DriverInventories.FirstOrDefault(d => string.Equals(d["id"]?.GetValue<string>(), driverId, StringComparison.OrdinalIgnoreCase));
+                if (driver is null)
+                {
+                    notFound.Add(driverId);
+                    continue;
+                }
+
+                driver["approvalStatus"] = status;
+                driver["deployDateTime"] = action == "approve" ? deploymentDate : driver["deployDateTime"]?.DeepClone();
+                done.Add(driverId);
+            }
+
+            call.Tenant.Touch(family.Name, resource);
+            return new GraphResponse(200, new JsonObject
+            {
+                ["@odata.context"] = $"{call.Metadata}#microsoft.graph.bulkDriverActionResult",
+                ["successfulDriverIds"] = done,
+                ["failedDriverIds"] = new JsonArray(),
+                ["notFoundDriverIds"] = notFound,
+            });
+        }
+    }
+
     private static GraphResponse PagedCollection(GraphCall call, FamilyDefinition family, StoredResource resource, string navigation, List<JsonObject> items)
     {
         var key = Paging.NavigationKey(family, resource.Id, navigation);

@@ -844,7 +844,72 @@ internal static class IntuneShapes
                 ["driverInventorySyncState"] = "success",
             },
         };
-        return new StoredResource(data);
+        var resource = new StoredResource(data);
+        foreach (var driver in TenantDrivers(ctx.Seed))
+        {
+            // Automatic profiles approve what Windows Update recommends; a manual one has about half approved by hand.
+            if (automatic || rng.Chance(0.5))
+            {
+                driver["approvalStatus"] = "approved";
+                driver["deployDateTime"] = times.Modified;
+            }
+
+            resource.DriverInventories.Add(driver);
+        }
+
+        return resource;
+    }
+
+    private static readonly (string Name, string Manufacturer, string DriverClass, string Version)[] DriverCatalog =
+    [
+        ("Intel(R) Wireless-AC 9560", "Intel", "Net", "22.200.0.6"),
+        ("Intel(R) UHD Graphics 620", "Intel Corporation", "Display", "31.0.101.2115"),
+        ("Realtek High Definition Audio", "Realtek Semiconductor Corp.", "MEDIA", "6.0.9235.1"),
+        ("Synaptics SMBus TouchPad", "Synaptics", "HIDClass", "19.5.35.1"),
+        ("Lenovo System Firmware", "Lenovo Ltd.", "Firmware", "1.51.0.0"),
+        ("Dell System Firmware", "Dell Inc.", "Firmware", "1.28.0.0"),
+        ("HP Universal Camera Driver", "HP Inc.", "Camera", "1.0.0.11"),
+        ("Intel(R) Management Engine Interface", "Intel", "System", "2306.4.3.0"),
+        ("Realtek USB GbE Family Controller", "Realtek", "Net", "10.59.20.0"),
+        ("Qualcomm(R) Wi-Fi B/G/N/AC", "Qualcomm Communications Inc.", "Net", "12.0.0.1118"),
+        ("NVIDIA RTX A500 Laptop GPU", "NVIDIA", "Display", "31.0.15.3742"),
+        ("Thunderbolt(TM) Controller", "Intel(R) Corporation", "System", "1.41.1353.0"),
+    ];
+
+    /// <summary>
+    /// The drivers Windows Update offers for a tenant's devices (a profile's inventory before any approval): about two
+    /// thirds of the catalogue, chosen by the tenant's seed. A driver's id comes from the driver itself, so the same
+    /// driver has the same id in every tenant.
+    /// </summary>
+    public static List<JsonObject> TenantDrivers(int seed)
+    {
+        var rng = new SeedRandom(seed, "drivers");
+        var result = new List<JsonObject>();
+        foreach (var (name, manufacturer, driverClass, version) in DriverCatalog)
+        {
+            if (!rng.Chance(0.67))
+            {
+                continue;
+            }
+
+            var driver = new SeedRandom(0, $"driver/{name}/{version}");
+            result.Add(new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph.windowsDriverUpdateInventory",
+                ["id"] = driver.Guid(),
+                ["name"] = name,
+                ["version"] = version,
+                ["manufacturer"] = manufacturer,
+                ["releaseDateTime"] = SeedRandom.IntuneTime(driver.Before(TenantSeeder.Anchor, 700)),
+                ["driverClass"] = driverClass,
+                ["applicableDeviceCount"] = rng.Between(1, 300),
+                ["approvalStatus"] = "needsReview",
+                ["category"] = rng.Chance(0.7) ? "recommended" : "other",
+                ["deployDateTime"] = null,
+            });
+        }
+
+        return result;
     }
 
     private static readonly (string DefinitionId, string Kind, string[] Values)[] LinuxComplianceSettings =
@@ -1113,6 +1178,38 @@ internal static class IntuneShapes
         }
 
         return new StoredResource(data);
+    }
+
+    /// <summary>
+    /// One of Intune's built-in apps: a managed App Store or Google Play app Microsoft makes available to every tenant
+    /// (appAvailability "global"), unassigned. Alternates iOS and Android.
+    /// </summary>
+    public static StoredResource BuiltInApp(SeedRandom rng, SeedContext ctx, int index)
+    {
+        var ios = index % 2 == 1;
+        var (bundle, package) = ManagedApps[(index - 1) / 2 % ManagedApps.Length];
+        var created = SeedRandom.IntuneTime(rng.Before(ctx.Anchor, 1500));
+        var name = bundle.Split('.')[^1];
+        var data = new JsonObject
+        {
+            ["@odata.type"] = ios ? "#microsoft.graph.managedIOSStoreApp" : "#microsoft.graph.managedAndroidStoreApp",
+            ["id"] = rng.Guid(),
+            ["displayName"] = $"Microsoft {char.ToUpperInvariant(name[0])}{name[1..]}",
+            ["description"] = "",
+            ["publisher"] = "Microsoft Corporation",
+            ["createdDateTime"] = created,
+            ["lastModifiedDateTime"] = created,
+            ["isAssigned"] = false,
+            ["publishingState"] = "published",
+            ["roleScopeTagIds"] = Json.Strings(["0"]),
+            ["appAvailability"] = "global",
+            ["version"] = null,
+            ["appStoreUrl"] = ios ? $"https://apps.apple.com/app/{bundle}" : $"https://play.google.com/store/apps/details?id={package}",
+        };
+        data[ios ? "bundleId" : "packageId"] = ios ? bundle : package;
+        var resource = new StoredResource(data);
+        Reshape(FamilyRegistry.Get(GraphFamilies.MobileApps), resource);
+        return resource;
     }
 
     private static StoredResource AppProtection(SeedRandom rng, SeedContext ctx, string id, int index, (string Created, string Modified) times, string type)

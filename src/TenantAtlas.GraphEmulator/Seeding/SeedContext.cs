@@ -25,6 +25,9 @@ internal sealed class SeedContext
 
     /// <summary>Objects a policy set may bundle (seeded before the sets): the item type and the object's id and name.</summary>
     public IReadOnlyList<(string ItemType, string Id, string Name)> PolicySetPayloads { get; set; } = [];
+
+    /// <summary>The tenant spec's seed: which drivers Windows Update offers for the tenant's devices.</summary>
+    public int Seed { get; init; }
 }
 
 internal sealed record FilterRef(string Id, string Platform);

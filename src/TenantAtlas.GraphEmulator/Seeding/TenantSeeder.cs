@@ -70,6 +70,7 @@ internal static class TenantSeeder
             Anchor = Anchor,
             Domain = domain,
             TenantId = spec.TenantId.Trim(),
+            Seed = spec.Seed,
         };
 
         foreach (var (family, count) in PolicyCounts(spec))
@@ -96,6 +97,13 @@ internal static class TenantSeeder
             }
 
             collections[family].AddRange(items);
+        }
+
+        // Intune's built-in apps: listed by mobileApps beside the tenant's own, unassigned until an admin assigns one.
+        var builtInRng = new SeedRandom(spec.Seed, "builtInApps");
+        for (var i = 1; i <= Math.Max(0, spec.BuiltInApps); i++)
+        {
+            collections[GraphFamilies.MobileApps].Add(IntuneShapes.BuiltInApp(builtInRng, context, i));
         }
 
         var roles = IntuneShapes.BuiltInRoleDefinitions().ToList();

@@ -47,6 +47,9 @@ internal sealed class StoredResource
         return list;
     }
 
+    /// <summary>Driver update profiles: the drivers Intune found for the profile's devices, each with its approval state.</summary>
+    public List<JsonObject> DriverInventories { get; } = [];
+
     /// <summary>
     /// Device configurations: the clear text of encrypted OMA-URI values by their <c>secretReferenceValueId</c>, served only
     /// by <c>getOmaSettingPlainTextValue</c> (the object itself carries an encrypted blob).
@@ -74,6 +77,7 @@ internal sealed class StoredResource
             copy.Children[navigation] = [.. children.Select(c => (JsonObject)c.DeepClone())];
         }
 
+        copy.DriverInventories.AddRange(DriverInventories.Select(d => (JsonObject)d.DeepClone()));
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;
@@ -96,6 +100,7 @@ internal sealed class StoredResource
             copy.Children[navigation] = [.. children.Select(c => (JsonObject)c.DeepClone())];
         }
 
+        copy.DriverInventories.AddRange(DriverInventories.Select(d => (JsonObject)d.DeepClone()));
         foreach (var (reference, value) in Secrets)
         {
             copy.Secrets[reference] = value;

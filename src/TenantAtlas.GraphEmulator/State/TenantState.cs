@@ -361,6 +361,11 @@ public sealed class TenantState
             json["apps"] = Json.Array(resource.Apps.Select(a => a.DeepClone()));
         }
 
+        if (resource.DriverInventories.Count > 0)
+        {
+            json["driverInventories"] = Json.Array(resource.DriverInventories.Select(d => d.DeepClone()));
+        }
+
         if (resource.ScheduledActionsForRule.Count > 0)
         {
             json["scheduledActionsForRule"] = Json.Array(resource.ScheduledActionsForRule.Select(s => s.DeepClone()));

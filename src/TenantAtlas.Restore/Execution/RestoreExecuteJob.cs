@@ -287,9 +287,11 @@ internal sealed class RestoreExecuteJob(
             id = await FindCreatedAsync(tenantId, item, name, cancellationToken);
         }
 
+        // What the write could not bring back without failing the item (drivers the target's inventory lacks).
+        var notes = new List<string>();
         if (id is null)
         {
-            var created = await graph.CreateObjectAsync(tenantId, item.Family, content, protectedValues, cancellationToken);
+            var created = await graph.CreateObjectAsync(tenantId, item.Family, content, protectedValues, notes, cancellationToken);
             id = Text(created["id"]) ?? throw new GraphRequestException(GraphFailureKind.Unknown, "noId", "Graph created the object but answered without its id.");
         }
 
@@ -302,7 +304,7 @@ internal sealed class RestoreExecuteJob(
             row.AssignmentsWritten = true;
         }
 
-        return (ItemResult.Created, null, null);
+        return (ItemResult.Created, null, Note(notes));
     }
 
     private async Task<(ItemResult, string?, string?)> UpdateAsync(Guid tenantId, Execution execution, RestorePlanItem item, RestoreItemResult row, CancellationToken cancellationToken)
@@ -332,9 +334,10 @@ internal sealed class RestoreExecuteJob(
             return (ItemResult.Conflict, ChangedSincePlan, $"The object changed in the target tenant after the plan ({change}): it was not written. Plan again.");
         }
 
+        var notes = new List<string>();
         if (!PlanJson.Read(item.ContentDiff, ObjectDiff.Identical).IsIdentical)
         {
-            await graph.UpdateObjectAsync(tenantId, item.Family, id, content, protectedValues, cancellationToken);
+            await graph.UpdateObjectAsync(tenantId, item.Family, id, content, protectedValues, notes, cancellationToken);
         }
 
         if (HasAssignments(item.Family) && !PlanJson.Read(item.AssignmentDiff, AssignmentDiff.Identical).IsIdentical)
@@ -345,7 +348,7 @@ internal sealed class RestoreExecuteJob(
             row.AssignmentsWritten = true;
         }
 
-        return (ItemResult.Updated, null, null);
+        return (ItemResult.Updated, null, Note(notes));
     }
 
     private async Task<(ItemResult, string?, string?)> DeleteAsync(Guid tenantId, Execution execution, RestorePlanItem item, RestoreItemResult row, CancellationToken cancellationToken)
@@ -423,6 +426,8 @@ internal sealed class RestoreExecuteJob(
             ? null
             : "its assignments";
     }
+
+    private static string? Note(List<string> notes) => notes.Count == 0 ? null : Cap(string.Join(" ", notes), 2000);
 
     private static bool IsAsIntended(GraphPolicyDetail current, JsonObject content) => GraphObjectDiff.Compare(current.Content, content).IsIdentical;
 

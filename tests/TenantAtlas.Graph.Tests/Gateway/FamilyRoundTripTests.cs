@@ -206,7 +206,11 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     [Fact]
     public async Task An_app_is_read_with_its_assignments_and_their_intent_and_the_gateway_writes_none_of_it()
     {
-        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 });
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 };
+            s.BuiltInApps = 0;
+        });
         var id = App.AddTenant(tenant);
         var listed = (await App.ListAllAsync(id, GraphResourceKeys.MobileApps)).SelectMany(p => p.Items).ToList();
         var assigned = listed.First(p => p.Raw["assignments"] is JsonArray { Count: > 0 });
@@ -587,4 +591,155 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
 
     private static List<string> Locales(JsonObject template) =>
         [.. ((JsonArray)template["localizedNotificationMessages"]!).Select(m => m!["locale"]!.GetValue<string>())];
+
+    [Fact]
+    public async Task The_apps_listing_takes_the_tenants_own_and_assigned_apps_and_leaves_out_intunes_built_in_apps_nobody_assigned()
+    {
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 5 };
+            s.BuiltInApps = 6;
+        });
+        var id = App.AddTenant(tenant);
+        var builtIn = tenant.List(GraphFamilies.MobileApps).Where(a => a["appAvailability"]?.GetValue<string>() == "global").Select(a => a["id"]!.GetValue<string>()).ToList();
+        var own = tenant.Ids(GraphFamilies.MobileApps).Except(builtIn).ToList();
+        // An admin assigned one of the built-in apps (Outlook to everyone, say): that one is the tenant's business.
+        tenant.Update(GraphFamilies.MobileApps, builtIn[2], new JsonObject { ["isAssigned"] = true });
+
+        var listed = (await App.ListAllAsync(id, GraphResourceKeys.MobileApps)).SelectMany(p => p.Items).ToList();
+
+        builtIn.Should().HaveCount(6);
+        own.Should().HaveCount(5);
+        listed.Select(p => p.Id).Should().BeEquivalentTo(own.Append(builtIn[2]), "the tenant's own apps and the built-in app it assigned");
+        fixture.GraphLog(tenant).Should().ContainSingle(e => e.PathAndQuery.StartsWith("/beta/deviceAppManagement/mobileApps?", StringComparison.Ordinal))
+            .Which.PathAndQuery.Should().Contain("$filter=" + Uri.EscapeDataString(
+                "(microsoft.graph.managedApp/appAvailability eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true)"));
+    }
+
+    [Fact]
+    public async Task A_driver_profile_keeps_its_hand_approved_drivers_and_a_restore_approves_those_the_targets_inventory_has_noting_the_rest()
+    {
+        // Another seed: Windows Update offers the target's devices partly other drivers. Small pages: the inventory pages.
+        var source = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.WindowsDriverUpdateProfiles] = 8 };
+            s.ExpandedPageSize = 3;
+        });
+        var target = fixture.NewTenant(s =>
+        {
+            s.Seed = 3;
+            s.FamilyCounts = new() { [GraphFamilies.WindowsDriverUpdateProfiles] = 0 };
+        });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var profile = source.List(GraphFamilies.WindowsDriverUpdateProfiles)
+            .First(p => p["approvalType"]!.GetValue<string>() == "manual" && Approved(p).Count > 0);
+        var profileId = profile["id"]!.GetValue<string>();
+
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.WindowsDriverUpdateProfiles, profileId);
+        var notes = new List<string>();
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.WindowsDriverUpdateProfiles, original.Content, notes: notes);
+        var createdId = created["id"]!.GetValue<string>();
+        var restored = target.Get(GraphFamilies.WindowsDriverUpdateProfiles, createdId)!;
+        var inTarget = (restored["driverInventories"] as JsonArray ?? []).Select(d => d!["id"]!.GetValue<string>()).ToHashSet();
+        var backedUpApproved = Approved(original.Content);
+        var missing = backedUpApproved.Where(d => !inTarget.Contains(d["id"]!.GetValue<string>())).ToList();
+
+        JsonNode.DeepEquals(original.Content["driverInventories"], profile["driverInventories"]).Should().BeTrue("the backup holds the whole inventory, every page of it");
+        ((JsonArray)original.Content["driverInventories"]!).Count.Should().BeGreaterThan(3);
+        fixture.GraphLog(source).Should().Contain(e => e.PathAndQuery.StartsWith($"/beta/deviceManagement/windowsDriverUpdateProfiles/{profileId}/driverInventories?", StringComparison.Ordinal)
+            && e.PathAndQuery.Contains("skiptoken", StringComparison.OrdinalIgnoreCase));
+        missing.Should().NotBeEmpty("the target's devices lack some of the approved drivers");
+        backedUpApproved.Should().Contain(d => inTarget.Contains(d["id"]!.GetValue<string>()), "and have others");
+        Approved(restored).Select(d => d["id"]!.GetValue<string>()).Should().BeEquivalentTo(
+            backedUpApproved.Select(d => d["id"]!.GetValue<string>()).Where(inTarget.Contains), "the drivers approved by hand are approved again where the target has them");
+        Approved(restored).Should().OnlyContain(d => d["deployDateTime"]!.GetValue<string>() == backedUpApproved.Single(b => b["id"]!.GetValue<string>() == d["id"]!.GetValue<string>())["deployDateTime"]!.GetValue<string>());
+        notes.Should().ContainSingle().Which.Should().ContainAll(missing.Select(d => d["name"]!.GetValue<string>()));
+
+        // An update approves nothing twice: the approvals are in place.
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.WindowsDriverUpdateProfiles, createdId, original.Content);
+        fixture.GraphLog(target).Where(e => e.PathAndQuery == $"/beta/deviceManagement/windowsDriverUpdateProfiles/{createdId}/executeAction")
+            .Should().ContainSingle().Which.Status.Should().Be(200);
+        fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400, "driverInventories stays out of the create and update bodies");
+
+        static List<JsonObject> Approved(JsonObject p) =>
+            [.. (p["driverInventories"] as JsonArray ?? []).OfType<JsonObject>().Where(d => d["approvalStatus"]?.GetValue<string>() == "approved")];
+    }
+
+    [Fact]
+    public async Task A_settings_catalog_compliance_update_makes_the_targets_actions_for_noncompliance_match_the_backup()
+    {
+        var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.CompliancePolicies] = 4 });
+        var target = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.CompliancePolicies] = 0 });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var policyId = source.Ids(GraphFamilies.CompliancePolicies)[0];
+        var original = await App.Gateway.GetPolicyAsync(sourceId, GraphResourceKeys.CompliancePolicies, policyId);
+        var created = await App.Gateway.CreateObjectAsync(targetId, GraphResourceKeys.CompliancePolicies, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+
+        // The backup to restore over it has other actions: a longer grace period, and a retire 30 days on.
+        var backup = (JsonObject)original.Content.DeepClone();
+        var rule = backup["scheduledActionsForRule"]!.AsArray()[0]!.AsObject();
+        foreach (var action in rule["scheduledActionConfigurations"]!.AsArray())
+        {
+            action!["gracePeriodHours"] = 96;
+        }
+
+        rule["scheduledActionConfigurations"]!.AsArray().Add(new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.deviceManagementComplianceActionItem",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["gracePeriodHours"] = 720,
+            ["actionType"] = "retire",
+            ["notificationTemplateId"] = "",
+            ["notificationMessageCCList"] = new JsonArray(),
+        });
+        backup["description"] = "Restored with its actions";
+        await App.Gateway.UpdateObjectAsync(targetId, GraphResourceKeys.CompliancePolicies, createdId, backup);
+        var restored = await App.Gateway.GetPolicyAsync(targetId, GraphResourceKeys.CompliancePolicies, createdId);
+
+        var diff = GraphObjectDiff.Compare(backup, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"settings, properties and actions for noncompliance are as backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        restored.Content["scheduledActionsForRule"]![0]!["scheduledActionConfigurations"]!.AsArray()
+            .Should().Contain(a => a!["actionType"]!.GetValue<string>() == "retire" && a["gracePeriodHours"]!.GetValue<int>() == 720);
+        var log = fixture.GraphLog(target);
+        log.Should().Contain(e => e.Method == "PUT" && e.PathAndQuery == $"/beta/deviceManagement/compliancePolicies/{createdId}" && e.Status == 204);
+        log.Should().ContainSingle(e => e.Method == "POST" && e.PathAndQuery == $"/beta/deviceManagement/compliancePolicies/{createdId}/setScheduledActions")
+            .Which.Status.Should().Be(200);
+    }
+
+    [Theory]
+    [InlineData(GraphResourceKeys.AssignmentFilters)]
+    [InlineData(GraphResourceKeys.RoleScopeTags)]
+    [InlineData(GraphResourceKeys.RoleDefinitions)]
+    public async Task A_tenant_wide_object_read_from_one_tenant_is_created_and_updated_in_another_and_reads_back_the_same(string family)
+    {
+        var source = fixture.NewTenant();
+        var target = fixture.NewTenant(s =>
+        {
+            s.AssignmentFilters = 0;
+            s.ScopeTags = 0;
+            s.CustomRoleDefinitions = 0;
+        });
+        var sourceId = App.AddTenant(source);
+        var targetId = App.AddTenant(target);
+        var objectId = source.List(family).First(o => o["isBuiltIn"]?.GetValue<bool>() != true)["id"]!.GetValue<string>();
+        var original = await App.Gateway.GetPolicyAsync(sourceId, family, objectId);
+
+        var created = await App.Gateway.CreateObjectAsync(targetId, family, original.Content);
+        var createdId = created["id"]!.GetValue<string>();
+        var restored = await App.Gateway.GetPolicyAsync(targetId, family, createdId);
+
+        original.Assignments.Should().BeEmpty();
+        var diff = GraphObjectDiff.Compare(original.Content, restored.Content);
+        diff.IsIdentical.Should().BeTrue($"{family} reads back as it was backed up: {string.Join("; ", diff.Changes.Select(c => c.Path))}");
+        restored.Content["isBuiltIn"]?.GetValue<bool>().Should().NotBe(true, "a restored copy is the tenant's own");
+
+        var changed = (JsonObject)original.Content.DeepClone();
+        changed["description"] = "Updated by the round trip";
+        await App.Gateway.UpdateObjectAsync(targetId, family, createdId, changed);
+        target.Get(family, createdId)!["description"]!.GetValue<string>().Should().Be("Updated by the round trip");
+        fixture.GraphLog(target).Should().NotContain(e => e.Status >= 400).And.NotContain(e => e.PathAndQuery.EndsWith("/assign", StringComparison.Ordinal), "no assignments");
+    }
 }

@@ -108,6 +108,9 @@ MANIFEST = [
     ("v1.0", "conditionalAccessPolicies", "conditionalAccessPolicy", {"get": "conditionalaccesspolicy-get.md", "create": "conditionalaccessroot-post-policies.md"}, ["get", "create"]),
     ("v1.0", "namedLocations", "ipNamedLocation", {"get": "ipnamedlocation-get.md", "create": "conditionalaccessroot-post-namedlocations.md"}, ["get", "create"]),
     ("v1.0", "namedLocations", "countryNamedLocation", {"get": "countrynamedlocation-get.md"}, ["get"]),
+    # Intune's built-in apps (global managed apps), which the mobileApps listing's $filter leaves out unless assigned.
+    ("beta", "mobileApps", "managedIOSStoreApp", "intune-apps-managediosstoreapp", ["get", "create"]),
+    ("beta", "mobileApps", "managedAndroidStoreApp", "intune-apps-managedandroidstoreapp", ["get", "create"]),
 ]
 
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Graph.Models;
 using TenantAtlas.GraphEmulator.Graph;
 using TenantAtlas.GraphEmulator.Tests.Support;
@@ -180,5 +181,41 @@ public sealed class QueryTests(EmulatorFixture fixture) : IClassFixture<Emulator
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.ReadJsonAsync())["error"]!["message"].Str().Should().Be("Resource not found for the segment 'configurationPolicies'.");
+    }
+
+    [Fact]
+    public async Task The_apps_filter_of_admins_tools_leaves_out_built_in_apps_nobody_assigned_and_other_filters_are_refused_in_graphs_envelope()
+    {
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.FamilyCounts = new() { [GraphFamilies.MobileApps] = 6 };
+            s.BuiltInApps = 4;
+        });
+        using var client = Host.CreateClient(tenant.TenantId);
+        var all = tenant.List(GraphFamilies.MobileApps);
+        var builtIn = all.Where(a => a["appAvailability"]?.GetValue<string>() == "global").ToList();
+        var assignedBuiltIn = builtIn[1]["id"].Str()!;
+        using var assign = await client.SendJsonAsync(HttpMethod.Post, $"beta/deviceAppManagement/mobileApps/{assignedBuiltIn}/assign", JsonNode.Parse(
+            """{"mobileAppAssignments":[{"@odata.type":"#microsoft.graph.mobileAppAssignment","intent":"available","target":{"@odata.type":"#microsoft.graph.allLicensedUsersAssignmentTarget"}}]}""")!);
+        const string Managed = "(microsoft.graph.managedApp/appAvailability eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true)";
+
+        var page = await client.GetJsonAsync($"beta/deviceAppManagement/mobileApps?$filter={Uri.EscapeDataString(Managed)}");
+        using var unknownType = await client.GetAsync($"beta/deviceAppManagement/mobileApps?$filter={Uri.EscapeDataString("microsoft.graph.win32LobApp/fileName eq 'x'")}");
+        using var unknownProperty = await client.GetAsync($"beta/deviceAppManagement/mobileApps?$filter={Uri.EscapeDataString("microsoft.graph.managedApp/bundleId eq 'x'")}");
+        using var unsupported = await client.GetAsync($"beta/deviceAppManagement/mobileApps?$filter={Uri.EscapeDataString("isof('microsoft.graph.managedApp')")}");
+
+        assign.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        builtIn.Should().HaveCount(4).And.OnlyContain(a => a["isAssigned"]!.GetValue<bool>() == false || a["id"].Str() == assignedBuiltIn);
+        page.Values().Select(a => a!["id"].Str()).Should().BeEquivalentTo(
+            all.Where(a => a["appAvailability"]?.GetValue<string>() != "global").Select(a => a["id"].Str()).Append(assignedBuiltIn),
+            "the tenant's own apps and the built-in app it assigned; not the three built-in apps nobody assigned");
+        foreach (var refused in new[] { unknownType, unknownProperty, unsupported })
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            refused.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+            var error = (await refused.ReadJsonAsync())["error"]!;
+            error["code"].Str().Should().Be("BadRequest");
+            error["innerError"]!["request-id"].Str().Should().NotBeNullOrEmpty();
+        }
     }
 }

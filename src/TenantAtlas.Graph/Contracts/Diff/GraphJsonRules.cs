@@ -25,7 +25,7 @@ internal static class GraphJsonRules
     /// items' <c>status</c> and <c>errorCode</c> are Intune's validation). Ignored by comparisons only.
     /// </summary>
     public static readonly FrozenSet<string> CompareOnlyReadOnly = FrozenSet.ToFrozenSet(
-        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus", "referencingConfigurationPolicyCount", "status", "errorCode"], StringComparer.Ordinal);
+        ["deployedAppCount", "deviceReporting", "newUpdates", "inventorySyncStatus", "referencingConfigurationPolicyCount", "status", "errorCode", "applicableDeviceCount"], StringComparer.Ordinal);
 
     /// <summary>
     /// Wrappers of the settings catalog's setting tree that a person does not need in a path:
