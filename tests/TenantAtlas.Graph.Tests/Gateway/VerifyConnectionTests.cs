@@ -26,7 +26,7 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
         result.Checks.Single(c => c.Permission == "DeviceManagementApps.Read.All").Resources.Should().Equal(
             "App configuration policies", "App protection (iOS)", "App protection (Android)", "App protection (Windows)",
             "Windows Information Protection without enrollment (deprecated by Microsoft)", "Windows Information Protection with enrollment (deprecated by Microsoft)",
-            "App configuration (managed apps)", "Apps (assignments)");
+            "App configuration (managed apps)", "Apps (assignments)", "Company Portal branding");
         var log = fixture.Emulator.RequestLog(tenant.TenantId);
         log.Count(e => e.Kind == "token").Should().Be(1);
         log.Where(e => e.Kind == "graph" && !e.IsBatchItem).Select(e => e.PathAndQuery).Should().BeEquivalentTo("/beta/$batch", "/v1.0/$batch");
@@ -87,7 +87,7 @@ public sealed class VerifyConnectionTests(GraphFixture fixture) : IClassFixture<
 
         result.Status.Should().Be(ConnectionVerificationStatus.MissingPermissions);
         result.MissingPermissions.Should().Equal("DeviceManagementApps.Read.All");
-        result.Message.Should().Contain("DeviceManagementApps.Read.All (for App configuration policies, App protection (iOS), App protection (Android), App protection (Windows), Windows Information Protection without enrollment (deprecated by Microsoft), Windows Information Protection with enrollment (deprecated by Microsoft), App configuration (managed apps), Apps (assignments))").And.Contain("admin consent");
+        result.Message.Should().Contain("DeviceManagementApps.Read.All (for App configuration policies, App protection (iOS), App protection (Android), App protection (Windows), Windows Information Protection without enrollment (deprecated by Microsoft), Windows Information Protection with enrollment (deprecated by Microsoft), App configuration (managed apps), Apps (assignments), Company Portal branding)").And.Contain("admin consent");
         result.Checks.Single(c => c.Permission == "DeviceManagementScripts.Read.All").Granted.Should().BeTrue("DeviceManagementConfiguration.Read.All also reads scripts");
     }
 

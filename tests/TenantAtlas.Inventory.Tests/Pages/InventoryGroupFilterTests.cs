@@ -80,8 +80,13 @@ public sealed class InventoryGroupFilterTests(InventoryFixture fixture)
             s.CustomRoleDefinitions = 1;
         });
         (await fixture.SyncAsync(tenantId)).Outcome.Should().Be(OperationRunOutcome.Succeeded);
-        // Policy sets (issue 16, third wave) sit under Tenant-wide too: they bundle objects of every group.
-        string[] keys = [GraphResourceKeys.PolicySets, GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions];
+        // Policy sets (issue 16, third wave) sit under Tenant-wide too: they bundle objects of every group; so do the
+        // Company Portal's terms and branding and the compliance e-mails.
+        string[] keys =
+        [
+            GraphResourceKeys.PolicySets, GraphResourceKeys.TermsAndConditions, GraphResourceKeys.NotificationMessageTemplates, GraphResourceKeys.IntuneBrandingProfiles,
+            GraphResourceKeys.AssignmentFilters, GraphResourceKeys.RoleScopeTags, GraphResourceKeys.RoleDefinitions,
+        ];
         var tenantWide = Contracts.PolicyFamilyGroups.Single(g => g.Group == GraphFamilyGroup.TenantWide);
         var expected = keys.Sum(emulated.Count);
         var client = await fixture.SignedInAsync("readonly@demo.test");
@@ -93,7 +98,7 @@ public sealed class InventoryGroupFilterTests(InventoryFixture fixture)
         tenantWide.Families.Select(f => f.Key).Should().Equal(keys, "they are backed up in their own right, under Tenant-wide");
         emulated.Count(GraphResourceKeys.PolicySets).Should().BeGreaterThan(0, "the tenant has policy sets to show");
         TypesShown(page).Should().HaveCount(expected)
-            .And.Contain(["Policy sets", "Assignment filters", "Scope tags", "Intune role definitions"])
+            .And.Contain(["Policy sets", "Terms and conditions", "Notification message templates", "Company Portal branding", "Assignment filters", "Scope tags", "Intune role definitions"])
             .And.OnlyContain(t => tenantWide.Families.Any(f => f.Label == t));
         roles.Total.Should().Be(emulated.Count(GraphResourceKeys.RoleDefinitions));
         roles.Items.Select(i => i.DisplayName).Should().Contain("Help Desk Operator", "admins see the built-in roles too")

@@ -40,7 +40,12 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
         foreach (var item in items)
         {
             var source = emulated.Get(item.Family, item.GraphId)!;
-            var nameProperty = item.Family is GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.CompliancePolicies ? "name" : "displayName";
+            var nameProperty = item.Family switch
+            {
+                GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.CompliancePolicies => "name",
+                GraphResourceKeys.IntuneBrandingProfiles => "profileName",
+                _ => "displayName",
+            };
             item.DisplayName.Should().Be(source[nameProperty]!.GetValue<string>());
             // Graph sends @odata.type in a $select listing only for polymorphic families (scripts, settings catalog: none).
             if (item.Family is not (GraphResourceKeys.DeviceManagementScripts or GraphResourceKeys.ConfigurationPolicies or GraphResourceKeys.GroupPolicyConfigurations
@@ -58,7 +63,7 @@ public sealed class InventorySyncTests(InventoryFixture fixture)
             item.AssignmentCount.Should().Be(
                 item.Family is GraphResourceKeys.ConditionalAccessPolicies or GraphResourceKeys.NamedLocations or GraphResourceKeys.AssignmentFilters
                     or GraphResourceKeys.RoleScopeTags or GraphResourceKeys.RoleDefinitions
-                    or GraphResourceKeys.Intents or GraphResourceKeys.ReusablePolicySettings ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
+                    or GraphResourceKeys.Intents or GraphResourceKeys.ReusablePolicySettings or GraphResourceKeys.NotificationMessageTemplates ? null : (source["assignments"] as JsonArray)?.Count ?? 0,
                 $"{item.Family}/{item.GraphId}");
             // PostgreSQL keeps microseconds; Graph sends 100-ns ticks.
             // Entra's Conditional Access objects say modifiedDateTime, null until a first change (then the creation counts).
