@@ -31,7 +31,7 @@ public sealed class BenchTenantsFixture : BackupFixture, IAsyncLifetime
     {
         Emulator = await GraphEmulatorHost.StartAsync(new GraphEmulatorOptions
         {
-            GeneratedTenants = new GeneratedTenants { Count = Count, Template = new TenantSpec { Groups = 5, Policies = 30 } },
+            GeneratedTenants = new GeneratedTenants { Count = Count, Template = new TenantSpec { Groups = 5, Policies = 30, BuiltInApps = 0 } },
         });
         await base.InitializeAsync();
     }
