@@ -357,6 +357,51 @@ public sealed class RestoreExecuteJobTests(RestoreFixture fixture)
         target.Count(Branding).Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_custom_intune_role_is_created_in_another_tenant_and_a_changed_permission_put_back_while_built_in_roles_are_blocked()
+    {
+        const string Roles = GraphResourceKeys.RoleDefinitions;
+        var (source, sourceId) = await fixture.NewTenantAsync(s => s.CustomRoleDefinitions = 1);
+        var (target, targetId) = await fixture.NewTenantAsync(s => { s.Seed = 12; s.Policies = 0; s.CustomRoleDefinitions = 0; });
+        var set = await fixture.BackupAsync(sourceId, Roles);
+        var custom = source.List(Roles).Single(r => r["isBuiltIn"]!.GetValue<bool>() == false);
+        var builtInCount = source.List(Roles).Count(r => r["isBuiltIn"]!.GetValue<bool>());
+        var targetRolesBefore = target.Count(Roles);
+
+        var requestId = await support.RequestAsync(set.Id, targetId, Roles);
+        var plan = await support.PlanAsync(requestId);
+        plan.Items.Single(i => i.SourceGraphId == custom["id"]!.GetValue<string>()).Action.Should().Be(PlanAction.Create, string.Join("; ", plan.Items.Select(i => i.Reason)));
+        var blocked = plan.Items.Where(i => i.Action == PlanAction.Blocked).ToList();
+        blocked.Should().HaveCount(builtInCount).And.OnlyContain(i => i.Reason!.Contains("is built into Intune", StringComparison.Ordinal));
+        var run = await support.ExecuteAsync(requestId, plan.Id);
+
+        run.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", run.Failures.Select(f => f.Message)));
+        run.Count(OperationSummaryKeys.Created).Should().Be(1);
+        target.Count(Roles).Should().Be(targetRolesBefore + 1, "only the custom role is written; the target's built-in roles are untouched");
+        var createdId = (await support.LedgerAsync(run.Id)).Single(r => r.Result == ItemResult.Created).TargetObjectId!;
+        var created = target.Get(Roles, createdId)!;
+        created["isBuiltIn"]!.GetValue<bool>().Should().BeFalse();
+        JsonNode.DeepEquals(created["rolePermissions"], custom["rolePermissions"]).Should().BeTrue("the role's permissions are restored as backed up");
+
+        // In the target's portal later: the role loses its permissions; a second restore of the same backup puts them back.
+        target.Update(Roles, createdId, new JsonObject
+        {
+            ["rolePermissions"] = new JsonArray(new JsonObject
+            {
+                ["actions"] = new JsonArray("Microsoft.Intune_Organization_Read"),
+                ["resourceActions"] = new JsonArray(new JsonObject { ["allowedResourceActions"] = new JsonArray("Microsoft.Intune_Organization_Read"), ["notAllowedResourceActions"] = new JsonArray() }),
+            }),
+        });
+        var again = await support.RequestAsync(set.Id, targetId, Roles);
+        var replan = await support.PlanAsync(again);
+        replan.Items.Single(i => i.SourceGraphId == custom["id"]!.GetValue<string>()).Should().Match<RestorePlanItem>(i => i.Action == PlanAction.Update && i.TargetObjectId == createdId);
+        var second = await support.ExecuteAsync(again, replan.Id);
+
+        second.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", second.Failures.Select(f => f.Message)));
+        JsonNode.DeepEquals(target.Get(Roles, createdId)!["rolePermissions"], custom["rolePermissions"]).Should().BeTrue("the changed permission is put back");
+        target.Count(Roles).Should().Be(targetRolesBefore + 1);
+    }
+
     private static List<string> Targets(JsonArray assignments) =>
         [.. assignments.OfType<JsonObject>().Select(a => $"{AssignmentTarget.From(a).GroupId}|{a["target"]!["@odata.type"]!.GetValue<string>().TrimStart('#')}")];
 }
