@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TenantAtlas.BuildingBlocks.Database;
@@ -8,6 +9,7 @@ using TenantAtlas.Operations.Runs;
 namespace TenantAtlas.Operations.Jobs;
 
 /// <summary>The run a job was handed. Every write is conditional on the run still running; a lost run cancels the job.</summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "The flush semaphore never hands out its wait handle, so it holds nothing to dispose; a job's late flush must not meet a disposed object.")]
 internal sealed class OperationRunContext(
     OperationRun run,
     OperationTypeDefinition definition,
@@ -18,6 +20,11 @@ internal sealed class OperationRunContext(
     private const int MaxFailureEntries = 500;
     private readonly Dictionary<string, long> summary = JsonSerializer.Deserialize<Dictionary<string, long>>(run.Summary, RunMapping.Json) ?? [];
     private readonly Lock gate = new();
+
+    // One flush at a time, each taking its snapshot only once the previous write is done: two flushes side by side
+    // (a family's progress and the heartbeat, or families running in parallel) could otherwise land in the opposite
+    // order of their snapshots and leave older counts in the row until the next flush.
+    private readonly SemaphoreSlim flushing = new(1, 1);
     private int failureEntries = JsonSerializer.Deserialize<JsonArray>(run.Failures)?.Count ?? 0;
     private int omittedFailures;
     private bool dirty;
@@ -108,6 +115,19 @@ internal sealed class OperationRunContext(
     }
 
     internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await flushing.WaitAsync(cancellationToken);
+        try
+        {
+            await FlushInOrderAsync(cancellationToken);
+        }
+        finally
+        {
+            flushing.Release();
+        }
+    }
+
+    private async Task FlushInOrderAsync(CancellationToken cancellationToken)
     {
         string json;
         lock (gate)

@@ -111,6 +111,45 @@ public sealed class JobBaseTests(OperationsFixture fixture) : IClassFixture<Oper
     }
 
     [Fact]
+    public async Task Progress_flushed_side_by_side_leaves_the_latest_counts_in_the_row()
+    {
+        // Families of one run report progress in parallel. Each flush must write counts at least as new as every flush
+        // that finished before it, or the viewer shows a run going backwards (and stays so until the next flush).
+        var run = await fixture.StartAsync(TestOperations.Click, inputs: new() { ["case"] = "parallel-progress" });
+        var seenInRow = new List<long>();
+        fixture.Jobs.Behaviour = async r =>
+        {
+            if (r.Inputs["case"]?.GetValue<string>() != "parallel-progress")
+            {
+                return OperationJobResult.Succeeded;
+            }
+
+            for (var round = 0; round < 10; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+                {
+                    r.Increment(OperationSummaryKeys.Processed);
+                    await r.ReportProgressAsync();
+                })));
+                seenInRow.Add((await fixture.Runs.FindAsync(r.RunId))!.Count(OperationSummaryKeys.Processed));
+            }
+
+            return OperationJobResult.Succeeded;
+        };
+        try
+        {
+            await fixture.RunJobAsync(run.Id);
+        }
+        finally
+        {
+            fixture.Jobs.Behaviour = null;
+        }
+
+        seenInRow.Should().Equal(Enumerable.Range(1, 10).Select(round => round * 16L),
+            "after every round of flushes the row holds the count of the last one, never an older snapshot");
+    }
+
+    [Fact]
     public async Task Unknown_summary_keys_are_a_programming_error()
     {
         var run = await fixture.StartAsync(TestOperations.Click, inputs: new() { ["case"] = "bad-key" });
