@@ -75,6 +75,18 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
 
     public static TheoryData<string> CreateFixtures() => Fixtures("create");
 
+    /// <summary>The example rules for noncompliance (classic and settings-catalog compliance), each a row.</summary>
+    public static TheoryData<string> RuleCreateFixtures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var fixture in GraphFixtures.Index.Where(f => f.EndsWith("ScheduledActionForRule.create.json", StringComparison.Ordinal)))
+        {
+            data.Add(fixture);
+        }
+
+        return data;
+    }
+
     private static TheoryData<string> Fixtures(string kind)
     {
         var data = new TheoryData<string>();
@@ -192,6 +204,48 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
         wrongKindResponse.StatusCode.Should().Be(HttpStatusCode.BadRequest, $"'{name}' was sent with the wrong kind");
         wrongKindError["error"]!["code"].Str().Should().Be(code);
         tenant.List(family.Name).Should().NotContain(p => p[family.NameProperty] != null && p[family.NameProperty]!.ToString() == unknown[family.NameProperty]!.ToString());
+    }
+
+    /// <summary>
+    /// A rule and its action are never created alone: they travel inside their policy's create (the create theories
+    /// above skip them). Microsoft's example rule, holding Microsoft's example action, is sent in the example policy's
+    /// create and read back expanded with every property of the example GET answers; a wrong kind inside the action is
+    /// refused like one at the top.
+    /// </summary>
+    [FixtureTheory]
+    [MemberData(nameof(RuleCreateFixtures))]
+    public async Task Microsofts_example_rule_and_action_are_accepted_inside_their_policys_create_and_read_back_in_full(string ruleFixture)
+    {
+        var (version, folder, _) = Parse(ruleFixture);
+        var family = FamilyRegistry.Get(Families[folder].Family);
+        var tenant = fixture.NewTenant();
+        using var client = fixture.Host.CreateClient(tenant.TenantId);
+        var actionFixture = GraphFixtures.ActionOf(ruleFixture);
+        var body = PolicyWithRule(ruleFixture, family, action => { });
+        var wrongKind = PolicyWithRule(ruleFixture, family, action => action["gracePeriodHours"] = "yes");
+
+        using var response = await client.SendJsonAsync(HttpMethod.Post, $"{version}/{family.CollectionPath}", body);
+        var created = await response.ReadJsonAsync();
+        using var wrongKindResponse = await client.SendJsonAsync(HttpMethod.Post, $"{version}/{family.CollectionPath}", wrongKind);
+        var wrongKindError = await wrongKindResponse.ReadJsonAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created, created.ToJsonString());
+        var read = await client.GetJsonAsync(
+            $"{version}/{family.CollectionPath}/{created["id"].Str()}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)");
+        var rule = read["scheduledActionsForRule"].Should().BeOfType<JsonArray>().Which.Should().ContainSingle().Which!.AsObject();
+        var action = rule["scheduledActionConfigurations"].Should().BeOfType<JsonArray>().Which.Should().ContainSingle().Which!.AsObject();
+        var problems = new List<string>();
+        CompareNames(Load(ruleFixture.Replace(".create.", ".get.", StringComparison.Ordinal)), rule, polymorphic: false, problems);
+        CompareNames(Load(actionFixture.Replace(".create.", ".get.", StringComparison.Ordinal)), action, polymorphic: false, problems);
+        problems.Should().BeEmpty("the rule and action created with a {0} read back with every property", family.Name);
+        rule["ruleName"].Str().Should().Be(Load(ruleFixture)["ruleName"].Str());
+        action["actionType"].Str().Should().Be("block");
+        action["id"].Str().Should().NotBeNullOrEmpty().And.NotBe(Load(actionFixture.Replace(".create.", ".get.", StringComparison.Ordinal))["id"].Str());
+
+        wrongKindResponse.StatusCode.Should().Be(HttpStatusCode.BadRequest, "gracePeriodHours inside the action was sent as a string");
+        wrongKindError["error"]!["code"].Str().Should().Be("BadRequest");
+        wrongKindError["error"]!["message"].Str().Should().Contain("Cannot convert the literal 'yes' to the expected type 'Edm.Int32'");
+        tenant.List(family.Name).Should().NotContain(p => p[family.NameProperty] != null && p[family.NameProperty]!.ToString() == wrongKind[family.NameProperty]!.ToString());
     }
 
     [Theory]
@@ -387,6 +441,20 @@ public sealed partial class FixtureFidelityTests(EmulatorFixture fixture) : ICla
             body["scheduledActionsForRule"] = new JsonArray(rule);
         }
 
+        body[family.NameProperty] = $"Fidelity {Guid.NewGuid():N}";
+        return body;
+    }
+
+    /// <summary>The example policy create of the rule's family, with the example rule holding the example action as its block action.</summary>
+    private static JsonObject PolicyWithRule(string ruleFixture, FamilyDefinition family, Action<JsonObject> changeAction)
+    {
+        var body = Load(GraphFixtures.PolicyOf(ruleFixture));
+        var rule = Load(ruleFixture);
+        var action = Load(GraphFixtures.ActionOf(ruleFixture));
+        action["actionType"] = "block"; // Intune refuses a compliance policy without its block action.
+        changeAction(action);
+        rule["scheduledActionConfigurations"] = new JsonArray(action);
+        body["scheduledActionsForRule"] = new JsonArray(rule);
         body[family.NameProperty] = $"Fidelity {Guid.NewGuid():N}";
         return body;
     }

@@ -44,7 +44,7 @@ internal static partial class GraphFixtures
         return missing.Count == 0 ? null : $"Fixture {string.Join(", ", missing)} listed in Fixtures/SOURCES.md is missing from {Directory}.";
     }
 
-    /// <summary>The fixture and the ones its test also reads (a compliance create is sent with the example rule and action).</summary>
+    /// <summary>The fixture and the ones its test also reads (a compliance create is sent with the example rule and action, a rule in its policy).</summary>
     private static IEnumerable<string> Needs(string fixture)
     {
         yield return fixture;
@@ -53,7 +53,25 @@ internal static partial class GraphFixtures
             yield return "beta/deviceCompliancePolicies/deviceComplianceScheduledActionForRule.create.json";
             yield return "beta/deviceCompliancePolicies/deviceComplianceActionItem.create.json";
         }
+
+        if (fixture.EndsWith("ScheduledActionForRule.create.json", StringComparison.Ordinal))
+        {
+            yield return PolicyOf(fixture);
+            yield return ActionOf(fixture);
+            yield return fixture.Replace(".create.", ".get.", StringComparison.Ordinal);
+            yield return ActionOf(fixture).Replace(".create.", ".get.", StringComparison.Ordinal);
+        }
     }
+
+    /// <summary>The example action beside an example rule for noncompliance.</summary>
+    public static string ActionOf(string ruleFixture) =>
+        ruleFixture.Replace("ScheduledActionForRule.", "ActionItem.", StringComparison.Ordinal);
+
+    /// <summary>The example policy create a rule for noncompliance is sent in (classic compliance: the Windows 10 policy).</summary>
+    public static string PolicyOf(string ruleFixture) =>
+        ruleFixture.StartsWith("beta/compliancePolicies/", StringComparison.Ordinal)
+            ? "beta/compliancePolicies/deviceManagementCompliancePolicy.create.json"
+            : "beta/deviceCompliancePolicies/windows10CompliancePolicy.create.json";
 
     private static List<string> FindCandidates()
     {
