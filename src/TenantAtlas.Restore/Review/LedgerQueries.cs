@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TenantAtlas.Restore.Data;
+using TenantAtlas.Restore.Rollback;
 
 namespace TenantAtlas.Restore.Review;
 
@@ -104,6 +105,16 @@ internal sealed class LedgerQueries(IDbContextFactory<RestoreDbContext> dbFactor
             .ToListAsync(cancellationToken);
         return counts.GroupBy(c => c.OperationRunId)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<ItemResult, int>)g.ToDictionary(c => c.Result, c => c.Count));
+    }
+
+    /// <summary>
+    /// Whether any execute of the request may have changed the target — what a rollback takes back. Not only the latest
+    /// run: a stopped request executed again can have written in its first run and nothing in its second.
+    /// </summary>
+    public async Task<bool> MayHaveWrittenAsync(Guid requestId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ItemResults.AsNoTracking().Where(i => i.RequestId == requestId).AnyAsync(RestoreRollbacks.MayHaveWritten, cancellationToken);
     }
 
     /// <summary>The rollback of a request, when one was created (at most one: a unique index).</summary>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TenantAtlas.Access.Contracts;
@@ -56,8 +57,8 @@ internal sealed class RestoreRollbacks(
             // Every execute of the request, in the order they wrote (a stopped request planned and executed again has
             // several). Whatever each outcome (a failed or cancelled run may have written some items), the ledger says
             // what was written.
-            written = [.. (await db.ItemResults.AsNoTracking().Where(x => x.RequestId == requestId).OrderBy(x => x.OperationRunId).ThenBy(x => x.Id)
-                .ToListAsync(cancellationToken)).Where(MayHaveWritten)];
+            written = [.. (await db.ItemResults.AsNoTracking().Where(x => x.RequestId == requestId).Where(MayHaveWritten)
+                .OrderBy(x => x.OperationRunId).ThenBy(x => x.Id).ToListAsync(cancellationToken))];
         }
 
         if (written.Count == 0)
@@ -202,12 +203,10 @@ internal sealed class RestoreRollbacks(
     /// recorded (<see cref="ItemResult.Writing"/>: a crash mid-write), or a failed create for which Graph did return the
     /// new object's id (the object exists; a later step such as its assignments failed).
     /// </summary>
-    internal static bool MayHaveWritten(RestoreItemResult row) => row.Result switch
-    {
-        ItemResult.Created or ItemResult.Updated or ItemResult.Deleted or ItemResult.Writing => true,
-        ItemResult.Failed => row.PlannedAction == PlanAction.Create && row.TargetObjectId is not null,
-        _ => false,
-    };
+    /// <remarks>An expression, so the ledger's reads ask the database the same question (the restore page's Roll back button).</remarks>
+    internal static readonly Expression<Func<RestoreItemResult, bool>> MayHaveWritten = row =>
+        row.Result == ItemResult.Created || row.Result == ItemResult.Updated || row.Result == ItemResult.Deleted || row.Result == ItemResult.Writing
+        || (row.Result == ItemResult.Failed && row.PlannedAction == PlanAction.Create && row.TargetObjectId != null);
 
     /// <summary>A written row of an object that existed before the execute: the snapshot has it, the rollback puts it back.</summary>
     private static bool IsChange(RestoreItemResult row) =>

@@ -209,6 +209,16 @@ public sealed class RestoreExecutionPageTests : MudTestContext, IClassFixture<Re
     }
 
     [Fact]
+    public async Task Roll_back_is_offered_when_an_earlier_execute_wrote_though_the_latest_failed_writing_nothing()
+    {
+        var page = await PageAsync(Detail(fixture.ReExecutedRequestId));
+
+        page.QuerySelector(".ta-restore-state")!.TextContent.Trim().Should().Be("failed");
+        page.QuerySelector("#roll-back")!.TextContent.Trim().Should().Be("Roll back",
+            "the first execute created an object in the target; the rollback takes back every execute of the request");
+    }
+
+    [Fact]
     public async Task A_rollback_names_the_request_it_takes_back_and_shows_its_delete_items()
     {
         var deleteItem = await fixture.Database.ScalarAsync<long>(

@@ -68,6 +68,9 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
 
     public long StoppedRunId { get; private set; }
 
+    /// <summary>Executed twice: the first run (cancelled) created one item, the second failed and wrote nothing.</summary>
+    public Guid ReExecutedRequestId { get; private set; }
+
     public RecordingRestoreExecutions Executions { get; } = new();
 
     public RecordingRestoreRollbacks Rollbacks { get; } = new();
@@ -119,6 +122,13 @@ public sealed class RestorePagesFixture : AppFixture, IAsyncLifetime
         await AddLedgerAsync(StoppedRequestId, StoppedRunId, stopped,
             ("macOS FileVault", ItemResult.Created, "new-macos-4", null, null),
             ("Win10 baseline", ItemResult.NotRun, null, null, null));
+
+        ReExecutedRequestId = await CreateRequestAsync();
+        var reExecuted = await AddPlanAsync(ReExecutedRequestId, DateTimeOffset.UtcNow, TestPlanRunId + 9, withBlocker: false);
+        var firstRun = await AddExecuteRunAsync(ReExecutedRequestId, "completed", "cancelled", """{"total":2,"processed":1,"created":1}""");
+        await AddLedgerAsync(ReExecutedRequestId, firstRun, reExecuted, ("macOS FileVault", ItemResult.Created, "new-macos-5", null, null));
+        var secondRun = await AddExecuteRunAsync(ReExecutedRequestId, "completed", "failed", """{"total":1,"processed":1,"failed":1}""");
+        await AddLedgerAsync(ReExecutedRequestId, secondRun, reExecuted, ("Win10 baseline", ItemResult.Failed, null, "forbidden", "Graph refused the write."));
 
         StaleRequestId = await CreateRequestAsync();
         await AddPlanAsync(StaleRequestId, DateTimeOffset.UtcNow.AddHours(-2), TestPlanRunId + 1);
