@@ -23,7 +23,7 @@ internal sealed class GraphOptions
     /// <summary>Whole-call timeout including the retry handler's waits (each wait may reach 180 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>In-process bound on requests in flight per tenant (a request holds its permit through its retries).</summary>
+    /// <summary>In-process bound on requests in flight per tenant and throttle budget (a request holds its permit through its retries).</summary>
     public int MaxConcurrentRequestsPerTenant { get; set; } = 4;
 
     /// <summary>Cross-process work slots per tenant (<c>IGraphTenantSlots</c>).</summary>

@@ -146,7 +146,7 @@ internal sealed class TenantGraphClients(
         }
 
         handlers.Insert(0, new RegistryGuardHandler(registry, connection.GraphBaseUrl));
-        handlers.Insert(1, new TenantConcurrencyHandler(limiter.For(tenantId)));
+        handlers.Insert(1, new TenantConcurrencyHandler(limiter, tenantId, registry, connection.GraphBaseUrl));
         // Inside the retry handler, closest to the network: every attempt is counted and pays into the budget.
         handlers.Add(new ThrottleCountingHandler(metrics, time, pipelineLogger, tenantId));
         handlers.Add(new ThrottleBudgetHandler(budget, metrics, tenantId, registry, connection.GraphBaseUrl));

@@ -16,7 +16,7 @@ internal sealed class ThrottleBudgetHandler(TenantThrottleBudget budget, GraphCa
         var cost = request.GetRequestOption<GraphRequestCost>();
         var requests = cost?.Requests ?? 1;
         var writes = cost?.Writes ?? (request.Method == HttpMethod.Get ? 0 : 1);
-        var waited = await budget.AcquireAsync(tenantId, BudgetOf(request), requests, writes, cancellationToken);
+        var waited = await budget.AcquireAsync(tenantId, RequestBudget.Of(request, registry, graphRoot), requests, writes, cancellationToken);
         if (waited > TimeSpan.Zero)
         {
             metrics.Current?.AddBudgetWait(waited);
@@ -24,10 +24,4 @@ internal sealed class ThrottleBudgetHandler(TenantThrottleBudget budget, GraphCa
 
         return await base.SendAsync(request, cancellationToken);
     }
-
-    private GraphBudgetKind BudgetOf(HttpRequestMessage request) =>
-        request.RequestUri is { } uri && GraphUrls.RelativeToRoot(graphRoot, uri) is { } relative
-        && registry.Match(request.Method.Method, relative) is { Resource: { } resource }
-            ? resource.Budget
-            : GraphBudgetKind.Intune;
 }

@@ -349,6 +349,38 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task More_conditional_access_reads_than_request_permits_waiting_for_their_budget_leave_intune_reads_their_permits()
+    {
+        // Eight reads wait for Conditional Access's one request a second: were they holding the tenant's four in-process
+        // permits while they wait, the Intune reads started after them would queue behind them for seconds.
+        var tenant = fixture.NewTenant(s =>
+        {
+            s.ConditionalAccessLimitPerSecond = 1;
+            s.ConditionalAccessPolicies = 8;
+            s.NamedLocations = 0;
+            s.FamilyCounts = new() { [GraphFamilies.DeviceManagementScripts] = 6 };
+        });
+        var id = App.AddTenant(tenant);
+        var policies = tenant.Ids(GraphResourceKeys.ConditionalAccessPolicies);
+        var scripts = tenant.Ids(GraphResourceKeys.DeviceManagementScripts);
+
+        var caReads = Task.WhenAll(policies.Select(p => App.Gateway.GetPolicyAsync(id, GraphResourceKeys.ConditionalAccessPolicies, p)));
+        await Task.Delay(100);
+        var intuneReads = Task.WhenAll(scripts.Select(p => App.Gateway.GetPolicyAsync(id, GraphResourceKeys.DeviceManagementScripts, p)));
+        (await intuneReads).Should().HaveCount(scripts.Count);
+        (await caReads).Should().HaveCount(policies.Count);
+
+        var log = fixture.GraphLog(tenant);
+        var ca = log.Where(e => e.PathAndQuery.StartsWith("/v1.0/identity/conditionalAccess/", StringComparison.Ordinal)).OrderBy(e => e.Timestamp).ToList();
+        var intune = log.Where(e => e.PathAndQuery.StartsWith("/beta/deviceManagement/", StringComparison.Ordinal)).OrderBy(e => e.Timestamp).ToList();
+        log.Should().NotContain(e => e.Status == 429);
+        ca.Should().HaveCount(policies.Count);
+        intune.Should().HaveCount(scripts.Count);
+        intune[^1].Timestamp.Should().BeBefore(ca[2].Timestamp,
+            "the Intune reads had permits of their own while the Conditional Access reads waited a second each");
+    }
+
+    [Fact]
     public async Task An_intent_is_read_with_its_settings_and_assignments_below_it_created_from_its_template_elsewhere_and_its_changed_setting_written_with_updateSettings()
     {
         var source = fixture.NewTenant(s => s.FamilyCounts = new() { [GraphFamilies.Intents] = 4 });
