@@ -107,7 +107,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             var wip = registry.Get(key)!;
             var path = wip.CollectionPath;
             wip.GetExpand.Should().Be("protectedAppLockerFiles,exemptAppLockerFiles,assignments");
-            wip.ChildCollections.Should().Equal("protectedAppLockerFiles", "exemptAppLockerFiles");
+            wip.ChildCollections.Should().Equal(new GraphChildCollection("protectedAppLockerFiles"), new GraphChildCollection("exemptAppLockerFiles"));
             wip.StripBeforeWrite.Should().Contain(["protectedAppLockerFiles", "exemptAppLockerFiles"], "the files are written below the policy");
             wip.AssignAction.Should().Be("assign");
             registry.Match("POST", $"/beta/{path}/abc/protectedAppLockerFiles")!.Operation.Kind.Should().Be(GraphOperationKind.WriteNavigation);
@@ -118,7 +118,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         var sets = registry.Get(GraphResourceKeys.PolicySets)!;
         sets.CollectionPath.Should().Be("deviceAppManagement/policySets");
         sets.GetExpand.Should().Be("items,assignments");
-        (sets.AssignAction, sets.AssignBodyProperty, sets.PolicySetItemsAction).Should().Be(("update", "assignments", "update"), "Graph has no assign action for a policy set");
+        (sets.AssignAction, sets.AssignBodyProperty, sets.ChildCollections.Single().WriteAction?.Name).Should().Be(("update", "assignments", "update"), "Graph has no assign action for a policy set");
         sets.StripBeforeWrite.Should().Contain(["items", "status", "errorCode"]);
         sets.ReadPermissions[0].Should().Be("DeviceManagementConfiguration.Read.All");
         registry.Match("POST", "/beta/deviceAppManagement/policySets/abc/update")!.Resource!.Key.Should().Be(GraphResourceKeys.PolicySets);
@@ -228,7 +228,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         templates.HasAssignments.Should().BeFalse();
         templates.GetExpand.Should().Be("localizedNotificationMessages");
-        templates.Children.Should().Be(new GraphChildCollection("localizedNotificationMessages", "locale"));
+        templates.ChildCollections.Should().Equal(new GraphChildCollection("localizedNotificationMessages") { KeyProperty = "locale", Updates = true });
         templates.StripBeforeWrite.Should().Contain("localizedNotificationMessages", "the messages are written one by one after the template");
         foreach (var method in new[] { "PATCH", "DELETE" })
         {
