@@ -100,6 +100,39 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Every_child_collection_is_read_with_its_object_left_out_of_its_body_and_allowed_only_the_writes_it_declares()
+    {
+        foreach (var contract in registry.Contracts)
+        {
+            foreach (var children in contract.ChildCollections)
+            {
+                var name = $"{contract.Key}/{children.Navigation}";
+                var below = $"/{contract.ApiVersion}/{contract.CollectionPath}/abc/{children.Navigation}";
+                (children.KeyProperty is null && children.Updates).Should().BeFalse($"{name}: a child changed in place is matched on a key (matched whole, it never differs)");
+                (contract.GetExpand ?? "").Split(',').Should().Contain(children.Navigation, $"{name}: the backup reads the children with the object");
+                contract.StripBeforeWrite.Should().Contain(children.Navigation, $"{name}: Graph does not take the children in the object's body");
+                Kind("GET", below).Should().Be(GraphOperationKind.ReadNavigation, $"{name}: an update reads the target's children");
+                if (children.WriteAction is { } action)
+                {
+                    registry.Match("POST", $"/{contract.ApiVersion}/{contract.CollectionPath}/abc/{action.Name}").Should().NotBeNull($"{name}: written with {action.Name}");
+                    registry.Match("POST", below).Should().BeNull($"{name}: written only with {action.Name}");
+                    continue;
+                }
+
+                Kind("POST", below).Should().Be(GraphOperationKind.WriteNavigation, $"{name}: created below the object");
+                Kind("DELETE", below + "/c1").Should().Be(GraphOperationKind.WriteNavigation, $"{name}: deleted below the object");
+                (registry.Match("PATCH", below + "/c1") is not null).Should().Be(children.Updates, $"{name}: PATCH is allowed exactly when Graph changes a child in place");
+            }
+        }
+
+        registry.Contracts.Where(c => c.ChildCollections.Count > 0).Select(c => c.Key).Should().BeEquivalentTo(
+            GraphResourceKeys.NotificationMessageTemplates, GraphResourceKeys.WindowsInformationProtectionPolicies,
+            GraphResourceKeys.MdmWindowsInformationProtectionPolicies, GraphResourceKeys.PolicySets);
+
+        GraphOperationKind? Kind(string method, string path) => registry.Match(method, path)?.Operation.Kind;
+    }
+
+    [Fact]
     public void Windows_information_protection_and_policy_sets_write_their_child_objects_below_the_object()
     {
         foreach (var key in new[] { GraphResourceKeys.WindowsInformationProtectionPolicies, GraphResourceKeys.MdmWindowsInformationProtectionPolicies })
