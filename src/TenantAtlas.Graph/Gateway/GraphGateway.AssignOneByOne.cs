@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
 using TenantAtlas.Graph.Clients;
-using TenantAtlas.Graph.Contracts;
 using TenantAtlas.Graph.Registry;
 
 namespace TenantAtlas.Graph.Gateway;
