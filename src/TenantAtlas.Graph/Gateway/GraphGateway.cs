@@ -155,9 +155,7 @@ internal sealed partial class GraphGateway(
         {
             var id = ObjectId(createdId, contract.Key);
             await TargetAppsAsync(client, contract, id, content, cancellationToken);
-            await WriteChildrenAsync(client, contract, id, content, isNew: true, cancellationToken);
             await WriteChildCollectionsAsync(client, contract, id, content, isNew: true, cancellationToken);
-            await WritePolicySetItemsAsync(client, contract, id, content, isNew: true, cancellationToken);
             if (WritesDefinitionValues(contract, content, out var desired))
             {
                 await WriteDefinitionValuesAsync(client, contract, id, desired, isNew: true, cancellationToken);
@@ -189,9 +187,7 @@ internal sealed partial class GraphGateway(
             await UpdateTemplateSettingsAsync(client, contract, template, id, content, cancellationToken);
         }
 
-        await WriteChildrenAsync(client, contract, id, content, isNew: false, cancellationToken);
         await WriteChildCollectionsAsync(client, contract, id, content, isNew: false, cancellationToken);
-        await WritePolicySetItemsAsync(client, contract, id, content, isNew: false, cancellationToken);
         logger.LogInformation("Updated {ResourceKey} object {ObjectId} in tenant {TenantId}", contract.Key, objectId, tenantId);
         if (WritesDefinitionValues(contract, content, out var desired))
         {

@@ -62,8 +62,11 @@ internal sealed class GraphContractRegistry : IGraphContracts
     /// <summary>App protection's targeted apps (Graph pages a long list: its nextLink reads this navigation).</summary>
     private const string AppsNavigation = GraphResourceContract.AppsProperty;
 
-    /// <summary>Windows Information Protection's AppLocker files, backed up with the policy and written below it.</summary>
-    private static readonly string[] WipAppLockerFiles = ["protectedAppLockerFiles", "exemptAppLockerFiles"];
+    /// <summary>
+    /// Windows Information Protection's AppLocker files, backed up with the policy and written below it: created and deleted
+    /// only, matched whole (Graph has no PATCH for a file).
+    /// </summary>
+    private static readonly GraphChildCollection[] WipAppLockerFiles = [new("protectedAppLockerFiles"), new("exemptAppLockerFiles")];
 
     private const string WipExpand = "protectedAppLockerFiles,exemptAppLockerFiles,assignments";
 
@@ -595,7 +598,16 @@ internal sealed class GraphContractRegistry : IGraphContracts
             CreateMethod = "POST",
             UpdateMethod = "PATCH",
             AssignAction = "update",
-            PolicySetItemsAction = "update",
+            // The items, matched on the object they name, are added, updated and deleted in one call of the update action.
+            ChildCollections =
+            [
+                new("items")
+                {
+                    KeyProperty = "payloadId",
+                    Updates = true,
+                    WriteAction = new("update", "addedPolicySetItems", "updatedPolicySetItems", "deletedPolicySetItems"),
+                },
+            ],
             ExtraStripBeforeWrite = ["status", "errorCode"],
             CrossTenantRestoreBlockedReason = PolicySetCrossTenant,
             ReadPermissions = ConfigurationRead,
@@ -942,7 +954,7 @@ internal sealed class GraphContractRegistry : IGraphContracts
             GetExpand = "localizedNotificationMessages",
             CreateMethod = "POST",
             UpdateMethod = "PATCH",
-            Children = new GraphChildCollection("localizedNotificationMessages", "locale"),
+            ChildCollections = [new("localizedNotificationMessages") { KeyProperty = "locale", Updates = true }],
             ReadPermissions = ServiceConfigRead,
             WritePermissions = ["DeviceManagementServiceConfig.ReadWrite.All"],
         },

@@ -28,11 +28,34 @@ internal enum GraphBudgetKind
 }
 
 /// <summary>
-/// A collection below each object that restore writes item by item (notification templates' localized messages): read
-/// with <c>$expand</c>, then matched on <paramref name="KeyProperty"/> — changed ones PATCHed, missing ones POSTed, extra
-/// ones DELETEd.
+/// Objects below each object of a family that Graph does not take inside the object's create or update body (notification
+/// templates' localized messages, Windows Information Protection's AppLocker files, a policy set's items): read with
+/// <c>$expand</c>, left out of the write body and written after it, so that the target's collection becomes the backed-up
+/// one. The target's children are matched on <see cref="KeyProperty"/> (without one: whole, so a changed child is another
+/// one); a matched child that differs is changed in place when Graph <see cref="Updates"/> it, else deleted and created
+/// again; the missing are created and the extra deleted.
 /// </summary>
-internal sealed record GraphChildCollection(string Navigation, string KeyProperty);
+/// <param name="Navigation">The navigation below the object (<c>localizedNotificationMessages</c>).</param>
+internal sealed record GraphChildCollection(string Navigation)
+{
+    /// <summary>The property naming a child across tenants (<c>locale</c>, <c>payloadId</c>), or null: matched on all it holds.</summary>
+    public string? KeyProperty { get; init; }
+
+    /// <summary>Graph changes a child in place (PATCH below the object, or the action's updated children); needs a <see cref="KeyProperty"/>.</summary>
+    public bool Updates { get; init; }
+
+    /// <summary>
+    /// The object's action that takes every write in one call, or null: POST, PATCH and DELETE below the object, one child
+    /// at a time.
+    /// </summary>
+    public GraphChildWriteAction? WriteAction { get; init; }
+}
+
+/// <summary>
+/// <c>POST {item}/{Name}</c> with the children to add, those to update (each with its id) and the ids of those to delete,
+/// in one call: a policy set's <c>update</c>, as Intune validates the set as a whole.
+/// </summary>
+internal sealed record GraphChildWriteAction(string Name, string AddedParameter, string UpdatedParameter, string DeletedParameter);
 
 /// <summary>One allowed request: a method and a path template relative to the collection ("", "{id}", "{id}/assign", "delta").</summary>
 internal sealed record GraphOperation(string Method, string Template, GraphOperationKind Kind)
@@ -143,9 +166,6 @@ internal sealed class GraphResourceContract
     /// </summary>
     public bool AssignsOneByOne { get; init; }
 
-    /// <summary>A collection below each object written item by item after the object (see <see cref="GraphChildCollection"/>).</summary>
-    public GraphChildCollection? Children { get; init; }
-
     /// <summary>
     /// Properties Graph answers only when <c>$select</c>ed by name (branding profiles' images): the read of one object asks
     /// for them in a second GET and puts them into the content.
@@ -183,22 +203,8 @@ internal sealed class GraphResourceContract
     /// <summary>The navigation holding the targeted apps (read with <c>$expand</c>, written with <see cref="TargetAppsAction"/>).</summary>
     public const string AppsProperty = "apps";
 
-    /// <summary>
-    /// Navigations of small objects of their own that restore writes one by one below the object (Windows Information
-    /// Protection's AppLocker files): read with <c>$expand</c>, left out of the create/update body, POSTed to
-    /// <c>{item}/{navigation}</c> after a create; an update keeps the target's identical ones and replaces the rest.
-    /// </summary>
-    public IReadOnlyList<string> ChildCollections { get; init; } = [];
-
-    /// <summary>
-    /// Policy sets: the action that adds, updates and deletes the set's items (<c>POST {item}/update</c> with
-    /// <c>addedPolicySetItems</c>, <c>updatedPolicySetItems</c>, <c>deletedPolicySetItems</c>); the items are the
-    /// <see cref="PolicySetItemsProperty"/> navigation, read with <c>$expand</c> and never in a create or update body.
-    /// </summary>
-    public string? PolicySetItemsAction { get; init; }
-
-    /// <summary>The navigation holding a policy set's items (each names its object by <c>payloadId</c>).</summary>
-    public const string PolicySetItemsProperty = "items";
+    /// <summary>The collections below each object written after it (see <see cref="GraphChildCollection"/>).</summary>
+    public IReadOnlyList<GraphChildCollection> ChildCollections { get; init; } = [];
 
     /// <summary>
     /// A family kept only so that backups taken of it stay readable: pickers, inventory and new schedules no longer offer
@@ -223,8 +229,7 @@ internal sealed class GraphResourceContract
     public IReadOnlyList<string> StripBeforeWrite =>
         [
             .. CommonStripBeforeWrite, .. ExtraStripBeforeWrite, .. NotWritableProperties, .. TargetAppsAction is null ? Array.Empty<string>() : [AppsProperty],
-            .. Children is null ? Array.Empty<string>() : [Children.Navigation],
-            .. ChildCollections, .. PolicySetItemsAction is null ? Array.Empty<string>() : [PolicySetItemsProperty],
+            .. ChildCollections.Select(c => c.Navigation),
             .. DriverApprovalAction is null ? Array.Empty<string>() : [DriverInventoriesProperty],
         ];
 
@@ -316,14 +321,6 @@ internal sealed class GraphResourceContract
             list.Add(new("DELETE", "{id}/assignments/{id}", GraphOperationKind.Assign));
         }
 
-        if (Children is { } children)
-        {
-            list.Add(new("GET", "{id}/" + children.Navigation, GraphOperationKind.ReadNavigation));
-            list.Add(new("POST", "{id}/" + children.Navigation, GraphOperationKind.WriteNavigation));
-            list.Add(new("PATCH", "{id}/" + children.Navigation + "/{id}", GraphOperationKind.WriteNavigation));
-            list.Add(new("DELETE", "{id}/" + children.Navigation + "/{id}", GraphOperationKind.WriteNavigation));
-        }
-
         // What restore creates it may have to take back (a rollback deletes the objects a restore created).
         if (CreateMethod is not null)
         {
@@ -343,23 +340,28 @@ internal sealed class GraphResourceContract
             list.Add(new("POST", "{id}/" + TemplateInstance.SettingsAction, GraphOperationKind.WriteNavigation));
         }
 
-        // Child objects: listed below the object (an update compares them), created and deleted one by one.
-        foreach (var navigation in ChildCollections)
+        // Child collections: listed below the object (an update compares them), written below it or with the object's
+        // action (listed once, above, when it is also the assign action).
+        foreach (var children in ChildCollections)
         {
-            list.Add(new("GET", "{id}/" + navigation, GraphOperationKind.ReadNavigation));
-            list.Add(new("POST", "{id}/" + navigation, GraphOperationKind.WriteNavigation));
-            list.Add(new("DELETE", "{id}/" + navigation + "/{id}", GraphOperationKind.WriteNavigation));
-        }
-
-        // A policy set's items: read below the set (an update compares them); written with the same action as the
-        // assignments when that is "update" (listed once, above).
-        if (PolicySetItemsAction is not null)
-        {
-            list.Add(new("GET", "{id}/" + PolicySetItemsProperty, GraphOperationKind.ReadNavigation));
-            if (PolicySetItemsAction != AssignAction)
+            list.Add(new("GET", "{id}/" + children.Navigation, GraphOperationKind.ReadNavigation));
+            if (children.WriteAction is { } action)
             {
-                list.Add(new("POST", "{id}/" + PolicySetItemsAction, GraphOperationKind.WriteNavigation));
+                if (action.Name != AssignAction)
+                {
+                    list.Add(new("POST", "{id}/" + action.Name, GraphOperationKind.WriteNavigation));
+                }
+
+                continue;
             }
+
+            list.Add(new("POST", "{id}/" + children.Navigation, GraphOperationKind.WriteNavigation));
+            if (children.Updates)
+            {
+                list.Add(new("PATCH", "{id}/" + children.Navigation + "/{id}", GraphOperationKind.WriteNavigation));
+            }
+
+            list.Add(new("DELETE", "{id}/" + children.Navigation + "/{id}", GraphOperationKind.WriteNavigation));
         }
 
         if (DriverApprovalAction is not null)

@@ -6,35 +6,48 @@ using TenantAtlas.GraphEmulator.State;
 namespace TenantAtlas.GraphEmulator.Graph;
 
 /// <summary>
-/// Child objects stored below an item (<see cref="FamilyDefinition.ChildCollections"/>): Windows Information Protection's
+/// Child objects stored below an item (<see cref="FamilyDefinition.ChildCollections"/>): notification templates' localized
+/// messages (listed, created, changed and deleted below the template, one per locale), Windows Information Protection's
 /// AppLocker files (listed, created and deleted below the policy) and a policy set's items (listed below the set, written
 /// only with the set's update action, which also replaces the set's assignments).
 /// </summary>
 internal static class ChildHandlers
 {
+    /// <summary>What the service stamps on a child its type has them for.</summary>
+    private static readonly string[] Timestamps = ["createdDateTime", "lastModifiedDateTime"];
+
     public static bool Handles(FamilyDefinition family, string navigation, int depth, string method) =>
-        (family.ChildCollections.Contains(navigation) && (depth, method) switch
+        (family.ChildCollection(navigation) is { } children && (depth, method) switch
         {
             (1, "GET") or (2, "GET") => true,
-            (1, "POST") or (2, "DELETE") => family.ChildrenCreatedBelow,
+            (1, "POST") or (2, "DELETE") => children.WrittenBelow,
+            (2, "PATCH") => children.UpdatedBelow,
             _ => false,
         })
         || (family.PolicySetUpdate && navigation == "update" && depth == 1 && method == "POST");
 
-    public static GraphResponse Handle(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest) =>
-        (rest[0], rest.Count, call.Request.Method) switch
+    public static GraphResponse Handle(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest)
+    {
+        if ((rest[0], rest.Count, call.Request.Method) is ("update", 1, "POST") && family.PolicySetUpdate)
         {
-            ("update", 1, "POST") => PolicySetUpdate(call, family, id),
-            (_, 1, "GET") => List(call, family, id, rest[0]),
-            (_, 2, "GET") => Get(call, family, id, rest[0], rest[1]),
-            (_, 1, "POST") => Create(call, family, id, rest[0]),
-            _ => Delete(call, family, id, rest[0], rest[1]),
+            return PolicySetUpdate(call, family, id);
+        }
+
+        var children = family.ChildCollection(rest[0])!;
+        return (rest.Count, call.Request.Method) switch
+        {
+            (1, "GET") => List(call, family, id, children),
+            (2, "GET") => Get(call, family, id, children, rest[1]),
+            (1, "POST") => Create(call, family, id, children),
+            (2, "PATCH") => Update(call, family, id, children, rest[1]),
+            _ => Delete(call, family, id, children, rest[1]),
         };
+    }
 
     /// <summary>Child navigations are written below the item or with its action, never inside the object's own body.</summary>
     public static void RejectInBody(FamilyDefinition family, JsonObject body, ErrorSource source)
     {
-        if (family.ChildCollections.FirstOrDefault(body.ContainsKey) is { } navigation)
+        if (family.ChildCollections.FirstOrDefault(c => body.ContainsKey(c.Navigation)) is { Navigation: var navigation })
         {
             var how = family.PolicySetUpdate ? "use the action 'update'" : $"create them with POST {{id}}/{navigation}";
             throw GraphException.BadRequest($"The navigation property '{navigation}' cannot be written with the object; {how}.", source);
@@ -44,70 +57,100 @@ internal static class ChildHandlers
     private static StoredResource Find(GraphCall call, FamilyDefinition family, string id) =>
         call.Tenant.Collection(family.Name).Find(id) ?? throw GraphException.NotFound(family, id);
 
-    private static GraphResponse List(GraphCall call, FamilyDefinition family, string id, string navigation)
+    private static JsonObject FindChild(FamilyDefinition family, StoredResource resource, ChildCollectionDefinition children, string childId) =>
+        resource.ChildrenOf(children.Navigation).FirstOrDefault(c => string.Equals(c["id"]?.GetValue<string>(), childId, StringComparison.OrdinalIgnoreCase))
+            ?? throw ChildNotFound(family, childId);
+
+    private static GraphResponse List(GraphCall call, FamilyDefinition family, string id, ChildCollectionDefinition children)
     {
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
-            var items = resource.ChildrenOf(navigation);
-            var key = Paging.NavigationKey(family, resource.Id, navigation);
-            var query = ODataQuery.Parse(call.Request, null);
-            var after = Paging.ReadSkipToken(call, query, key, ErrorSource.Intune);
-            var offset = after is null ? 0 : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
-            var size = Paging.ExpandedPageSize(call);
-            var body = new JsonObject { ["@odata.context"] = $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/{navigation}" };
-            if (offset + size < items.Count)
-            {
-                body["@odata.nextLink"] = Paging.Link(call, "$skiptoken", Paging.SkipToken(call, key, (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            body["value"] = Projection.Json(items.Skip(offset).Take(size).Select(i => i.DeepClone()));
-            return new GraphResponse(200, body);
+            return NavigationHandlers.PagedCollection(call, family, resource, children.Navigation, resource.ChildrenOf(children.Navigation));
         }
     }
 
-    private static GraphResponse Get(GraphCall call, FamilyDefinition family, string id, string navigation, string childId)
+    private static GraphResponse Get(GraphCall call, FamilyDefinition family, string id, ChildCollectionDefinition children, string childId)
     {
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
-            var child = resource.ChildrenOf(navigation).FirstOrDefault(c => string.Equals(c["id"]?.GetValue<string>(), childId, StringComparison.OrdinalIgnoreCase))
-                ?? throw ChildNotFound(family, childId);
-            var json = (JsonObject)child.DeepClone();
-            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/{navigation}/$entity");
-            return new GraphResponse(200, json);
+            return new GraphResponse(200, Entity(call, family, resource, children, FindChild(family, resource, children, childId)));
         }
     }
 
-    /// <summary>POST {policy}/{navigation}: an AppLocker file, checked against its schema, stored with an id of its own (201).</summary>
-    private static GraphResponse Create(GraphCall call, FamilyDefinition family, string id, string navigation)
+    /// <summary>POST {item}/{navigation}: a child checked against its type's schema (and its unique key), stored with an id of its own (201).</summary>
+    private static GraphResponse Create(GraphCall call, FamilyDefinition family, string id, ChildCollectionDefinition children)
     {
         var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
-        var child = NewChild(call, family, body, Guid.NewGuid().ToString());
+        CollectionHandlers.RejectAnnotations(body, ErrorSource.Intune);
+        var child = NewChild(call, children, body, Guid.NewGuid().ToString());
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
-            resource.ChildrenOf(navigation).Add(child);
+            var list = resource.ChildrenOf(children.Navigation);
+            if (children.UniqueKey is { } key)
+            {
+                var value = child[key] is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0
+                    ? text
+                    : throw GraphException.BadRequest($"The property '{key}' is required.", ErrorSource.Intune);
+                if (list.Any(c => string.Equals(c[key]?.GetValue<string>(), value, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw GraphException.BadRequest($"The object already has one of its {children.Navigation} with the {key} '{value}'.", ErrorSource.Intune);
+                }
+            }
+
+            list.Add(child);
             call.Tenant.Touch(family.Name, resource);
-            var json = (JsonObject)child.DeepClone();
-            json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/{navigation}/$entity");
-            return new GraphResponse(201, json);
+            return new GraphResponse(201, Entity(call, family, resource, children, child));
         }
     }
 
-    private static GraphResponse Delete(GraphCall call, FamilyDefinition family, string id, string navigation, string childId)
+    /// <summary>PATCH {item}/{navigation}/{id}: the properties sent, checked against the child's type, replace the stored ones.</summary>
+    private static GraphResponse Update(GraphCall call, FamilyDefinition family, string id, ChildCollectionDefinition children, string childId)
     {
+        var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
+        CollectionHandlers.RejectAnnotations(body, ErrorSource.Intune);
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
-            if (resource.ChildrenOf(navigation).RemoveAll(c => string.Equals(c["id"]?.GetValue<string>(), childId, StringComparison.OrdinalIgnoreCase)) == 0)
+            var stored = FindChild(family, resource, children, childId);
+            var schema = GraphSchema.Get(GraphSchema.TypeName(stored["@odata.type"]?.GetValue<string>() ?? children.Types[0]));
+            BodyValidator.Validate(body, schema, new HashSet<string>(StringComparer.Ordinal), ErrorSource.Intune);
+            foreach (var (name, value) in body)
             {
-                throw ChildNotFound(family, childId);
+                if (name is not ("@odata.type" or "id") && !schema.ReadOnly.Contains(name))
+                {
+                    stored[name] = value?.DeepClone();
+                }
+            }
+
+            if (stored.ContainsKey("lastModifiedDateTime"))
+            {
+                stored["lastModifiedDateTime"] = SeedRandom.IntuneTime(call.Now);
             }
 
             call.Tenant.Touch(family.Name, resource);
             return GraphResponse.NoContent();
         }
+    }
+
+    private static GraphResponse Delete(GraphCall call, FamilyDefinition family, string id, ChildCollectionDefinition children, string childId)
+    {
+        lock (call.Tenant.Sync)
+        {
+            var resource = Find(call, family, id);
+            resource.ChildrenOf(children.Navigation).Remove(FindChild(family, resource, children, childId));
+            call.Tenant.Touch(family.Name, resource);
+            return GraphResponse.NoContent();
+        }
+    }
+
+    private static JsonObject Entity(GraphCall call, FamilyDefinition family, StoredResource resource, ChildCollectionDefinition children, JsonObject child)
+    {
+        var json = (JsonObject)child.DeepClone();
+        json.Insert(0, "@odata.context", $"{call.Metadata}#{family.CollectionPath}('{resource.Id}')/{children.Navigation}/$entity");
+        return json;
     }
 
     /// <summary>
@@ -124,11 +167,11 @@ internal static class ChildHandlers
             throw GraphException.BadRequest($"The parameter '{unknown}' is not in scope of the action 'update'.", ErrorSource.Intune);
         }
 
-        const string navigation = "items";
+        var children = family.ChildCollection("items")!;
         lock (call.Tenant.Sync)
         {
             var resource = Find(call, family, id);
-            var items = resource.ChildrenOf(navigation).Select(i => (JsonObject)i.DeepClone()).ToList();
+            var items = resource.ChildrenOf(children.Navigation).Select(i => (JsonObject)i.DeepClone()).ToList();
             foreach (var deleted in Array(body, "deletedPolicySetItems"))
             {
                 var itemId = deleted is JsonValue v && v.TryGetValue<string>(out var text) ? text : throw GraphException.BadRequest("Each deleted item is named by its id.", ErrorSource.Intune);
@@ -148,7 +191,7 @@ internal static class ChildHandlers
                     throw ChildNotFound(family, itemId);
                 }
 
-                var replacement = NewChild(call, family, input, items[index]["id"]!.GetValue<string>(), items[index]["@odata.type"]?.GetValue<string>());
+                var replacement = NewChild(call, children, input, items[index]["id"]!.GetValue<string>(), items[index]["@odata.type"]?.GetValue<string>());
                 replacement["createdDateTime"] = items[index]["createdDateTime"]?.DeepClone();
                 items[index] = Payload(call, replacement);
             }
@@ -156,7 +199,7 @@ internal static class ChildHandlers
             foreach (var added in Array(body, "addedPolicySetItems"))
             {
                 var input = added as JsonObject ?? throw GraphException.BadRequest("Each added item must be an object.", ErrorSource.Intune);
-                var item = Payload(call, NewChild(call, family, input, Guid.NewGuid().ToString()));
+                var item = Payload(call, NewChild(call, children, input, Guid.NewGuid().ToString()));
                 if (items.Any(i => string.Equals(i["payloadId"]?.GetValue<string>(), item["payloadId"]?.GetValue<string>(), StringComparison.OrdinalIgnoreCase)))
                 {
                     throw GraphException.BadRequest($"The policy set already has an item for '{item["payloadId"]}'.", ErrorSource.Intune);
@@ -176,7 +219,7 @@ internal static class ChildHandlers
                 NavigationHandlers.ReplaceAssignments(call, family, resource, body["assignments"]!.AsArray());
             }
 
-            var list = resource.ChildrenOf(navigation);
+            var list = resource.ChildrenOf(children.Navigation);
             list.Clear();
             list.AddRange(items);
             call.Tenant.Touch(family.Name, resource);
@@ -193,11 +236,11 @@ internal static class ChildHandlers
         };
 
     /// <summary>A child object from a write body: its type's schema checked, every property of the type, the service's own set.</summary>
-    private static JsonObject NewChild(GraphCall call, FamilyDefinition family, JsonObject body, string childId, string? storedType = null)
+    private static JsonObject NewChild(GraphCall call, ChildCollectionDefinition children, JsonObject body, string childId, string? storedType = null)
     {
         var sent = body["@odata.type"] is JsonValue t && t.TryGetValue<string>(out var typeText) ? GraphSchema.TypeName(typeText) : null;
-        var type = sent ?? (storedType is null ? family.ChildTypes[0] : GraphSchema.TypeName(storedType));
-        if (!family.ChildTypes.Contains(type, StringComparer.Ordinal))
+        var type = sent ?? (storedType is null ? children.Types[0] : GraphSchema.TypeName(storedType));
+        if (!children.Types.Contains(type, StringComparer.Ordinal))
         {
             // The policy set item base type is abstract: an item names which kind of object it holds.
             throw GraphException.BadRequest(
@@ -217,10 +260,9 @@ internal static class ChildHandlers
 
         var now = SeedRandom.IntuneTime(call.Now);
         child["id"] = childId;
-        if (child.ContainsKey("createdDateTime"))
+        foreach (var stamp in Timestamps.Where(child.ContainsKey))
         {
-            child["createdDateTime"] = now;
-            child["lastModifiedDateTime"] = now;
+            child[stamp] = now;
         }
 
         if (child.ContainsKey("status"))

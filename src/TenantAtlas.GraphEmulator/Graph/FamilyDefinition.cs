@@ -101,17 +101,12 @@ internal sealed record FamilyDefinition
     /// <summary>Intune's own catalog (endpoint security templates): read only, its items are not created, changed or deleted.</summary>
     public bool IsCatalog { get; init; }
 
-    /// <summary>
-    /// Navigations of child objects stored below the item (Windows Information Protection's AppLocker files, a policy
-    /// set's items): served when expanded or read below the item, never taken inside a create or update body.
-    /// </summary>
-    public IReadOnlySet<string> ChildCollections { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>The collections of child objects stored below each item (see <see cref="ChildCollectionDefinition"/>).</summary>
+    public IReadOnlyList<ChildCollectionDefinition> ChildCollections { get; init; } = [];
 
-    /// <summary>The child types a <see cref="ChildCollections"/> navigation takes (the first is written when a body names none).</summary>
-    public IReadOnlyList<string> ChildTypes { get; init; } = [];
-
-    /// <summary>Children are created with POST below the item (AppLocker files); otherwise only through the family's own action.</summary>
-    public bool ChildrenCreatedBelow { get; init; }
+    /// <summary>The child collection of that navigation, or null.</summary>
+    public ChildCollectionDefinition? ChildCollection(string navigation) =>
+        ChildCollections.FirstOrDefault(c => string.Equals(c.Navigation, navigation, StringComparison.Ordinal));
 
     /// <summary>Policy sets: <c>POST {item}/update</c> adds, updates and deletes items and replaces the assignments.</summary>
     public bool PolicySetUpdate { get; init; }

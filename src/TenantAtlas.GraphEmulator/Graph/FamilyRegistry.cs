@@ -37,6 +37,10 @@ internal static class FamilyRegistry
 
     private static readonly string[] WipAppLockerFiles = ["protectedAppLockerFiles", "exemptAppLockerFiles"];
 
+    /// <summary>The AppLocker files: created and deleted below the policy, never changed in place.</summary>
+    private static readonly ChildCollectionDefinition[] WipAppLockerFileCollections =
+        [.. WipAppLockerFiles.Select(n => new ChildCollectionDefinition(n, ["microsoft.graph.windowsInformationProtectionAppLockerFile"]) { WrittenBelow = true })];
+
     /// <summary>The policy set item types the emulator knows (each described in the schema).</summary>
     public static readonly string[] PolicySetItemTypes =
     [
@@ -408,6 +412,15 @@ internal static class FamilyRegistry
             WritePermissions = ServiceConfigWrite,
             BaseProperties = PropertiesOf("microsoft.graph.notificationMessageTemplate"),
             Navigations = Set("localizedNotificationMessages"),
+            ChildCollections =
+            [
+                new("localizedNotificationMessages", ["microsoft.graph.localizedNotificationMessage"])
+                {
+                    WrittenBelow = true,
+                    UpdatedBelow = true,
+                    UniqueKey = "locale",
+                },
+            ],
         },
         new()
         {
@@ -524,9 +537,7 @@ internal static class FamilyRegistry
             TypedItems = true,
             BaseProperties = PropertiesOf("microsoft.graph.windowsInformationProtectionPolicy"),
             Navigations = Set(WipAppLockerFiles),
-            ChildCollections = Set(WipAppLockerFiles),
-            ChildTypes = ["microsoft.graph.windowsInformationProtectionAppLockerFile"],
-            ChildrenCreatedBelow = true,
+            ChildCollections = WipAppLockerFileCollections,
         },
         new()
         {
@@ -545,9 +556,7 @@ internal static class FamilyRegistry
             TypedItems = true,
             BaseProperties = PropertiesOf("microsoft.graph.mdmWindowsInformationProtectionPolicy"),
             Navigations = Set(WipAppLockerFiles),
-            ChildCollections = Set(WipAppLockerFiles),
-            ChildTypes = ["microsoft.graph.windowsInformationProtectionAppLockerFile"],
-            ChildrenCreatedBelow = true,
+            ChildCollections = WipAppLockerFileCollections,
         },
         new()
         {
@@ -565,8 +574,7 @@ internal static class FamilyRegistry
             TypedItems = true,
             BaseProperties = PropertiesOf("microsoft.graph.policySet"),
             Navigations = Set("items"),
-            ChildCollections = Set("items"),
-            ChildTypes = PolicySetItemTypes,
+            ChildCollections = [new("items", PolicySetItemTypes)],
             PolicySetUpdate = true,
         },
         new()

@@ -29,7 +29,6 @@ internal static class NavigationHandlers
             ("assignments", 2, "GET") when family.HasAssignments => GetAssignment(call, family, id, rest[1]),
             ("assignments", 2, "DELETE") when family.HasAssignments => DeleteAssignment(call, family, id, rest[1]),
             ("assign", 1, "POST") when family.HasAssignments && !family.NoAssignAction && !family.PolicySetUpdate => Assign(call, family, id),
-            ("localizedNotificationMessages", _, _) when family.Navigations.Contains("localizedNotificationMessages") => LocalizedMessages(call, family, id, rest),
             ("apps", 1, "GET") when family.TargetsApps => ListApps(call, family, id),
             ("targetApps", 1, "POST") when family.TargetsApps => TargetApps(call, family, id),
             ("settings", 1, "GET") when family.Navigations.Contains("settings") => Settings(call, family, id, null),
@@ -459,95 +458,6 @@ internal static class NavigationHandlers
         }
     }
 
-    /// <summary>
-    /// Notification templates' localized messages: list, one, create (POST), update (PATCH), delete. A template has at
-    /// most one message per locale (Intune's rule for the templates' e-mails).
-    /// </summary>
-    private static GraphResponse LocalizedMessages(GraphCall call, FamilyDefinition family, string id, IReadOnlyList<string> rest)
-    {
-        const string type = "microsoft.graph.localizedNotificationMessage";
-        var method = call.Request.Method;
-        lock (call.Tenant.Sync)
-        {
-            var resource = Find(call, family, id);
-            var basePath = $"{family.CollectionPath}('{resource.Id}')/localizedNotificationMessages";
-            switch (rest.Count, method)
-            {
-                case (1, "GET"):
-                    return PagedCollection(call, family, resource, "localizedNotificationMessages", resource.LocalizedMessages);
-                case (1, "POST"):
-                {
-                    var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
-                    CollectionHandlers.RejectAnnotations(body, ErrorSource.Intune);
-                    BodyValidator.Validate(body, GraphSchema.Get(type), new HashSet<string>(StringComparer.Ordinal), ErrorSource.Intune);
-                    var locale = body["locale"] is JsonValue l && l.TryGetValue<string>(out var text) && text.Length > 0
-                        ? text
-                        : throw GraphException.BadRequest("The property 'locale' is required.", ErrorSource.Intune);
-                    if (resource.LocalizedMessages.Any(m => string.Equals(m["locale"]?.GetValue<string>(), locale, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        throw GraphException.BadRequest($"The template already has a message for the locale '{locale}'.", ErrorSource.Intune);
-                    }
-
-                    var message = GraphSchema.Unset(type);
-                    message["@odata.type"] = "#" + type;
-                    foreach (var (name, value) in body)
-                    {
-                        if (name is not ("@odata.type" or "id" or "lastModifiedDateTime"))
-                        {
-                            message[name] = value?.DeepClone();
-                        }
-                    }
-
-                    message["id"] = Guid.NewGuid().ToString();
-                    message["lastModifiedDateTime"] = SeedRandom.IntuneTime(call.Now);
-                    resource.LocalizedMessages.Add(message);
-                    call.Tenant.Touch(family.Name, resource);
-                    var json = (JsonObject)message.DeepClone();
-                    json.Insert(0, "@odata.context", $"{call.Metadata}#{basePath}/$entity");
-                    return new GraphResponse(201, json);
-                }
-            }
-
-            var messageId = rest[1];
-            var stored = resource.LocalizedMessages.FirstOrDefault(m => string.Equals(m["id"]?.GetValue<string>(), messageId, StringComparison.OrdinalIgnoreCase))
-                ?? throw new GraphException(404, "ResourceNotFound", $"Resource not found: localizedNotificationMessage with id '{messageId}'.", ErrorSource.Intune);
-            switch (rest.Count, method)
-            {
-                case (2, "GET"):
-                {
-                    var json = (JsonObject)stored.DeepClone();
-                    json.Insert(0, "@odata.context", $"{call.Metadata}#{basePath}/$entity");
-                    return new GraphResponse(200, json);
-                }
-
-                case (2, "PATCH"):
-                {
-                    var body = CollectionHandlers.RequireObject(call, ErrorSource.Intune);
-                    CollectionHandlers.RejectAnnotations(body, ErrorSource.Intune);
-                    BodyValidator.Validate(body, GraphSchema.Get(type), new HashSet<string>(StringComparer.Ordinal), ErrorSource.Intune);
-                    foreach (var (name, value) in body)
-                    {
-                        if (name is not ("@odata.type" or "id" or "lastModifiedDateTime"))
-                        {
-                            stored[name] = value?.DeepClone();
-                        }
-                    }
-
-                    stored["lastModifiedDateTime"] = SeedRandom.IntuneTime(call.Now);
-                    call.Tenant.Touch(family.Name, resource);
-                    return GraphResponse.NoContent();
-                }
-
-                case (2, "DELETE"):
-                    resource.LocalizedMessages.Remove(stored);
-                    call.Tenant.Touch(family.Name, resource);
-                    return GraphResponse.NoContent();
-                default:
-                    throw GraphException.MethodNotAllowed(method, call.Request.PathAndQuery, ErrorSource.Intune);
-            }
-        }
-    }
-
     private static string ExpandText(IEnumerable<ExpandItem> items) =>
         string.Join(',', items.Select(e => e.Options.Length > 0 ? $"{e.Name}({e.Options})" : e.Name));
 
@@ -741,7 +651,8 @@ internal static class NavigationHandlers
         }
     }
 
-    private static GraphResponse PagedCollection(GraphCall call, FamilyDefinition family, StoredResource resource, string navigation, List<JsonObject> items)
+    /// <summary>A navigation collection below one item, paged like Graph's expanded collections (a skiptoken per page).</summary>
+    public static GraphResponse PagedCollection(GraphCall call, FamilyDefinition family, StoredResource resource, string navigation, List<JsonObject> items)
     {
         var key = Paging.NavigationKey(family, resource.Id, navigation);
         var query = ODataQuery.Parse(call.Request, null);

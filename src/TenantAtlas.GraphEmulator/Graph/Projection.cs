@@ -56,9 +56,6 @@ internal static class Projection
                 case "apps":
                     Expanded(result, "apps", context, resource.Apps, family, resource, call);
                     break;
-                case "localizedNotificationMessages":
-                    Expanded(result, "localizedNotificationMessages", context, resource.LocalizedMessages, family, resource, call);
-                    break;
                 case "scheduledActionsForRule":
                     result["scheduledActionsForRule@odata.context"] = context;
                     result["scheduledActionsForRule"] = Json(resource.ScheduledActionsForRule.Select(r => ScheduledAction(r, item)));
@@ -68,7 +65,7 @@ internal static class Projection
                     result["definitionValues"] = Json(resource.DefinitionValues.Select(d => DefinitionValue(d, item)));
                     break;
                 default:
-                    if (family.ChildCollections.Contains(item.Name))
+                    if (family.ChildCollection(item.Name) is not null)
                     {
                         Expanded(result, item.Name, context, resource.ChildrenOf(item.Name), family, resource, call);
                     }

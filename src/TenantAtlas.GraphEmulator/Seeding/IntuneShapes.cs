@@ -1313,7 +1313,7 @@ internal static class IntuneShapes
         var count = 1 + rng.Next(3);
         for (var i = 0; i < count; i++)
         {
-            resource.LocalizedMessages.Add(new JsonObject
+            resource.ChildrenOf("localizedNotificationMessages").Add(new JsonObject
             {
                 ["@odata.type"] = "#microsoft.graph.localizedNotificationMessage",
                 ["id"] = rng.Guid(),

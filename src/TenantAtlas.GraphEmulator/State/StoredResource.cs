@@ -29,10 +29,10 @@ internal sealed class StoredResource
     /// <summary>App protection and MAM app configuration: the targeted apps (managedMobileApp), written by targetApps.</summary>
     public List<JsonObject> Apps { get; } = [];
 
-    /// <summary>Notification message templates: their localizedNotificationMessages, served when expanded or read below the template.</summary>
-    public List<JsonObject> LocalizedMessages { get; } = [];
-
-    /// <summary>Child objects by navigation (AppLocker files of Windows Information Protection, a policy set's items).</summary>
+    /// <summary>
+    /// Child objects by navigation (notification templates' localized messages, Windows Information Protection's AppLocker
+    /// files, a policy set's items).
+    /// </summary>
     public Dictionary<string, List<JsonObject>> Children { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The children of one navigation (an empty list, kept, when there are none yet).</summary>
@@ -71,7 +71,6 @@ internal sealed class StoredResource
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
         copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
-        copy.LocalizedMessages.AddRange(LocalizedMessages.Select(m => (JsonObject)m.DeepClone()));
         foreach (var (navigation, children) in Children)
         {
             copy.Children[navigation] = [.. children.Select(c => (JsonObject)c.DeepClone())];
@@ -94,7 +93,6 @@ internal sealed class StoredResource
         copy.DefinitionValues.AddRange(DefinitionValues.Select(d => (JsonObject)d.DeepClone()));
         copy.ScheduledActionsForRule.AddRange(ScheduledActionsForRule.Select(s => (JsonObject)s.DeepClone()));
         copy.Apps.AddRange(Apps.Select(a => (JsonObject)a.DeepClone()));
-        copy.LocalizedMessages.AddRange(LocalizedMessages.Select(m => (JsonObject)m.DeepClone()));
         foreach (var (navigation, children) in Children)
         {
             copy.Children[navigation] = [.. children.Select(c => (JsonObject)c.DeepClone())];

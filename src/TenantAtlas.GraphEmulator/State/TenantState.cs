@@ -371,11 +371,6 @@ public sealed class TenantState
             json["scheduledActionsForRule"] = Json.Array(resource.ScheduledActionsForRule.Select(s => s.DeepClone()));
         }
 
-        if (resource.LocalizedMessages.Count > 0)
-        {
-            json["localizedNotificationMessages"] = Json.Array(resource.LocalizedMessages.Select(m => m.DeepClone()));
-        }
-
         foreach (var (navigation, children) in resource.Children.Where(c => c.Value.Count > 0))
         {
             json[navigation] = Json.Array(children.Select(c => c.DeepClone()));

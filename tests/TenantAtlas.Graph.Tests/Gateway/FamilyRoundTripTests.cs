@@ -187,6 +187,25 @@ public sealed class FamilyRoundTripTests(GraphFixture fixture) : IClassFixture<G
             [.. (set["items"] as JsonArray ?? []).Select(i => i!["payloadId"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
     }
 
+    [Theory]
+    [InlineData(GraphResourceKeys.NotificationMessageTemplates, "localizedNotificationMessages")]
+    [InlineData(GraphResourceKeys.WindowsInformationProtectionPolicies, "protectedAppLockerFiles")]
+    [InlineData(GraphResourceKeys.PolicySets, "items")]
+    public async Task An_object_written_again_with_its_own_content_has_its_children_read_and_none_of_them_written(string family, string navigation)
+    {
+        var tenant = fixture.NewTenant(s => s.FamilyCounts = new() { [family] = 6 });
+        var tenantId = App.AddTenant(tenant);
+        var objectId = tenant.List(family).First(o => o[navigation] is JsonArray { Count: > 0 })["id"]!.GetValue<string>();
+        var original = await App.Gateway.GetPolicyAsync(tenantId, family, objectId);
+        var before = fixture.GraphLog(tenant).Count;
+
+        await App.Gateway.UpdateObjectAsync(tenantId, family, objectId, original.Content);
+
+        var calls = fixture.GraphLog(tenant).Skip(before).ToList();
+        calls.Should().Contain(e => e.Method == "GET" && e.PathAndQuery.Contains($"/{objectId}/{navigation}", StringComparison.Ordinal), "the target's children are read to be compared");
+        calls.Where(e => e.Method != "GET").Should().ContainSingle("a redelivered write changes only the object itself").Which.Method.Should().Be("PATCH");
+    }
+
     [Fact]
     public async Task A_policy_set_written_into_another_tenant_is_refused_because_its_items_name_objects_that_tenant_lacks()
     {

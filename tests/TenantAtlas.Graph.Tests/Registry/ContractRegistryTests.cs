@@ -100,6 +100,39 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Every_child_collection_is_read_with_its_object_left_out_of_its_body_and_allowed_only_the_writes_it_declares()
+    {
+        foreach (var contract in registry.Contracts)
+        {
+            foreach (var children in contract.ChildCollections)
+            {
+                var name = $"{contract.Key}/{children.Navigation}";
+                var below = $"/{contract.ApiVersion}/{contract.CollectionPath}/abc/{children.Navigation}";
+                (children.KeyProperty is null && children.Updates).Should().BeFalse($"{name}: a child changed in place is matched on a key (matched whole, it never differs)");
+                (contract.GetExpand ?? "").Split(',').Should().Contain(children.Navigation, $"{name}: the backup reads the children with the object");
+                contract.StripBeforeWrite.Should().Contain(children.Navigation, $"{name}: Graph does not take the children in the object's body");
+                Kind("GET", below).Should().Be(GraphOperationKind.ReadNavigation, $"{name}: an update reads the target's children");
+                if (children.WriteAction is { } action)
+                {
+                    registry.Match("POST", $"/{contract.ApiVersion}/{contract.CollectionPath}/abc/{action.Name}").Should().NotBeNull($"{name}: written with {action.Name}");
+                    registry.Match("POST", below).Should().BeNull($"{name}: written only with {action.Name}");
+                    continue;
+                }
+
+                Kind("POST", below).Should().Be(GraphOperationKind.WriteNavigation, $"{name}: created below the object");
+                Kind("DELETE", below + "/c1").Should().Be(GraphOperationKind.WriteNavigation, $"{name}: deleted below the object");
+                (registry.Match("PATCH", below + "/c1") is not null).Should().Be(children.Updates, $"{name}: PATCH is allowed exactly when Graph changes a child in place");
+            }
+        }
+
+        registry.Contracts.Where(c => c.ChildCollections.Count > 0).Select(c => c.Key).Should().BeEquivalentTo(
+            GraphResourceKeys.NotificationMessageTemplates, GraphResourceKeys.WindowsInformationProtectionPolicies,
+            GraphResourceKeys.MdmWindowsInformationProtectionPolicies, GraphResourceKeys.PolicySets);
+
+        GraphOperationKind? Kind(string method, string path) => registry.Match(method, path)?.Operation.Kind;
+    }
+
+    [Fact]
     public void Windows_information_protection_and_policy_sets_write_their_child_objects_below_the_object()
     {
         foreach (var key in new[] { GraphResourceKeys.WindowsInformationProtectionPolicies, GraphResourceKeys.MdmWindowsInformationProtectionPolicies })
@@ -107,7 +140,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
             var wip = registry.Get(key)!;
             var path = wip.CollectionPath;
             wip.GetExpand.Should().Be("protectedAppLockerFiles,exemptAppLockerFiles,assignments");
-            wip.ChildCollections.Should().Equal("protectedAppLockerFiles", "exemptAppLockerFiles");
+            wip.ChildCollections.Should().Equal(new GraphChildCollection("protectedAppLockerFiles"), new GraphChildCollection("exemptAppLockerFiles"));
             wip.StripBeforeWrite.Should().Contain(["protectedAppLockerFiles", "exemptAppLockerFiles"], "the files are written below the policy");
             wip.AssignAction.Should().Be("assign");
             registry.Match("POST", $"/beta/{path}/abc/protectedAppLockerFiles")!.Operation.Kind.Should().Be(GraphOperationKind.WriteNavigation);
@@ -118,7 +151,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
         var sets = registry.Get(GraphResourceKeys.PolicySets)!;
         sets.CollectionPath.Should().Be("deviceAppManagement/policySets");
         sets.GetExpand.Should().Be("items,assignments");
-        (sets.AssignAction, sets.AssignBodyProperty, sets.PolicySetItemsAction).Should().Be(("update", "assignments", "update"), "Graph has no assign action for a policy set");
+        (sets.AssignAction, sets.AssignBodyProperty, sets.ChildCollections.Single().WriteAction?.Name).Should().Be(("update", "assignments", "update"), "Graph has no assign action for a policy set");
         sets.StripBeforeWrite.Should().Contain(["items", "status", "errorCode"]);
         sets.ReadPermissions[0].Should().Be("DeviceManagementConfiguration.Read.All");
         registry.Match("POST", "/beta/deviceAppManagement/policySets/abc/update")!.Resource!.Key.Should().Be(GraphResourceKeys.PolicySets);
@@ -228,7 +261,7 @@ public sealed class ContractRegistryTests(GraphFixture fixture) : IClassFixture<
 
         templates.HasAssignments.Should().BeFalse();
         templates.GetExpand.Should().Be("localizedNotificationMessages");
-        templates.Children.Should().Be(new GraphChildCollection("localizedNotificationMessages", "locale"));
+        templates.ChildCollections.Should().Equal(new GraphChildCollection("localizedNotificationMessages") { KeyProperty = "locale", Updates = true });
         templates.StripBeforeWrite.Should().Contain("localizedNotificationMessages", "the messages are written one by one after the template");
         foreach (var method in new[] { "PATCH", "DELETE" })
         {
