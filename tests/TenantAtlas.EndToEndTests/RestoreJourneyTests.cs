@@ -129,6 +129,7 @@ public sealed class RestoreJourneyTests(RestoreBrowserFixture fixture) : IClassF
             await Assertions.Expect(page.Locator("#rollback-of")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#restore-state .ta-restore-state")).ToHaveAttributeAsync("data-state", "planned", new() { Timeout = 120_000 });
             await Assertions.Expect(page.Locator("tr.ta-plan-item[data-action='update']")).ToHaveCountAsync(1);
+            await BrowserFixture.ScreenshotAsync(page, "restore-rollback");
             await BrowserFixture.WaitForInteractiveAsync(page);
             await page.Locator("#execute").ClickAsync();
             await page.Locator(".mud-dialog button", new() { HasTextString = "Execute" }).ClickAsync();
