@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using TenantAtlas.GraphEmulator.Graph;
 using TenantAtlas.GraphEmulator.State;
 
@@ -164,8 +165,28 @@ internal static class TenantSeeder
             }
         }
 
+        NameOwnNotificationTemplates(collections);
         SeedBundles(spec, collections, context);
         return collections;
+    }
+
+    /// <summary>
+    /// A compliance action's e-mail names one of the tenant's own templates (or none, when it has none): in Intune a
+    /// template id is the tenant's, and a restore maps it as a reference. The templates are seeded after the policies, so
+    /// the ids are set here, by position — no stream of randomness changes.
+    /// </summary>
+    private static void NameOwnNotificationTemplates(Dictionary<string, ResourceCollection> collections)
+    {
+        var templates = collections[GraphFamilies.NotificationMessageTemplates].All.Select(t => t.Id).ToList();
+        var next = 0;
+        foreach (var policy in collections[GraphFamilies.CompliancePolicies].All.Concat(collections[GraphFamilies.DeviceCompliancePolicies].All))
+        {
+            var actions = policy.ScheduledActionsForRule.SelectMany(r => r["scheduledActionConfigurations"] as JsonArray ?? []).OfType<JsonObject>();
+            foreach (var action in actions.Where(a => a["actionType"]?.GetValue<string>() == "notification"))
+            {
+                action["notificationTemplateId"] = templates.Count == 0 ? "00000000-0000-0000-0000-000000000000" : templates[next++ % templates.Count];
+            }
+        }
     }
 
     private static List<StoredResource> SeedGroups(TenantSpec spec, string domain)

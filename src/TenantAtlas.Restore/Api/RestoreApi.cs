@@ -13,13 +13,23 @@ namespace TenantAtlas.Restore.Api;
 /// <summary>
 /// Restore requests for automation: <c>POST /api/restores</c> creates one, <c>GET /api/restores/{id}</c> reads where it
 /// stands (state, newest plan's counts and freshness, runs), <c>POST /api/restores/{id}/rollback</c> creates the rollback of
-/// an executed request and plans it. Planning and executing are runs: <c>POST /api/operations</c>
+/// an executed request and plans it, <c>POST /api/restores/{id}/references</c> stores the admin's answer for one entry of
+/// the plan's dependency map (map to an object of the target, drop, clear). Planning and executing are runs: <c>POST /api/operations</c>
 /// with <c>restore.plan</c> / <c>restore.execute</c> and <c>{"inputs":{"restoreRequestId": …}}</c>. Same authentication
 /// and 404/403 rules as the runs API; ProblemDetails for every refusal; nothing is written for a refused call.
 /// </summary>
 internal static class RestoreApi
 {
     private const string Shape = "{\"sourceBackupSetId\":\"<GUID>\",\"targetTenantId\":\"<GUID>\",\"families\":[\"deviceConfigurations\"],\"itemIds\":[123],\"copySuffix\":\" (restored)\"}";
+
+    private const string ReferenceShape = "{\"kind\":\"notificationTemplate\",\"sourceId\":\"<id in the source>\",\"action\":\"map\",\"targetId\":\"<id in the target>\"}";
+
+    /// <summary>The kinds as the API spells them (camelCase of <see cref="ReferenceKind"/>), each once.</summary>
+    private static readonly IReadOnlyList<(string Name, ReferenceKind Kind)> Kinds =
+        [.. Enum.GetValues<ReferenceKind>().Select(k => (JsonNamingPolicy.CamelCase.ConvertName(k.ToString()), k))];
+
+    private static readonly IReadOnlyList<(string Name, ReferenceAction Action)> Actions =
+        [.. Enum.GetValues<ReferenceAction>().Select(a => (JsonNamingPolicy.CamelCase.ConvertName(a.ToString()), a))];
 
     private static readonly JsonDocumentOptions Parsing = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
 
@@ -29,6 +39,7 @@ internal static class RestoreApi
         api.MapGet("/{id}", GetAsync);
         api.MapPost("/", CreateAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
         api.MapPost("/{id}/rollback", RollbackAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
+        api.MapPost("/{id}/references", ChooseReferenceAsync).AddEndpointFilter(ApiEndpointFilters.CookieCallsNeedAntiforgery);
         return endpoints;
     }
 
@@ -97,8 +108,82 @@ internal static class RestoreApi
         return TypedResults.Created(dto.Links.Self, dto);
     }
 
-    /// <summary>Reads the body field by field, so every wrong shape gets a 400 naming the field — never a serializer's message, never a 500.</summary>
-    private static async Task<(NewRestoreRequest? Input, ProblemHttpResult? Problem)> ReadAsync(HttpContext http)
+    /// <summary>
+    /// One answer for the plan's dependency map: 200 with the request; 400 naming the field for a wrong body (an unknown
+    /// kind lists the kinds) or with the reason when the service refuses it (not in the plan, a target object the plan did
+    /// not read, a request that can no longer change).
+    /// </summary>
+    private static async Task<IResult> ChooseReferenceAsync(string id, HttpContext http, IRestoreRequests requests, PlanQueries plans)
+    {
+        if (!Guid.TryParse(id, out var requestId))
+        {
+            return NotFound();
+        }
+
+        var (choice, problem) = await ReadReferenceChoiceAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await requests.ChooseReferenceAsync(UserId(http), requestId, choice!, http.RequestAborted);
+        if (result.Decision != AccessDecision.Allowed)
+        {
+            return Denied(result.Decision);
+        }
+
+        if (result.Error is { } error)
+        {
+            return BadRequest("Reference choice refused", error);
+        }
+
+        return TypedResults.Ok(RestoreDto.From(result.Value!, await plans.LatestPlanAsync(requestId, http.RequestAborted)));
+    }
+
+    private static async Task<(ReferenceChoice? Choice, ProblemHttpResult? Problem)> ReadReferenceChoiceAsync(HttpContext http)
+    {
+        var (body, problem) = await ReadObjectAsync(http, ReferenceShape, ["kind", "sourceId", "action", "targetId"], "a reference choice");
+        if (body is null)
+        {
+            return (null, problem);
+        }
+
+        var kindText = Field(body, "kind") is JsonValue k && k.TryGetValue<string>(out var kt) ? kt : null;
+        var kind = Kinds.FirstOrDefault(x => string.Equals(x.Name, kindText, StringComparison.OrdinalIgnoreCase));
+        if (kind.Name is null)
+        {
+            return (null, BadRequest("Invalid reference choice",
+                $"'kind' must be one of {string.Join(", ", Kinds.Select(x => x.Name))}{(kindText is null ? "" : $" (not '{Clip(kindText)}')")}."));
+        }
+
+        var actionText = Field(body, "action") is JsonValue a && a.TryGetValue<string>(out var at) ? at : null;
+        var action = Actions.FirstOrDefault(x => string.Equals(x.Name, actionText, StringComparison.OrdinalIgnoreCase));
+        if (action.Name is null)
+        {
+            return (null, BadRequest("Invalid reference choice", $"'action' must be one of {string.Join(", ", Actions.Select(x => x.Name))}."));
+        }
+
+        if (Field(body, "sourceId") is not JsonValue s || !s.TryGetValue<string>(out var sourceId) || sourceId.Length is 0 or > 200)
+        {
+            return (null, BadRequest("Invalid reference choice", "'sourceId' must be the id of the reference in the source tenant, as the plan's dependency map lists it."));
+        }
+
+        string? targetId = null;
+        if (Field(body, "targetId") is { } targetNode && (targetNode is not JsonValue t || !t.TryGetValue<string>(out targetId) || targetId.Length is 0 or > 200))
+        {
+            return (null, BadRequest("Invalid reference choice", "'targetId' must be the id of an object of the target tenant."));
+        }
+
+        if (action.Action == ReferenceAction.Map && targetId is null)
+        {
+            return (null, BadRequest("Invalid reference choice", "'map' needs 'targetId': the id of the object of the target tenant to use."));
+        }
+
+        return (new ReferenceChoice(kind.Kind, sourceId, action.Action, targetId), null);
+    }
+
+    /// <summary>The body as one JSON object with only the known fields, each once; otherwise the 400 that says why.</summary>
+    private static async Task<(JsonObject? Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpContext http, string shape, string[] known, string what)
     {
         JsonNode? root;
         try
@@ -107,23 +192,34 @@ internal static class RestoreApi
         }
         catch (JsonException)
         {
-            return (null, BadRequest("Malformed JSON", $"The body is not valid JSON (a property may appear only once). Send a JSON object: {Shape}."));
+            return (null, BadRequest("Malformed JSON", $"The body is not valid JSON (a property may appear only once). Send a JSON object: {shape}."));
         }
 
         if (root is not JsonObject body)
         {
-            return (null, BadRequest("Malformed JSON", $"The body must be a JSON object: {Shape}."));
+            return (null, BadRequest("Malformed JSON", $"The body must be a JSON object: {shape}."));
         }
 
-        var known = new[] { "sourceBackupSetId", "targetTenantId", "families", "itemIds", "copySuffix" };
         if (body.Select(p => p.Key).FirstOrDefault(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
         {
-            return (null, BadRequest("Invalid request body", $"'{Clip(unknown)}' is not a field of a restore request. Fields: {string.Join(", ", known)}."));
+            return (null, BadRequest("Invalid request body", $"'{Clip(unknown)}' is not a field of {what}. Fields: {string.Join(", ", known)}."));
         }
 
         if (body.GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             return (null, BadRequest("Invalid request body", $"'{twice.Key}' is given more than once."));
+        }
+
+        return (body, null);
+    }
+
+    /// <summary>Reads the body field by field, so every wrong shape gets a 400 naming the field — never a serializer's message, never a 500.</summary>
+    private static async Task<(NewRestoreRequest? Input, ProblemHttpResult? Problem)> ReadAsync(HttpContext http)
+    {
+        var (body, problem) = await ReadObjectAsync(http, Shape, ["sourceBackupSetId", "targetTenantId", "families", "itemIds", "copySuffix"], "a restore request");
+        if (body is null)
+        {
+            return (null, problem);
         }
 
         if (!TryGuid(Field(body, "sourceBackupSetId"), out var setId))

@@ -27,7 +27,7 @@ public interface IRestoreRequests
     /// <summary>How one item is restored: update the matched object (optionally the one the admin picked among conflicting candidates) or create a copy.</summary>
     Task<RestoreResult<RestoreRequestView>> ChooseItemAsync(Guid userId, Guid requestId, ItemChoice choice, CancellationToken cancellationToken = default);
 
-    /// <summary>Maps a referenced group, assignment filter or scope tag to an object of the target, or drops the assignments that use it. Audited.</summary>
+    /// <summary>Maps a referenced group, assignment filter, scope tag, notification template or reusable setting to an object of the target, or drops what uses it. Audited.</summary>
     Task<RestoreResult<RestoreRequestView>> ChooseReferenceAsync(Guid userId, Guid requestId, ReferenceChoice choice, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a request that is not executing or finished; its plan stays readable.</summary>
@@ -107,6 +107,12 @@ public enum ReferenceKind
     Group,
     AssignmentFilter,
     ScopeTag,
+
+    /// <summary>A notification message template named by a compliance policy's notification action.</summary>
+    NotificationTemplate,
+
+    /// <summary>A reusable setting of the settings catalog named by a setting value of a settings catalog policy.</summary>
+    ReusableSetting,
 }
 
 public enum ReferenceAction
@@ -114,7 +120,10 @@ public enum ReferenceAction
     /// <summary>Use <see cref="ReferenceChoice.TargetId"/> in the target for the source's id.</summary>
     Map,
 
-    /// <summary>Drop the assignments (or the scope tag) that use the source's id.</summary>
+    /// <summary>
+    /// Drop what uses the source's id: the assignments (group, filter), the scope tag, the notification action (template),
+    /// the reference value (reusable setting).
+    /// </summary>
     Drop,
 
     /// <summary>Forget an earlier choice: the plan resolves the reference again.</summary>

@@ -155,6 +155,12 @@ internal sealed class RestorePlan
     /// <summary>Every scope tag of the target as the plan read it (jsonb array of <c>{id, displayName}</c>): what a scope tag may be mapped to.</summary>
     public string TargetScopeTags { get; set; } = "[]";
 
+    /// <summary>Every notification message template of the target as the plan read it (jsonb array of <c>{id, displayName}</c>), when the selection names any.</summary>
+    public string TargetNotificationTemplates { get; set; } = "[]";
+
+    /// <summary>Every reusable setting of the target as the plan read it (jsonb array of <c>{id, displayName}</c>), when the selection names any.</summary>
+    public string TargetReusableSettings { get; set; } = "[]";
+
     public int Creates { get; set; }
 
     public int Updates { get; set; }
@@ -426,6 +432,8 @@ internal sealed class RestoreDbContext(DbContextOptions<RestoreDbContext> option
             e.Property(x => x.ProtectedGroups).HasColumnType("jsonb");
             e.Property(x => x.TargetAssignmentFilters).HasColumnType("jsonb");
             e.Property(x => x.TargetScopeTags).HasColumnType("jsonb");
+            e.Property(x => x.TargetNotificationTemplates).HasColumnType("jsonb");
+            e.Property(x => x.TargetReusableSettings).HasColumnType("jsonb");
             e.HasMany(x => x.Items).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<RestorePlanItem>(e =>

@@ -132,7 +132,35 @@ internal static class RestorePageText
     {
         ReferenceKind.Group => "Group",
         ReferenceKind.AssignmentFilter => "Assignment filter",
+        ReferenceKind.NotificationTemplate => "Notification template",
+        ReferenceKind.ReusableSetting => "Reusable setting",
         _ => "Scope tag",
+    };
+
+    /// <summary>The dependency map's "map to …" label for a kind picked from what the plan read (groups have their picker).</summary>
+    public static string MapLabel(ReferenceKind kind) => kind switch
+    {
+        ReferenceKind.AssignmentFilter => "Map to a filter of the target",
+        ReferenceKind.NotificationTemplate => "Map to a notification template of the target",
+        ReferenceKind.ReusableSetting => "Map to a reusable setting of the target",
+        _ => "Map to a scope tag of the target",
+    };
+
+    /// <summary>What "drop" leaves out, per kind: the button and the note after the choice.</summary>
+    public static string DropLabel(ReferenceKind kind) => kind switch
+    {
+        ReferenceKind.ScopeTag => "Drop the scope tag",
+        ReferenceKind.NotificationTemplate => "Drop its notification actions",
+        ReferenceKind.ReusableSetting => "Drop its setting values",
+        _ => "Drop its assignments",
+    };
+
+    public static string Dropped(ReferenceKind kind) => kind switch
+    {
+        ReferenceKind.ScopeTag => "The scope tag will be dropped.",
+        ReferenceKind.NotificationTemplate => "The notification actions using it will be dropped.",
+        ReferenceKind.ReusableSetting => "The setting values naming it will be dropped.",
+        _ => "Its assignments will be dropped.",
     };
 
     public static string Resolution(ReferenceResolution resolution) => resolution switch

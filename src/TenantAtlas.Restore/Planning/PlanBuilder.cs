@@ -8,7 +8,8 @@ namespace TenantAtlas.Restore.Planning;
 
 /// <summary>
 /// The restore plan's decisions, pure (no I/O): which object of the target each selected item is (<see cref="Match"/>),
-/// how every referenced group, assignment filter and scope tag resolves in the target (<see cref="ResolveReferences"/>),
+/// how every referenced group, assignment filter, scope tag, notification template and reusable setting resolves in the
+/// target (<see cref="ResolveReferences"/>),
 /// and per item the action, the field and assignment diffs and what blocks it (<see cref="Build"/>).
 /// docs/modules/restore.md "Request → plan" states the rules; specs/005-restore traces them to tests.
 /// </summary>
@@ -148,7 +149,8 @@ internal static class PlanBuilder
             };
 
     /// <summary>
-    /// The dependency map: every group, assignment filter and scope tag id the items reference, resolved in the target —
+    /// The dependency map: every group, assignment filter, scope tag, notification template and reusable setting id the
+    /// items reference, resolved in the target —
     /// the admin's stored choice (map, drop) → the built-in scope tag "0" → same id → the only object with the source
     /// object's name → unresolved or ambiguous. A cross-tenant scope tag counts as "same id" only when its name agrees too:
     /// scope tag ids are small numbers every tenant counts from 1.
@@ -162,7 +164,11 @@ internal static class PlanBuilder
         foreach (var item in items.Where(i => i.Content is not null))
         {
             var set = GraphReferences.Collect(item.Content, item.Assignments);
-            foreach (var (kind, ids) in new[] { (ReferenceKind.Group, set.GroupIds), (ReferenceKind.AssignmentFilter, set.FilterIds), (ReferenceKind.ScopeTag, set.ScopeTagIds) })
+            foreach (var (kind, ids) in new[]
+            {
+                (ReferenceKind.Group, set.GroupIds), (ReferenceKind.AssignmentFilter, set.FilterIds), (ReferenceKind.ScopeTag, set.ScopeTagIds),
+                (ReferenceKind.NotificationTemplate, set.NotificationTemplateIds), (ReferenceKind.ReusableSetting, set.ReusableSettingIds),
+            })
             {
                 foreach (var id in ids)
                 {
@@ -184,12 +190,22 @@ internal static class PlanBuilder
         {
             ReferenceKind.Group => (directory.SourceGroupNames, directory.TargetGroups),
             ReferenceKind.AssignmentFilter => (Names(directory.SourceFilters), directory.TargetFilters),
+            ReferenceKind.NotificationTemplate => (Names(directory.SourceNotificationTemplates), directory.TargetNotificationTemplates),
+            ReferenceKind.ReusableSetting => (Names(directory.SourceReusableSettings), directory.TargetReusableSettings),
             _ => (Names(directory.SourceScopeTags), directory.TargetScopeTags),
         };
-        var sourceName = sourceNames.TryGetValue(sourceId, out var name) ? name
-            : sourceNames.FirstOrDefault(p => SameId(p.Key, sourceId)).Value;
-        var byId = targets.FirstOrDefault(t => SameId(t.Id, sourceId));
 
+        // The backup set's own copy names it when the source tenant no longer does (deleted since the backup).
+        var backedUp = directory.BackedUpName(kind, sourceId);
+        var sourceName = (sourceNames.TryGetValue(sourceId, out var name) ? name
+            : sourceNames.FirstOrDefault(p => SameId(p.Key, sourceId)).Value) ?? backedUp;
+        var byId = targets.FirstOrDefault(t => SameId(t.Id, sourceId));
+        return ResolveOne(kind, sourceId, sourceName, byId, targets, usedBy, choice, crossTenant) with { InBackupSet = backedUp is not null };
+    }
+
+    private static PlanReference ResolveOne(
+        ReferenceKind kind, string sourceId, string? sourceName, NamedObject? byId, IReadOnlyList<NamedObject> targets, int usedBy, ReferenceChoice? choice, bool crossTenant)
+    {
         if (choice?.Action == ReferenceAction.Drop)
         {
             return new PlanReference(kind, sourceId, sourceName, ReferenceResolution.Dropped, null, null, [], usedBy);
@@ -399,8 +415,10 @@ internal static class PlanBuilder
         return row;
     }
 
-    /// What a restore writes for a backed-up object, as the plan showed it: the content without dropped scope tags and the
-    /// assignments without those using a dropped group or filter, every reference rewritten to the target's id by the
+    /// <summary>
+    /// What a restore writes for a backed-up object, as the plan showed it: the content without dropped scope tags, notification
+    /// actions naming a dropped template and reference values naming a dropped reusable setting, and the assignments without
+    /// those using a dropped group or filter, every reference rewritten to the target's id by the
     /// plan's dependency map. References still unresolved or ambiguous are kept unmapped and added to <paramref name="blockers"/>.
     /// </summary>
     public static (JsonObject Content, JsonArray Assignments) Intended(JsonObject content, JsonArray assignments, IReadOnlyList<PlanReference> references, List<PlanBlocker> blockers)
@@ -413,14 +431,50 @@ internal static class PlanBuilder
 
     private static (JsonObject Content, JsonArray Assignments) Intended(
         JsonObject content, JsonArray assignments, Dictionary<(ReferenceKind, string), PlanReference> resolved, ReferenceMap map, List<PlanBlocker> blockers) =>
-        (GraphReferences.Rewrite(WithScopeTags(content, resolved, blockers), map),
+        (GraphReferences.Rewrite(WithContentReferences(WithScopeTags(content, resolved, blockers), resolved, blockers), map),
             GraphReferences.RewriteAssignments(KeptAssignments(assignments, resolved, blockers), map));
+
+    /// <summary>
+    /// The content without what names a dropped notification template (its notification action) or reusable setting (its
+    /// reference value); unresolved ones are kept (unmapped) and block.
+    /// </summary>
+    private static JsonObject WithContentReferences(JsonObject content, Dictionary<(ReferenceKind, string), PlanReference> resolved, List<PlanBlocker> blockers)
+    {
+        var set = GraphReferences.Collect(content, null);
+        var dropped = new Dictionary<ReferenceKind, HashSet<string>>
+        {
+            [ReferenceKind.NotificationTemplate] = new(StringComparer.OrdinalIgnoreCase),
+            [ReferenceKind.ReusableSetting] = new(StringComparer.OrdinalIgnoreCase),
+        };
+        foreach (var (kind, ids) in new[] { (ReferenceKind.NotificationTemplate, set.NotificationTemplateIds), (ReferenceKind.ReusableSetting, set.ReusableSettingIds) })
+        {
+            foreach (var reference in ids.Select(id => resolved.GetValueOrDefault((kind, id.ToLowerInvariant()))).OfType<PlanReference>())
+            {
+                if (reference.Resolution == ReferenceResolution.Dropped)
+                {
+                    dropped[kind].Add(reference.SourceId);
+                }
+                else if (reference.Blocks)
+                {
+                    blockers.Add(new PlanBlocker(kind, reference.SourceId));
+                }
+            }
+        }
+
+        return dropped.Values.Any(d => d.Count > 0)
+            ? GraphReferences.WithoutDropped(content, dropped[ReferenceKind.NotificationTemplate], dropped[ReferenceKind.ReusableSetting])
+            : content;
+    }
 
     private static Dictionary<(ReferenceKind, string), PlanReference> Resolved(IReadOnlyList<PlanReference> references) =>
         references.GroupBy(r => (r.Kind, r.SourceId.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.First());
 
     private static ReferenceMap MapOf(IReadOnlyList<PlanReference> references) =>
-        new(MapOf(references, ReferenceKind.Group), MapOf(references, ReferenceKind.AssignmentFilter), MapOf(references, ReferenceKind.ScopeTag));
+        new(MapOf(references, ReferenceKind.Group), MapOf(references, ReferenceKind.AssignmentFilter), MapOf(references, ReferenceKind.ScopeTag))
+        {
+            NotificationTemplateIds = MapOf(references, ReferenceKind.NotificationTemplate),
+            ReusableSettingIds = MapOf(references, ReferenceKind.ReusableSetting),
+        };
 
     /// <summary>The content without dropped scope tags; unresolved ones are kept (unmapped) and block.</summary>
     private static JsonObject WithScopeTags(JsonObject content, Dictionary<(ReferenceKind, string), PlanReference> resolved, List<PlanBlocker> blockers)
@@ -483,7 +537,9 @@ internal static class PlanBuilder
             var reference = resolved[(b.Kind, b.SourceId.ToLowerInvariant())];
             var label = reference.SourceDisplayName is { } n ? $"\"{n}\" ({b.SourceId})" : b.SourceId;
             var why = reference.Resolution == ReferenceResolution.Ambiguous ? "has several namesakes in the target tenant" : "has no match in the target tenant";
-            return $"{KindLabel(b.Kind)} {label} {why}";
+            return reference is { InBackupSet: true, Resolution: ReferenceResolution.Unresolved }
+                ? $"{KindLabel(b.Kind)} {label} {why} — it is in this backup set: restore the {KindLabel(b.Kind).ToLowerInvariant()} {label} first, then plan again"
+                : $"{KindLabel(b.Kind)} {label} {why}";
         });
         return "Blocked until mapped or dropped: " + string.Join("; ", named) + ".";
     }
@@ -520,6 +576,8 @@ internal static class PlanBuilder
     {
         ReferenceKind.Group => "Group",
         ReferenceKind.AssignmentFilter => "Assignment filter",
+        ReferenceKind.NotificationTemplate => "Notification template",
+        ReferenceKind.ReusableSetting => "Reusable setting",
         _ => "Scope tag",
     };
 

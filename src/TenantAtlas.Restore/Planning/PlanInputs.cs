@@ -70,8 +70,13 @@ internal sealed record DeletionItem(long Id, string Family, string ObjectId, str
 /// <summary>
 /// The names the dependency map resolves with. Groups: the source's from the source tenant's directory cache (id → name;
 /// an id the cache does not know is absent), the target's live cached groups that have a referenced id, a referenced
-/// name or a mapped id. Filters and scope tags: what the plan read live (for a same-tenant restore source = target).
+/// name or a mapped id. Filters, scope tags, notification templates and reusable settings: what the plan read live (for a
+/// same-tenant restore source = target; templates and reusable settings only when the selection names any).
 /// </summary>
+/// <param name="BackedUp">
+/// Notification templates and reusable settings the request's backup set holds itself, by kind and id: their names when
+/// the source tenant no longer has them, and the hint that the admin can restore them first.
+/// </param>
 internal sealed record ReferenceDirectory(
     IReadOnlyDictionary<string, string> SourceGroupNames,
     IReadOnlyList<NamedObject> TargetGroups,
@@ -82,6 +87,20 @@ internal sealed record ReferenceDirectory(
     IReadOnlyList<NamedObject> ProtectedGroups)
 {
     public static ReferenceDirectory Empty { get; } = new(new Dictionary<string, string>(), [], [], [], [], [], []);
+
+    public IReadOnlyList<NamedObject> SourceNotificationTemplates { get; init; } = [];
+
+    public IReadOnlyList<NamedObject> TargetNotificationTemplates { get; init; } = [];
+
+    public IReadOnlyList<NamedObject> SourceReusableSettings { get; init; } = [];
+
+    public IReadOnlyList<NamedObject> TargetReusableSettings { get; init; } = [];
+
+    public IReadOnlyDictionary<(ReferenceKind Kind, string Id), string> BackedUp { get; init; } = new Dictionary<(ReferenceKind Kind, string Id), string>();
+
+    /// <summary>The backup set's own object of that kind and id (its name), if the set holds one.</summary>
+    public string? BackedUpName(ReferenceKind kind, string id) =>
+        BackedUp.TryGetValue((kind, id.ToLowerInvariant()), out var name) ? name : null;
 }
 
 /// <summary>How one selected item was matched before its target object is read in full.</summary>

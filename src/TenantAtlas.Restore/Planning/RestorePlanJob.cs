@@ -16,8 +16,9 @@ namespace TenantAtlas.Restore.Planning;
 /// <summary>
 /// <c>restore.plan</c>: reads the selected backup items, then the TARGET tenant live inside the tenant Graph envelope —
 /// every object of each selected family (listing), each matched object in full with its assignments (the reads a backup
-/// makes), and the target's assignment filters and scope tags; for a cross-tenant restore also the SOURCE tenant's
-/// assignment filters and scope tags (their names; only when the selection references any). Group names come from the
+/// makes), and the target's assignment filters and scope tags (and its notification templates and reusable settings when
+/// the selection names any); for a cross-tenant restore also the SOURCE tenant's assignment filters, scope tags,
+/// notification templates and reusable settings (their names; each only when the selection references any). Group names come from the
 /// directory caches (source and target), protected groups from the target's directory settings. A rollback also reads
 /// each object it deletes by id (<see cref="RestoreRequest.Deletions"/>). Nothing else is read.
 /// <see cref="PlanBuilder"/> decides; the job stores one <see cref="RestorePlan"/> per run. Counts: total / processed
@@ -68,7 +69,7 @@ internal sealed class RestorePlanJob(
             }
         }
 
-        var items = await ReadSelectionAsync(request, cancellationToken);
+        var (items, backedUp) = await ReadSelectionAsync(request, cancellationToken);
         var deletions = request.Deletions.OrderBy(d => d.Family, StringComparer.Ordinal).ThenBy(d => d.DisplayName, StringComparer.Ordinal).ThenBy(d => d.Id)
             .Select(d => new DeletionItem(d.Id, d.Family, d.ObjectId, d.DisplayName, d.ODataType, d.CreatedByRunId)).ToList();
         run.Set(OperationSummaryKeys.Total, items.Count + deletions.Count);
@@ -116,7 +117,7 @@ internal sealed class RestorePlanJob(
             return OperationJobResult.Failed;
         }
 
-        var references = await ReferenceDirectoryAsync(request, items, settings, live, cancellationToken);
+        var references = await ReferenceDirectoryAsync(request, items, settings, live, cancellationToken) with { BackedUp = backedUp };
         var resolved = PlanBuilder.ResolveReferences(items, references, settings);
         var outcome = PlanBuilder.Build(live.Matches, live.Details, resolved, references, settings);
         var reason = $"Created by restore request {request.RollbackOfRequestId} — the rollback deletes it.";
@@ -135,6 +136,8 @@ internal sealed class RestorePlanJob(
             ProtectedGroups = PlanJson.Write(references.ProtectedGroups),
             TargetAssignmentFilters = PlanJson.Write(live.TargetFilters),
             TargetScopeTags = PlanJson.Write(live.TargetScopeTags),
+            TargetNotificationTemplates = PlanJson.Write(live.TargetNotificationTemplates),
+            TargetReusableSettings = PlanJson.Write(live.TargetReusableSettings),
             Creates = Count(PlanAction.Create),
             Updates = Count(PlanAction.Update),
             Identical = Count(PlanAction.Skip),
@@ -177,22 +180,44 @@ internal sealed class RestorePlanJob(
             .Select(p => new StoredCounts(p.Items.Count, p.Creates, p.Updates, p.Identical, p.Conflicts, p.Blocked, p.Deletes)).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The selection: every item of the selected families and every single item selected.</summary>
-    private async Task<IReadOnlyList<SourceItem>> ReadSelectionAsync(RestoreRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The selection: every item of the selected families and every single item selected; and the notification templates
+    /// and reusable settings the request's own set holds (by kind and lower-case id → name), selected or not.
+    /// </summary>
+    private async Task<(IReadOnlyList<SourceItem> Items, IReadOnlyDictionary<(ReferenceKind Kind, string Id), string> BackedUp)> ReadSelectionAsync(
+        RestoreRequest request, CancellationToken cancellationToken)
     {
         var families = request.Families.ToHashSet(StringComparer.Ordinal);
         var single = request.ItemIds.ToHashSet();
         var contents = new List<BackupItemContent>();
+        var backedUp = new Dictionary<(ReferenceKind Kind, string Id), string>();
         foreach (var setId in request.SourceSetIds())
         {
+            var listed = await backupSets.ListItemsAsync(setId, cancellationToken);
+            if (setId == request.SourceBackupSetId)
+            {
+                foreach (var item in listed)
+                {
+                    ReferenceKind? kind = item.Family switch
+                    {
+                        GraphResourceKeys.NotificationMessageTemplates => ReferenceKind.NotificationTemplate,
+                        GraphResourceKeys.ReusablePolicySettings => ReferenceKind.ReusableSetting,
+                        _ => null,
+                    };
+                    if (kind is { } k)
+                    {
+                        backedUp.TryAdd((k, item.GraphId.ToLowerInvariant()), item.DisplayName);
+                    }
+                }
+            }
+
             // Whole families only ever come from the request's own set; a rollback's further sets give single items.
-            var ids = (await backupSets.ListItemsAsync(setId, cancellationToken))
-                .Where(i => (setId == request.SourceBackupSetId && families.Contains(i.Family)) || single.Contains(i.Id)).Select(i => i.Id).ToList();
+            var ids = listed.Where(i => (setId == request.SourceBackupSetId && families.Contains(i.Family)) || single.Contains(i.Id)).Select(i => i.Id).ToList();
             contents.AddRange(await backupSets.ReadItemsAsync(setId, ids, cancellationToken));
         }
 
-        return [.. contents.OrderBy(c => c.Family, StringComparer.Ordinal).ThenBy(c => c.DisplayName, StringComparer.Ordinal).ThenBy(c => c.Id)
-            .Select(c => new SourceItem(c.Id, c.Family, c.GraphId, c.DisplayName, c.ODataType, c.Content, c.Assignments, c.Unreadable))];
+        return ([.. contents.OrderBy(c => c.Family, StringComparer.Ordinal).ThenBy(c => c.DisplayName, StringComparer.Ordinal).ThenBy(c => c.Id)
+            .Select(c => new SourceItem(c.Id, c.Family, c.GraphId, c.DisplayName, c.ODataType, c.Content, c.Assignments, c.Unreadable))], backedUp);
     }
 
     private async Task ReadTargetAsync(Guid tenantId, IReadOnlyList<SourceItem> items, PlanSettings settings, LiveRead live, CancellationToken cancellationToken)
@@ -232,7 +257,22 @@ internal sealed class RestorePlanJob(
 
         live.TargetFilters = await ListNamedAsync(tenantId, GraphResourceKeys.AssignmentFilters, cancellationToken);
         live.TargetScopeTags = await ListNamedAsync(tenantId, GraphResourceKeys.RoleScopeTags, cancellationToken);
+
+        // Templates and reusable settings only when the selection names any: most restores name none.
+        var references = ContentReferences(items);
+        if (references.Any(r => r.NotificationTemplateIds.Count > 0))
+        {
+            live.TargetNotificationTemplates = await ListNamedAsync(tenantId, GraphResourceKeys.NotificationMessageTemplates, cancellationToken);
+        }
+
+        if (references.Any(r => r.ReusableSettingIds.Count > 0))
+        {
+            live.TargetReusableSettings = await ListNamedAsync(tenantId, GraphResourceKeys.ReusablePolicySettings, cancellationToken);
+        }
     }
+
+    private static List<GraphReferenceSet> ContentReferences(IReadOnlyList<SourceItem> items) =>
+        [.. items.Where(i => i.Content is not null).Select(i => GraphReferences.Collect(i.Content, i.Assignments))];
 
     /// <summary>
     /// A rollback's deletions, each read live by id as a backup reads it: what the delete item shows and what execute
@@ -255,10 +295,13 @@ internal sealed class RestorePlanJob(
         }
     }
 
-    /// <summary>A cross-tenant restore needs the source's names of the filters and scope tags it references: read live, only when referenced.</summary>
+    /// <summary>
+    /// A cross-tenant restore needs the source's names of the filters, scope tags, notification templates and reusable
+    /// settings it references: read live, each only when referenced.
+    /// </summary>
     private async Task ReadSourceDependenciesAsync(Guid sourceTenantId, IReadOnlyList<SourceItem> items, LiveRead live, CancellationToken cancellationToken)
     {
-        var references = items.Where(i => i.Content is not null).Select(i => GraphReferences.Collect(i.Content, i.Assignments)).ToList();
+        var references = ContentReferences(items);
         if (references.Any(r => r.FilterIds.Count > 0))
         {
             live.SourceFilters = await ListNamedAsync(sourceTenantId, GraphResourceKeys.AssignmentFilters, cancellationToken);
@@ -267,6 +310,16 @@ internal sealed class RestorePlanJob(
         if (references.Any(r => r.ScopeTagIds.Any(t => t != PlanBuilder.DefaultScopeTagId)))
         {
             live.SourceScopeTags = await ListNamedAsync(sourceTenantId, GraphResourceKeys.RoleScopeTags, cancellationToken);
+        }
+
+        if (references.Any(r => r.NotificationTemplateIds.Count > 0))
+        {
+            live.SourceNotificationTemplates = await ListNamedAsync(sourceTenantId, GraphResourceKeys.NotificationMessageTemplates, cancellationToken);
+        }
+
+        if (references.Any(r => r.ReusableSettingIds.Count > 0))
+        {
+            live.SourceReusableSettings = await ListNamedAsync(sourceTenantId, GraphResourceKeys.ReusablePolicySettings, cancellationToken);
         }
     }
 
@@ -301,7 +354,15 @@ internal sealed class RestorePlanJob(
 
         return settings.CrossTenant
             ? new ReferenceDirectory(sourceNames, targetGroups, live.SourceFilters, live.TargetFilters, live.SourceScopeTags, live.TargetScopeTags, protectedGroups)
-            : new ReferenceDirectory(sourceNames, targetGroups, live.TargetFilters, live.TargetFilters, live.TargetScopeTags, live.TargetScopeTags, protectedGroups);
+            {
+                SourceNotificationTemplates = live.SourceNotificationTemplates, TargetNotificationTemplates = live.TargetNotificationTemplates,
+                SourceReusableSettings = live.SourceReusableSettings, TargetReusableSettings = live.TargetReusableSettings,
+            }
+            : new ReferenceDirectory(sourceNames, targetGroups, live.TargetFilters, live.TargetFilters, live.TargetScopeTags, live.TargetScopeTags, protectedGroups)
+            {
+                SourceNotificationTemplates = live.TargetNotificationTemplates, TargetNotificationTemplates = live.TargetNotificationTemplates,
+                SourceReusableSettings = live.TargetReusableSettings, TargetReusableSettings = live.TargetReusableSettings,
+            };
     }
 
     private async Task StoreAsync(RestorePlan plan, CancellationToken cancellationToken)
@@ -342,5 +403,13 @@ internal sealed class RestorePlanJob(
         public IReadOnlyList<NamedObject> SourceFilters { get; set; } = [];
 
         public IReadOnlyList<NamedObject> SourceScopeTags { get; set; } = [];
+
+        public IReadOnlyList<NamedObject> TargetNotificationTemplates { get; set; } = [];
+
+        public IReadOnlyList<NamedObject> SourceNotificationTemplates { get; set; } = [];
+
+        public IReadOnlyList<NamedObject> TargetReusableSettings { get; set; } = [];
+
+        public IReadOnlyList<NamedObject> SourceReusableSettings { get; set; } = [];
     }
 }

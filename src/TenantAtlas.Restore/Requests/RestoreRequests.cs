@@ -270,6 +270,8 @@ internal sealed class RestoreRequests(
                 {
                     ReferenceKind.Group => "Pick a group of the target tenant (from its directory cache; sync the directory if it is missing).",
                     ReferenceKind.AssignmentFilter => "Pick an assignment filter the plan read from the target tenant.",
+                    ReferenceKind.NotificationTemplate => "Pick a notification template the plan read from the target tenant.",
+                    ReferenceKind.ReusableSetting => "Pick a reusable setting the plan read from the target tenant.",
                     _ => "Pick a scope tag the plan read from the target tenant.",
                 });
             }
@@ -309,7 +311,13 @@ internal sealed class RestoreRequests(
         var summary = choice.Action switch
         {
             ReferenceAction.Map => $"Restore request {requestId}: {kind} {source} mapped to \"{targetName}\" ({choice.TargetId}).",
-            ReferenceAction.Drop => $"Restore request {requestId}: assignments using {kind} {source} will be dropped.",
+            ReferenceAction.Drop => choice.Kind switch
+            {
+                ReferenceKind.ScopeTag => $"Restore request {requestId}: {kind} {source} will be dropped.",
+                ReferenceKind.NotificationTemplate => $"Restore request {requestId}: notification actions using {kind} {source} will be dropped.",
+                ReferenceKind.ReusableSetting => $"Restore request {requestId}: setting values naming {kind} {source} will be dropped.",
+                _ => $"Restore request {requestId}: assignments using {kind} {source} will be dropped.",
+            },
             _ => $"Restore request {requestId}: the choice for {kind} {source} was cleared.",
         };
         await audit.WriteAsync(new AuditRecord(Actor.User(userId), request!.WorkspaceId, RestoreAuditActions.ReferenceChosen, summary, request.TargetTenantId), cancellationToken);
@@ -396,6 +404,10 @@ internal sealed class RestoreRequests(
                 return labels.TryGetValue(id, out var label) && label.Known && !label.IsDeleted ? label.Text : null;
             case ReferenceKind.AssignmentFilter:
                 return PlanJson.Read<List<NamedObject>>(plan.TargetAssignmentFilters, []).FirstOrDefault(f => f.Id == id)?.DisplayName;
+            case ReferenceKind.NotificationTemplate:
+                return PlanJson.Read<List<NamedObject>>(plan.TargetNotificationTemplates, []).FirstOrDefault(f => string.Equals(f.Id, id, StringComparison.OrdinalIgnoreCase))?.DisplayName;
+            case ReferenceKind.ReusableSetting:
+                return PlanJson.Read<List<NamedObject>>(plan.TargetReusableSettings, []).FirstOrDefault(f => string.Equals(f.Id, id, StringComparison.OrdinalIgnoreCase))?.DisplayName;
             default:
                 return PlanJson.Read<List<NamedObject>>(plan.TargetScopeTags, []).FirstOrDefault(f => f.Id == id)?.DisplayName;
         }
@@ -405,6 +417,8 @@ internal sealed class RestoreRequests(
     {
         ReferenceKind.Group => "group",
         ReferenceKind.AssignmentFilter => "assignment filter",
+        ReferenceKind.NotificationTemplate => "notification template",
+        ReferenceKind.ReusableSetting => "reusable setting",
         _ => "scope tag",
     };
 

@@ -50,6 +50,12 @@ internal sealed record PlanReview(
     IReadOnlyList<NamedObject> TargetScopeTags,
     PlanFreshnessResult Freshness)
 {
+    /// <summary>The target's notification templates as the plan read them (none read when the selection names none).</summary>
+    public IReadOnlyList<NamedObject> TargetNotificationTemplates { get; init; } = [];
+
+    /// <summary>The target's reusable settings as the plan read them (none read when the selection names none).</summary>
+    public IReadOnlyList<NamedObject> TargetReusableSettings { get; init; } = [];
+
     public int Count(PlanAction action) => action switch
     {
         PlanAction.Create => Creates,
@@ -102,7 +108,11 @@ internal sealed class PlanQueries(IDbContextFactory<RestoreDbContext> dbFactory,
             PlanJson.Read<List<NamedObject>>(plan.ProtectedGroups, []),
             PlanJson.Read<List<NamedObject>>(plan.TargetAssignmentFilters, []),
             PlanJson.Read<List<NamedObject>>(plan.TargetScopeTags, []),
-            await freshness.EvaluateAsync(plan, request, cancellationToken));
+            await freshness.EvaluateAsync(plan, request, cancellationToken))
+        {
+            TargetNotificationTemplates = PlanJson.Read<List<NamedObject>>(plan.TargetNotificationTemplates, []),
+            TargetReusableSettings = PlanJson.Read<List<NamedObject>>(plan.TargetReusableSettings, []),
+        };
     }
 
     private static PlanItemReview ToReview(RestorePlanItem i) => new(

@@ -108,9 +108,13 @@ internal sealed class DemoRestoreSeed(IServiceProvider services, ILogger<DemoRes
         logger.LogInformation("Demo restore request {RequestId} (Contoso-EU → Contoso-US) created; plan run {RunId}.", created.Value.Id, plan.Value?.Run?.Id);
     }
 
-    /// <summary>No group and only the built-in scope tag: what the demo's plan resolves without an admin's choice.</summary>
+    /// <summary>
+    /// No group, only the built-in scope tag, no notification template or reusable setting (the demo tenants' differ by
+    /// name): what the demo's plan resolves without an admin's choice.
+    /// </summary>
     private static bool Resolvable(GraphReferenceSet references) =>
-        references.GroupIds.Count == 0 && references.ScopeTagIds.All(id => id == "0");
+        references.GroupIds.Count == 0 && references.ScopeTagIds.All(id => id == "0")
+        && references.NotificationTemplateIds.Count == 0 && references.ReusableSettingIds.Count == 0;
 
     private static async Task<OperationRunView?> WaitAsync(IOperationRuns runs, long runId, CancellationToken cancellationToken)
     {

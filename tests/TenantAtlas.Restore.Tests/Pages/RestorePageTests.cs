@@ -248,6 +248,22 @@ public sealed class RestorePageTests(RestorePagesFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Notification_templates_and_reusable_settings_are_in_the_dependency_map_with_readable_labels_a_picker_of_the_targets_and_a_drop()
+    {
+        var page = await PageAsync(PathOf(fixture, "detail"));
+
+        var template = page.QuerySelector("#dependency-map tr.ta-reference[data-source='src-template-1']")!;
+        template.QuerySelector("td")!.TextContent.Trim().Should().Be("Notification template");
+        template.TextContent.Should().Contain("Noncompliant device").And.Contain("tgt-template-3");
+        template.QuerySelector(".ta-reference-select").Should().NotBeNull("a template is mapped to one the plan read from the target");
+        template.QuerySelector(".ta-drop-reference")!.TextContent.Trim().Should().Be("Drop its notification actions");
+        var reusable = page.QuerySelector("#dependency-map tr.ta-reference[data-source='rs-1']")!;
+        reusable.QuerySelector("td")!.TextContent.Trim().Should().Be("Reusable setting");
+        reusable.QuerySelector(".ta-drop-reference")!.TextContent.Trim().Should().Be("Drop its setting values");
+        page.QuerySelector("#dependency-map")!.TextContent.Should().Contain("Map to a notification template of the target").And.Contain("Map to a reusable setting of the target");
+    }
+
+    [Fact]
     public async Task The_targets_protected_groups_are_listed()
     {
         var page = await PageAsync(PathOf(fixture, "detail"));

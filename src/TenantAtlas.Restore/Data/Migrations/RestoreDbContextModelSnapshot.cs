@@ -263,6 +263,16 @@ namespace TenantAtlas.Restore.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("target_assignment_filters");
 
+                    b.Property<string>("TargetNotificationTemplates")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("target_notification_templates");
+
+                    b.Property<string>("TargetReusableSettings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("target_reusable_settings");
+
                     b.Property<string>("TargetScopeTags")
                         .IsRequired()
                         .HasColumnType("jsonb")
