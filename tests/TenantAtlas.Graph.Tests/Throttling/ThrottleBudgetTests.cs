@@ -50,9 +50,13 @@ public sealed class ThrottleBudgetTests(GraphFixture fixture, Xunit.Abstractions
         var scopes = await Task.WhenAll(HammerAsync(first), HammerAsync(second));
 
         var times = fixture.GraphLog(tenant).Select(e => e.Timestamp).Order().ToList();
-        // Sliding windows over what Graph saw; a little slack for the time between admission and arrival.
-        var worst = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < Window - TimeSpan.FromMilliseconds(60)).Count()).Max();
-        output.WriteLine($"{times.Count} requests in {(times[^1] - times[0]).TotalSeconds:0.00} s; at most {worst} in any {Window.TotalSeconds} s window");
+        // Sliding windows over what Graph saw. The budget admits at most Limit within any 2.2 s (it counts 12 slots of
+        // 200 ms); between admission and arrival a request can be held up (a GC pause, a busy thread pool while the
+        // project's other classes run), so arrivals are judged over 1.5 s: up to 0.7 s of such delay is no failure, while
+        // a budget one process ignores (two processes' worth in a window) still is.
+        var judged = Window - TimeSpan.FromMilliseconds(500);
+        var worst = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < judged).Count()).Max();
+        output.WriteLine($"{times.Count} requests in {(times[^1] - times[0]).TotalSeconds:0.00} s; at most {worst} in any {judged.TotalSeconds} s");
         worst.Should().BeLessThanOrEqualTo(Limit);
         times.Should().HaveCountGreaterThanOrEqualTo(target, "the budget admits a full window's worth again and again");
         scopes.Should().OnlyContain(s => s.Requests > 0, "both processes got their share");
