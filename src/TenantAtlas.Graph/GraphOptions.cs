@@ -43,11 +43,13 @@ internal sealed class GraphOptions
     /// <summary>
     /// Conditional Access policies and named locations have their own service limit, 1 request per second per tenant
     /// for all apps, which answers 429 without Retry-After: a budget of their own, so reading them at that pace never
-    /// holds back the Intune families. The window is tracked in 100 ms slots, so requests leave at least 1.1 s apart.
+    /// holds back the Intune families. The window is 1.25 s, tracked in 125 ms slots, so requests leave at least 1.375 s
+    /// apart: a request admitted on time can reach Graph late (a busy process), and two arriving within a second are
+    /// refused — 1.1 s apart (a 1 s window) was too little to absorb that on a loaded machine.
     /// </summary>
     public GraphBudgetOptions ConditionalAccessBudget { get; set; } = new()
     {
-        Window = TimeSpan.FromSeconds(1),
+        Window = TimeSpan.FromMilliseconds(1250),
         Slots = 10,
         Requests = 1,
         Writes = 1,
