@@ -75,6 +75,12 @@ public sealed record GraphResourceInfo(
     public string? DefaultObjectProperty { get; init; }
 
     /// <summary>
+    /// A property an object keeps for life (an endpoint security intent's <c>templateId</c>), or null. Like its
+    /// <c>@odata.type</c>: restore never writes a backed-up object onto a target object whose value differs.
+    /// </summary>
+    public string? FixedProperty { get; init; }
+
+    /// <summary>
     /// A family replaced by others: only <see cref="IGraphContracts.Find"/> and <see cref="IGraphContracts.All"/> name it
     /// (so old backup items keep their label); pickers, inventory and schedules use <see cref="IGraphContracts.PolicyFamilies"/>,
     /// which leaves it out.

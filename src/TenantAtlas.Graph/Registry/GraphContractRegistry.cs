@@ -873,6 +873,8 @@ internal sealed class GraphContractRegistry : IGraphContracts
             TemplateInstance = new("deviceManagement/templates", "templateId", "createInstance", "updateSettings", "settings"),
             AssignAction = "assign",
             ExtraStripBeforeWrite = ["templateId", "settings"],
+            // An intent is made from one template for life: PATCH cannot change it (Graph ignores or refuses it).
+            FixedProperty = "templateId",
             ReadPermissions = ConfigurationRead,
             WritePermissions = ConfigurationWrite,
         },

@@ -263,6 +263,9 @@ internal sealed class GraphResourceContract
     /// <summary>A boolean property marking the tenant's built-in default that Intune lets only be updated (branding's <c>isDefaultProfile</c>), or null.</summary>
     public string? DefaultObjectProperty { get; init; }
 
+    /// <summary>A property an object keeps for life (an intent's <c>templateId</c>): restore never writes across values of it.</summary>
+    public string? FixedProperty { get; init; }
+
     /// <summary>The per-tenant throttle budget its requests pay into (Intune's unless the service has its own limit).</summary>
     public GraphBudgetKind Budget { get; init; } = GraphBudgetKind.Intune;
 
@@ -277,6 +280,7 @@ internal sealed class GraphResourceContract
             CrossTenantRestoreBlockedReason = CrossTenantRestoreBlockedReason,
             DefaultObjectIdMarker = DefaultObjectIdMarker,
             DefaultObjectProperty = DefaultObjectProperty,
+            FixedProperty = FixedProperty,
             Retired = Retired,
             BuiltInProperty = BuiltInProperty,
             NotWritableProperties = NotWritableProperties,

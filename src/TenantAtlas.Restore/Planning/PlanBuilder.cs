@@ -92,12 +92,12 @@ internal static class PlanBuilder
             return chosen is null
                 ? new ItemMatch(item, PlanMatch.Chosen, null, [], PlanAction.Conflict,
                     $"The object picked for this item ({picked}) no longer exists in the target tenant: pick another or create a copy.")
-                : TypeChecked(new ItemMatch(item, PlanMatch.Chosen, chosen, []));
+                : TypeChecked(new ItemMatch(item, PlanMatch.Chosen, chosen, []), settings);
         }
 
         if (listing.FirstOrDefault(o => SameId(o.Id, item.GraphId)) is { } byId)
         {
-            return TypeChecked(new ItemMatch(item, PlanMatch.Id, byId, []));
+            return TypeChecked(new ItemMatch(item, PlanMatch.Id, byId, []), settings);
         }
 
         if (settings.MatchByIdOnly)
@@ -105,7 +105,10 @@ internal static class PlanBuilder
             return new ItemMatch(item, PlanMatch.None, null, []);
         }
 
-        var candidates = listing.Where(o => string.Equals(o.DisplayName, item.DisplayName, StringComparison.Ordinal) && SameType(o.ODataType, item.ODataType)).ToList();
+        // A namesake of another kind (type, an intent's template) or the target's built-in default is another object: the
+        // item is created beside it rather than written over it.
+        var candidates = listing.Where(o => string.Equals(o.DisplayName, item.DisplayName, StringComparison.Ordinal) && SameType(o.ODataType, item.ODataType)
+            && settings.SameFixedValue(item, o) && !settings.IsTenantDefault(item.Family, o)).ToList();
         return candidates.Count switch
         {
             0 => new ItemMatch(item, PlanMatch.None, null, []),
@@ -139,14 +142,26 @@ internal static class PlanBuilder
                 $"This is the tenant's built-in default, which Intune lets only be updated, and the target tenant has {(defaults.Count == 0 ? "no" : defaults.Count.ToString(CultureInfo.InvariantCulture))} default of its type: nothing to update, and Intune does not create defaults.");
     }
 
-    private static ItemMatch TypeChecked(ItemMatch match) =>
-        SameType(match.Target!.ODataType, match.Item.ODataType)
-            ? match
-            : match with
+    private static ItemMatch TypeChecked(ItemMatch match, PlanSettings settings)
+    {
+        if (!SameType(match.Target!.ODataType, match.Item.ODataType))
+        {
+            return match with
             {
                 Verdict = PlanAction.Blocked,
                 Reason = $"The target's object is a {ShortType(match.Target.ODataType)}, the backup's a {ShortType(match.Item.ODataType)}: a restore never changes an object's type.",
             };
+        }
+
+        return settings.SameFixedValue(match.Item, match.Target)
+            ? match
+            : match with
+            {
+                Verdict = PlanAction.Blocked,
+                Reason = $"The target's object has {settings.FixedProperties![match.Item.Family]} {match.Target.Fixed}, the backup's {settings.FixedValue(match.Item)}: "
+                    + "Intune keeps it for the object's life, so a restore cannot write one onto the other. Create a copy instead.",
+            };
+    }
 
     /// <summary>
     /// The dependency map: every group, assignment filter, scope tag, notification template and reusable setting id the

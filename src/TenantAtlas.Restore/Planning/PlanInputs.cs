@@ -7,7 +7,8 @@ namespace TenantAtlas.Restore.Planning;
 
 /// <summary>An object of the target as its family's listing showed it (name: settings catalog's <c>name</c>, else <c>displayName</c>).</summary>
 /// <param name="IsDefault">The listing marked it as the tenant's built-in default (a family's default property, e.g. <c>isDefaultProfile</c>).</param>
-internal sealed record TargetObject(string Id, string DisplayName, string? ODataType, DateTimeOffset? LastModifiedAt = null, bool IsDefault = false);
+/// <param name="Fixed">The value of the family's fixed property (<see cref="PlanSettings.FixedProperties"/>) as the listing showed it.</param>
+internal sealed record TargetObject(string Id, string DisplayName, string? ODataType, DateTimeOffset? LastModifiedAt = null, bool IsDefault = false, string? Fixed = null);
 
 /// <summary>A matched object of the target read in full, as a backup reads it.</summary>
 internal sealed record TargetDetail(string Id, string DisplayName, string? ODataType, JsonObject Content, JsonArray Assignments);
@@ -36,8 +37,22 @@ internal sealed record PlanSettings(
     IReadOnlyDictionary<string, string>? DefaultObjectMarkers = null,
     IReadOnlyDictionary<string, string>? BuiltInProperties = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? NotWritableProperties = null,
-    IReadOnlyDictionary<string, string>? DefaultObjectProperties = null)
+    IReadOnlyDictionary<string, string>? DefaultObjectProperties = null,
+    IReadOnlyDictionary<string, string>? FixedProperties = null)
 {
+    /// <summary>
+    /// Whether the backed-up item may be written onto the target's object: the family's fixed property (an intent's
+    /// template) is the same on both, or one of them does not say.
+    /// </summary>
+    public bool SameFixedValue(SourceItem item, TargetObject target) =>
+        target.Fixed is null || FixedValue(item) is not { } own || string.Equals(own, target.Fixed, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The backed-up item's value of its family's fixed property, or null when the family has none or the item does not say.</summary>
+    public string? FixedValue(SourceItem item) =>
+        FixedProperties?.GetValueOrDefault(item.Family) is { } property && item.Content?[property] is JsonValue value && value.TryGetValue<string>(out var own)
+            ? own
+            : null;
+
     /// <summary>How the plan compares a family's objects: properties no write can set never count as a difference.</summary>
     public DiffOptions CompareOptions(string family) =>
         NotWritableProperties?.GetValueOrDefault(family) is { Count: > 0 } notWritable

@@ -94,7 +94,9 @@ internal sealed class RestorePlanJob(
             NotWritableProperties: families.Where(c => c.NotWritableProperties.Count > 0)
                 .ToDictionary(c => c.Key, c => c.NotWritableProperties, StringComparer.Ordinal),
             DefaultObjectProperties: families.Where(c => c.DefaultObjectProperty is not null)
-                .ToDictionary(c => c.Key, c => c.DefaultObjectProperty!, StringComparer.Ordinal));
+                .ToDictionary(c => c.Key, c => c.DefaultObjectProperty!, StringComparer.Ordinal),
+            FixedProperties: families.Where(c => c.FixedProperty is not null)
+                .ToDictionary(c => c.Key, c => c.FixedProperty!, StringComparer.Ordinal));
 
         var readStartedAt = clock.GetUtcNow();
         var live = new LiveRead();
@@ -227,10 +229,12 @@ internal sealed class RestorePlanJob(
         {
             var objects = new List<TargetObject>();
             var defaultProperty = settings.DefaultObjectProperties?.GetValueOrDefault(family);
+            var fixedProperty = settings.FixedProperties?.GetValueOrDefault(family);
             await foreach (var page in graph.ListObjectsAsync(tenantId, family, cancellationToken))
             {
                 objects.AddRange(page.Items.Select(o => new TargetObject(o.Id, o.DisplayName, o.ODataType, o.LastModifiedDateTime,
-                    IsDefault: defaultProperty is not null && o.Raw[defaultProperty] is JsonValue flag && flag.TryGetValue<bool>(out var isDefault) && isDefault)));
+                    IsDefault: defaultProperty is not null && o.Raw[defaultProperty] is JsonValue flag && flag.TryGetValue<bool>(out var isDefault) && isDefault,
+                    Fixed: fixedProperty is not null && o.Raw[fixedProperty] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null)));
             }
 
             listings[family] = objects;
