@@ -33,7 +33,8 @@ public sealed class BackfillOperationTests(LegacyWorkerFixture fixture) : IClass
         var contoso = await WaitAsync(runs, ids[fixture.Demo.Contoso]);
         var fabrikam = await WaitAsync(runs, ids[fixture.Demo.Fabrikam]);
 
-        contoso.Outcome.Should().Be(OperationRunOutcome.Succeeded);
+        contoso.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", contoso.Failures.Select(f => $"{f.Code}: {f.Message}")));
+        fabrikam.Outcome.Should().Be(OperationRunOutcome.Succeeded, string.Join("; ", fabrikam.Failures.Select(f => $"{f.Code}: {f.Message}")));
         contoso.Type.Should().Be(LegacyOperationTypes.Backfill);
         contoso.TenantId.Should().BeNull("a backfill is a run of a whole workspace");
         contoso.Summary.Should().Contain(new KeyValuePair<string, long>(OperationSummaryKeys.Created, LegacyHistoryFiles.InventoryMapped + 4 + 2));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TenantAtlas.Access.Contracts;
 using TenantAtlas.Legacy.Data;
@@ -16,7 +17,11 @@ internal sealed record BackfillTableResult(string Table, long Read, long Added, 
 /// run again continues where it stopped, and two racing backfills create each run once (the legacy reference index).
 /// Rows whose old tenant maps to no tenant are left for a later backfill.
 /// </summary>
-internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHistory history, IAccessAdministration users)
+/// <remarks>
+/// A singleton, run by several jobs at once (one per workspace): the user look-ups go through a scope of each run's own —
+/// the scoped user store shared between two runs failed one of them ("a second operation was started on this context").
+/// </remarks>
+internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHistory history, IServiceScopeFactory scopes)
 {
     public const int DefaultBatchSize = 5_000;
 
@@ -24,6 +29,8 @@ internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHi
         Guid? workspaceId, Action<string>? progress = null, Action<long, long, long>? counts = null, int batchSize = DefaultBatchSize,
         CancellationToken cancellationToken = default)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<IAccessAdministration>();
         var results = new List<BackfillTableResult>();
         var (totalRead, totalAdded, totalAlready) = (0L, 0L, 0L);
         var emails = new Dictionary<string, Guid?>(StringComparer.OrdinalIgnoreCase);
@@ -46,7 +53,7 @@ internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHi
                 var runs = new List<FinishedRun>(batch.Count);
                 foreach (var row in batch.Where(r => !existing.ContainsKey(r.Id)))
                 {
-                    runs.Add(LegacyRunMapping.ToRun(row, await UserOfAsync(row.UserEmail, emails, cancellationToken)));
+                    runs.Add(LegacyRunMapping.ToRun(row, await UserOfAsync(users, row.UserEmail, emails, cancellationToken)));
                 }
 
                 var inserted = await history.RecordLegacyAsync(runs, cancellationToken);
@@ -80,7 +87,7 @@ internal sealed class LegacyBackfill(LegacyConnections connections, IOperationHi
         return workspaces;
     }
 
-    private async Task<Guid?> UserOfAsync(string? email, Dictionary<string, Guid?> cache, CancellationToken cancellationToken)
+    private static async Task<Guid?> UserOfAsync(IAccessAdministration users, string? email, Dictionary<string, Guid?> cache, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(email))
         {
